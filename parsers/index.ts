@@ -1,0 +1,55 @@
+/**
+ * The one list of log formats. Adding a format = one module in `parsers/`, one line here,
+ * and fixtures in `fixtures/<id>/`.
+ */
+import type { Clock, Envelope, LogParser, ParseOutcome } from './types';
+import { peelEnvelope } from './envelope/peel';
+import { netfilter } from './netfilter';
+
+/** Order matters for auto-detection: more specific sniffers first. */
+export const PARSERS: readonly LogParser[] = [netfilter];
+
+export function parserById(id: string): LogParser {
+  const p = PARSERS.find((x) => x.id === id);
+  if (!p) {
+    throw new Error(`unknown format "${id}"; known formats: ${PARSERS.map((x) => x.id).join(', ')}`);
+  }
+  return p;
+}
+
+/** Picks the parser for one record; `undefined` when no format claims it. */
+export function detect(env: Envelope, hint?: LogParser): LogParser | undefined {
+  // A file is usually one format: try the last parser that matched first.
+  if (hint && hint.sniff(env)) return hint;
+  for (const p of PARSERS) if (p !== hint && p.sniff(env)) return p;
+  return undefined;
+}
+
+export interface RecordResult {
+  envelope: Envelope;
+  parser?: LogParser;
+  outcome: ParseOutcome;
+}
+
+/**
+ * Envelope + detection + parsing for one record. `forced` is `--format`: that parser only.
+ * `hint` is the parser that matched the previous record of the same source.
+ */
+export function parseRecord(raw: string, clock: Clock, forced?: LogParser, hint?: LogParser): RecordResult {
+  const envelope = peelEnvelope(raw, clock);
+  if (forced) {
+    if (!forced.sniff(envelope)) {
+      return { envelope, outcome: { kind: 'skip', reason: `not a ${forced.id} line` } };
+    }
+    return { envelope, parser: forced, outcome: forced.parse(envelope, clock) };
+  }
+  const parser = detect(envelope, hint);
+  if (!parser) return { envelope, outcome: { kind: 'skip', reason: skipReason(envelope) } };
+  return { envelope, parser, outcome: parser.parse(envelope, clock) };
+}
+
+/** Names what a non-firewall line is, so skips are counted by something a user recognizes. */
+function skipReason(env: Envelope): string {
+  if (env.message.trim() === '') return 'empty line';
+  return env.tag ? `not firewall traffic (${env.tag.toLowerCase()})` : 'not firewall traffic';
+}

@@ -1,0 +1,117 @@
+/**
+ * The contract between the envelope, the format parsers and everything downstream.
+ * Parsers are pure: a record in, an event or a reason out. Nothing here may import storage,
+ * detectors, reports or the CLI.
+ */
+
+/** What the firewall did with the packet, as far as the log says. */
+export type Action = 'deny' | 'allow' | 'unknown';
+
+/**
+ * Direction as ECS spells it. Parsers only set it when the device itself says so (pf `in/out`,
+ * ASA interface names, Windows SEND/RECEIVE, zones…); otherwise the classifier decides.
+ */
+export type Direction = 'inbound' | 'outbound' | 'internal' | 'external' | 'unknown';
+
+/**
+ * One firewall decision about one packet or flow, normalized. Field names are internal
+ * (flat, for speed); `parsers/ecs.ts` maps them to Elastic Common Schema names.
+ */
+export interface FirewallEvent {
+  /** UTC epoch milliseconds. */
+  ts: number;
+  /** Parser id that produced it (`netfilter`, `pfsense`, …). */
+  format: string;
+  action: Action;
+  /** Lower-case IANA keyword (`tcp`, `udp`, `icmp`, `ipv6-icmp`, `igmp`, …) or the number as text. */
+  transport: string;
+  srcIp: string;
+  dstIp: string;
+  srcPort?: number;
+  dstPort?: number;
+  /** Upper-case TCP flag words in canonical order, space separated (`SYN`, `ACK PSH`). */
+  tcpFlags?: string;
+  icmpType?: number;
+  icmpCode?: number;
+  /** Ingress / egress interface (netfilter IN= / OUT=, pf `on em0` with direction). */
+  inIf?: string;
+  outIf?: string;
+  /** Bridge ports (netfilter PHYSIN= / PHYSOUT=). */
+  physIn?: string;
+  physOut?: string;
+  srcMac?: string;
+  dstMac?: string;
+  /** IP total length in bytes. */
+  length?: number;
+  /** IPv4 TTL or IPv6 hop limit. */
+  ttl?: number;
+  mark?: string;
+  /** Rule name, log prefix or label (ECS rule.name). */
+  rule?: string;
+  /** The device that wrote the log (ECS observer.hostname). */
+  hostname?: string;
+  /** Direction stated by the device, used as evidence by the classifier. */
+  direction?: Direction;
+  /** Zones or interface roles stated by the device (ECS observer.ingress.zone / egress.zone). */
+  inZone?: string;
+  outZone?: string;
+  /** Events a single record stands for (flow logs aggregate packets); default 1. */
+  count?: number;
+}
+
+/** A record after the syslog (or other) envelope has been peeled off. */
+export interface Envelope {
+  /** The record as read (one line, or one assembled JSON document), without line terminator. */
+  raw: string;
+  /** The payload after timestamp, host and tag. For a record with no envelope, the whole line. */
+  message: string;
+  /** UTC epoch ms from the envelope, when it carried one. */
+  ts?: number;
+  hostname?: string;
+  /** Program tag (`kernel`, `filterlog`, `IN-work`), without pid and colon. */
+  tag?: string;
+  pid?: string;
+  /** RFC 5424 structured data, raw. */
+  structuredData?: string;
+  /** RFC 5424 MSGID. */
+  msgId?: string;
+  /** Kernel uptime stamp `[ 3529.289825]` in seconds since boot (not wall clock). */
+  uptime?: number;
+  /** Which envelope was recognized (`rfc3164`, `rfc5424`, `iso8601`, `dmesg`, `pvefw`, `json`, `none`). */
+  kind: EnvelopeKind;
+}
+
+export type EnvelopeKind = 'rfc3164' | 'rfc5424' | 'iso8601' | 'dmesg' | 'pvefw' | 'json' | 'none';
+
+/** Converts the local wall-clock times a log was written in to UTC, and infers missing years. */
+export interface Clock {
+  /** IANA zone the log was written in. */
+  readonly tz: string;
+  /** Epoch ms of a wall-clock time in `tz` (month 1–12). */
+  localToUtc(year: number, month: number, day: number, hour: number, minute: number, second: number, ms?: number): number;
+  /** Year for a year-less stamp in `month` (1–12); survives New Year. */
+  yearFor(month: number): number;
+}
+
+export type ParseOutcome =
+  | { kind: 'event'; event: FirewallEvent }
+  /** Not firewall traffic (DHCP, sshd, admin logins…): counted per reason, not an error. */
+  | { kind: 'skip'; reason: string }
+  /** Looks like firewall traffic but cannot be read: kept in the rejects table with the reason. */
+  | { kind: 'reject'; reason: string };
+
+export interface LogParser {
+  /** Stable id used by `--format` and stored with each event. */
+  readonly id: string;
+  /** Human name, shown by `portledger formats`. */
+  readonly title: string;
+  /** One representative raw line, shown by `portledger formats` and checked by a test. */
+  readonly example: string;
+  /**
+   * Cheap test: does this record belong to this format? Used by auto-detection, so it must be
+   * fast and must not claim other formats' lines.
+   */
+  sniff(env: Envelope): boolean;
+  /** Parse a record this parser sniffed (or was forced to by `--format`). */
+  parse(env: Envelope, clock: Clock): ParseOutcome;
+}

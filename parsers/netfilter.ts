@@ -1,0 +1,471 @@
+/**
+ * Linux netfilter LOG / nf_log lines: iptables, ip6tables, nftables `log`, and everything built
+ * on them (ufw, firewalld, DD-WRT, Tomato, ASUS-Merlin, OpenWrt, UniFi/EdgeOS, Proxmox).
+ *
+ * The kernel writes `<prefix>IN=… OUT=… [MAC=…] SRC=… DST=… … PROTO=… …`. The prefix is whatever
+ * the admin configured (often glued to `IN=`), and it is the only place an action can come from.
+ * Scanning is done with indexOf over space-separated tokens: this runs on every line of a
+ * router log, so no regular expressions on the hot path.
+ */
+import ipaddr from 'ipaddr.js';
+import type { Action, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+
+/** TCP flag words in the order the kernel prints them; bit 7 is CWR, bit 0 FIN. */
+const FLAG_ORDER = ['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'];
+/** Flag string for every bitmask, so building it costs nothing per line. */
+const FLAG_STRINGS = Array.from({ length: 256 }, (_, mask) => FLAG_ORDER.filter((_w, i) => mask & (128 >> i)).join(' '));
+
+/** Protocol names nf_log (and pvefw-logger) print, as IANA keywords. */
+const PROTO_NAMES: Record<string, string> = {
+  TCP: 'tcp', UDP: 'udp', UDPLITE: 'udplite', ICMP: 'icmp', ICMPV6: 'ipv6-icmp', SCTP: 'sctp',
+  DCCP: 'dccp', AH: 'ah', ESP: 'esp', GRE: 'gre', IGMP: 'igmp',
+};
+
+/** nf_log prints any other protocol as its number. Lower-case IANA keywords. */
+export const PROTO_NUMBERS: Record<number, string> = {
+  0: 'hopopt', 1: 'icmp', 2: 'igmp', 3: 'ggp', 4: 'ipv4', 6: 'tcp', 8: 'egp', 9: 'igp', 17: 'udp',
+  27: 'rdp', 33: 'dccp', 41: 'ipv6', 43: 'ipv6-route', 44: 'ipv6-frag', 46: 'rsvp', 47: 'gre',
+  50: 'esp', 51: 'ah', 58: 'ipv6-icmp', 59: 'ipv6-nonxt', 60: 'ipv6-opts', 88: 'eigrp', 89: 'ospfigp',
+  94: 'ipip', 97: 'etherip', 98: 'encap', 103: 'pim', 108: 'ipcomp', 112: 'vrrp', 115: 'l2tp',
+  132: 'sctp', 136: 'udplite', 137: 'mpls-in-ip', 143: 'ethernet',
+};
+
+/** nf_log prints SPT/DPT after these names (SCTP/DCCP come as bare numbers, without ports). */
+const PORTED = new Set(['TCP', 'UDP', 'UDPLITE']);
+
+const DENY_WORDS = new Set(['drop', 'dropped', 'deny', 'denied', 'reject', 'rejected', 'block', 'blocked', 'refuse', 'refused']);
+const ALLOW_WORDS = new Set(['accept', 'accepted', 'allow', 'allowed', 'pass', 'passed', 'permit', 'permitted']);
+// Glued words such as `LOGDROP` or `FWACCEPT` still name the verdict at their end.
+const DENY_SUFFIXES = ['drop', 'deny', 'reject', 'block'];
+const ALLOW_SUFFIXES = ['accept', 'allow'];
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * Index of the record's `IN=`, or -1. A prefix may be glued to it (`DROP(src wan)IN=`,
+ * `[LAN_LOCAL-default-A]IN=`, even `BLOCKEDIN=`); letters before it only count when the kernel's
+ * `IN=x OUT=` pair follows, so `PHYSIN=` and words like `LOGIN=` are not taken for it.
+ */
+function findIn(m: string): number {
+  let i = m.indexOf('IN=');
+  while (i >= 0) {
+    if (i === 0 || !isAlnum(m.charCodeAt(i - 1))) return i;
+    const sp = m.indexOf(' ', i);
+    if (sp > 0 && m.startsWith('OUT=', sp + 1)) return i;
+    i = m.indexOf('IN=', i + 3);
+  }
+  return -1;
+}
+
+/** `KEY=` at the start or after a non-alphanumeric character. */
+function findToken(m: string, key: string, from = 0): number {
+  let i = m.indexOf(key, from);
+  while (i >= 0) {
+    if (i === 0 || !isAlnum(m.charCodeAt(i - 1))) return i;
+    i = m.indexOf(key, i + key.length);
+  }
+  return -1;
+}
+
+/** Netfilter keys that only nf_log writes together; three of them mark a cut-off record. */
+const TRUNC_KEYS = ['PROTO=', 'SPT=', 'DPT=', 'TTL=', 'ID=', 'LEN=', 'WINDOW=', 'URGP=', 'SRC=', 'DST=', 'TOS=', 'PREC='];
+
+function looksTruncated(m: string): boolean {
+  if (m.indexOf('PROTO=') < 0) return false;
+  let hits = 0;
+  for (const k of TRUNC_KEYS) if (findToken(m, k) >= 0 && ++hits >= 3) return true;
+  return false;
+}
+
+function sniff(env: Envelope): boolean {
+  const m = env.message;
+  // A JSON document the envelope could not unwrap is not a log line, whatever it contains.
+  if (m.charCodeAt(0) === 123 /* { */) return false;
+  const i = findIn(m);
+  if (i >= 0) return m.indexOf('SRC=', i) > 0 || m.indexOf('OUT=', i) > 0;
+  // pvefw-logger leaves out an empty IN=; damaged lines lost it.
+  const o = findToken(m, 'OUT=');
+  if (o >= 0 && m.indexOf('SRC=', o) > 0) return true;
+  return looksTruncated(m);
+}
+
+/**
+ * Memo for per-line lookups whose inputs repeat (a router has a handful of prefixes and of
+ * neighbour MACs); cleared when full so hostile input cannot grow it without bound.
+ */
+function memo<T>(fn: (k: string) => T): (k: string) => T {
+  const cache = new Map<string, T>();
+  return (k) => {
+    let v = cache.get(k);
+    if (v === undefined && !cache.has(k)) {
+      v = fn(k);
+      if (cache.size >= 4096) cache.clear();
+      cache.set(k, v);
+    }
+    return v as T;
+  };
+}
+
+/** Action named by a log prefix; `unknown` when it names none or both. */
+export const actionFromPrefix = memo(deduceAction);
+
+function deduceAction(prefix: string): Action {
+  if (prefix === '') return 'unknown';
+  // EdgeOS / UniFi: `[RULESET-RULENO-A|D|R]`; the letter is authoritative over the rule name.
+  if (prefix.charCodeAt(0) === 91 /* [ */) {
+    const close = prefix.indexOf(']');
+    const inner = close > 0 ? prefix.slice(0, close + 1) : prefix;
+    if (inner.includes('-D-') || inner.endsWith('-D]') || inner.includes('-R-') || inner.endsWith('-R]')) return 'deny';
+    if (inner.includes('-A-') || inner.endsWith('-A]')) return 'allow';
+  }
+  let deny = false;
+  let allow = false;
+  const words = prefix.toLowerCase().split(/[^a-z]+/);
+  for (const w of words) {
+    if (w === '') continue;
+    if (DENY_WORDS.has(w) || DENY_SUFFIXES.some((s) => w.endsWith(s))) deny = true;
+    else if (ALLOW_WORDS.has(w) || ALLOW_SUFFIXES.some((s) => w.endsWith(s))) allow = true;
+  }
+  if (deny === allow) return 'unknown';
+  return deny ? 'deny' : 'allow';
+}
+
+/** `count` colon-separated hex bytes at the start of v. */
+function hexBytes(v: string, count: number): boolean {
+  const n = count * 3 - 1;
+  if (v.length < n || (v.length > n && v.charCodeAt(n) !== 58 /* : */)) return false;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (i % 3 === 2) {
+      if (c !== 58) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
+
+/** ECS wants MACs in RFC 7042 form: upper-case, hyphen-separated. */
+function rfc7042(v: string): string {
+  return v.replaceAll(':', '-').toUpperCase();
+}
+
+/**
+ * `MAC=` is the link-layer header: dst (6 bytes), src (6), ethertype, sometimes more (VLAN tag,
+ * IP header bytes). With fewer than 12 well-formed bytes (`45:00:00:4e`, placeholders) nothing
+ * in it can be trusted as an address.
+ */
+export const splitMac = memo((v: string): [string, string] | undefined =>
+  hexBytes(v, 12) ? [rfc7042(v.slice(0, 17)), rfc7042(v.slice(18, 35))] : undefined,
+);
+
+/** `MACSRC=` / `MACDST=` (nft `log flags ether`, iptables `--log-macdecode`). */
+const oneMac = memo((v: string): string | undefined => (v.length === 17 && hexBytes(v, 6) ? rfc7042(v) : undefined));
+
+function isIPv4(s: string): boolean {
+  let parts = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || ++parts > 3) return false;
+      digits = 0;
+      value = 0;
+    } else if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      if (++digits > 3 || value > 255) return false;
+    } else return false;
+  }
+  return parts === 3 && digits > 0;
+}
+
+/** Canonical text of an address; `undefined` for anything that is not one. */
+export function normalizeIp(s: string): string | undefined {
+  if (s.indexOf(':') < 0) return isIPv4(s) ? s : undefined;
+  try {
+    const a = ipaddr.IPv6.parse(s);
+    // RFC 5952 §5: mapped IPv4 keeps its dotted quad.
+    if (a.isIPv4MappedAddress()) return `::ffff:${a.toIPv4Address().toString()}`;
+    return a.toRFC5952String();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Doc-template or anonymised values (`X.X.X.X`, `CLIENT`, `source_ip`, `xxx.xxx.xxx.xxx`). */
+function isPlaceholder(s: string): boolean {
+  const v6 = s.indexOf(':') >= 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 32; // lower-case letters
+    if (c >= 97 && c <= 122 && (!v6 || c > 102)) return true;
+    if (s.charCodeAt(i) === 95 /* _ */) return true;
+  }
+  return false;
+}
+
+/** Non-negative decimal, or -1. */
+function toUint(s: string): number {
+  if (s.length === 0 || s.length > 10) return -1;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+function badPort(p: number | undefined): boolean {
+  return p !== undefined && (p < 0 || p > 65535);
+}
+
+function reject(reason: string): ParseOutcome {
+  return { kind: 'reject', reason };
+}
+
+/** Splits the prefix into the rule name and the part that names the action. */
+function ruleOf(env: Envelope, prefix: string): { rule?: string; verdict: string } {
+  if (prefix === '') {
+    // ulogd and some daemons put the log prefix where the syslog tag goes (`IN-work: IN=…`).
+    const tag = env.tag;
+    if (tag && env.pid === undefined && env.kind !== 'pvefw' && tag.toLowerCase() !== 'kernel') {
+      return { rule: `${tag}:`, verdict: tag };
+    }
+    return { verdict: '' };
+  }
+  // UniFi appends DESCR="…", the rule's description from the controller. It is kept in the rule
+  // name (it is what the user typed), but the verdict comes from the bracket code only: a rule
+  // described as "Block All Traffic" may well be an -A- rule.
+  const d = prefix.indexOf('DESCR="');
+  if (d >= 0) {
+    const base = prefix.slice(0, d).trim();
+    const end = prefix.indexOf('"', d + 7);
+    const descr = prefix.slice(d + 7, end > 0 ? end : prefix.length).trim();
+    return { rule: descr ? `${base} ${descr}`.trim() : base || undefined, verdict: base };
+  }
+  return { rule: prefix, verdict: prefix };
+}
+
+const FW4_PREFIX = /^(?:drop|reject|accept) (\S+) (in|out):$/;
+
+/**
+ * OpenWrt prefixes name the zone: fw3 `DROP(src wan)` / `REJECT(dest lan)`, fw4 `drop wan in:` /
+ * `reject lan out:`. Returns [ingress zone, egress zone].
+ */
+function openWrtZones(prefix: string): [string | undefined, string | undefined] {
+  const fw4 = FW4_PREFIX.exec(prefix);
+  if (fw4) return fw4[2] === 'in' ? [fw4[1], undefined] : [undefined, fw4[1]];
+  return [zoneAfter(prefix, '(src '), zoneAfter(prefix, '(dest ')];
+}
+
+function zoneAfter(prefix: string, key: string): string | undefined {
+  const i = prefix.indexOf(key);
+  if (i < 0) return undefined;
+  const end = prefix.indexOf(')', i);
+  const z = prefix.slice(i + key.length, end > 0 ? end : prefix.length).trim();
+  return z || undefined;
+}
+
+const zonesOf = memo(openWrtZones);
+
+/** Keys the parser reads; everything else (TOS, ID, WINDOW, SEQ, …) is passed over. */
+const enum K { none, in, out, physIn, physOut, mac, macSrc, macDst, src, dst, proto, spt, dpt, type, code, len, ttl, mark }
+
+/** Identifies the key at m[pos, pos+len) without allocating it (this runs ~20 times a line). */
+function keyOf(m: string, pos: number, len: number): K {
+  switch (len) {
+    case 2: return m.startsWith('IN', pos) ? K.in : K.none;
+    case 3:
+      switch (m.charCodeAt(pos)) {
+        case 79: return m.startsWith('OUT', pos) ? K.out : K.none;
+        case 77: return m.startsWith('MAC', pos) ? K.mac : K.none;
+        case 83: return m.startsWith('SRC', pos) ? K.src : m.startsWith('SPT', pos) ? K.spt : K.none;
+        case 68: return m.startsWith('DST', pos) ? K.dst : m.startsWith('DPT', pos) ? K.dpt : K.none;
+        case 76: return m.startsWith('LEN', pos) ? K.len : K.none;
+        case 84: return m.startsWith('TTL', pos) ? K.ttl : K.none;
+        default: return K.none;
+      }
+    case 4:
+      if (m.startsWith('TYPE', pos)) return K.type;
+      if (m.startsWith('CODE', pos)) return K.code;
+      return m.startsWith('MARK', pos) ? K.mark : K.none;
+    case 5: return m.startsWith('PROTO', pos) ? K.proto : K.none;
+    case 6:
+      if (m.startsWith('PHYSIN', pos)) return K.physIn;
+      if (m.startsWith('MACSRC', pos)) return K.macSrc;
+      return m.startsWith('MACDST', pos) ? K.macDst : K.none;
+    case 7: return m.startsWith('PHYSOUT', pos) ? K.physOut : K.none;
+    case 8: return m.startsWith('HOPLIMIT', pos) ? K.ttl : K.none;
+    default: return K.none;
+  }
+}
+
+/** Bit of a three-letter TCP flag word at pos, 0 for any other word (DF, CE, MF…). */
+function flagBit(m: string, pos: number): number {
+  for (let i = 0; i < FLAG_ORDER.length; i++) if (m.startsWith(FLAG_ORDER[i], pos)) return 128 >> i;
+  return 0;
+}
+
+function parse(env: Envelope): ParseOutcome {
+  const m = env.message;
+  const inAt = findIn(m);
+  let start = inAt;
+  if (start < 0) start = findToken(m, 'OUT=');
+  if (start < 0) start = 0;
+
+  let inIf: string | undefined;
+  let outIf: string | undefined;
+  let physIn: string | undefined;
+  let physOut: string | undefined;
+  let mac: string | undefined;
+  let macSrc: string | undefined;
+  let macDst: string | undefined;
+  let src: string | undefined;
+  let dst: string | undefined;
+  let proto: string | undefined;
+  let spt: string | undefined;
+  let dpt: string | undefined;
+  let type: string | undefined;
+  let code: string | undefined;
+  let len: string | undefined;
+  let ttl: string | undefined;
+  let mark: string | undefined;
+  let flags = 0;
+  let fragment = false;
+  // Inside `[SRC=… DST=… …]`: the packet an ICMP error quotes, not the one that was logged.
+  let depth = 0;
+
+  const n = m.length;
+  let pos = start;
+  while (pos < n) {
+    let end = m.indexOf(' ', pos);
+    if (end < 0) end = n;
+    if (end > pos) {
+      const c0 = m.charCodeAt(pos);
+      if (depth > 0 || c0 === 91 /* [ */) {
+        if (c0 === 91) depth++;
+        if (m.charCodeAt(end - 1) === 93 /* ] */) depth--;
+      } else {
+        const eq = m.indexOf('=', pos);
+        if (eq < 0 || eq >= end) {
+          if (end - pos === 3) flags |= flagBit(m, pos);
+          else if (m.startsWith('FRAG:', pos)) fragment = true;
+        } else {
+          const k = keyOf(m, pos, eq - pos);
+          if (k !== K.none) {
+            const v = m.slice(eq + 1, end);
+            switch (k) {
+              case K.in: inIf ??= v; break;
+              case K.out: outIf ??= v; break;
+              case K.physIn: physIn ??= v; break;
+              case K.physOut: physOut ??= v; break;
+              case K.mac: mac ??= v; break;
+              case K.macSrc: macSrc ??= v; break;
+              case K.macDst: macDst ??= v; break;
+              case K.src: src ??= v; break;
+              case K.dst: dst ??= v; break;
+              case K.proto: proto ??= v; break;
+              case K.spt: spt ??= v; break;
+              case K.dpt: dpt ??= v; break;
+              case K.type: type ??= v; break;
+              case K.code: code ??= v; break;
+              case K.len: len ??= v; break; // the UDP header repeats LEN=: keep the IP length
+              case K.ttl: ttl ??= v; break;
+              case K.mark: mark ??= v; break;
+            }
+          }
+        }
+      }
+    }
+    pos = end + 1;
+  }
+
+  if (!src || !dst) return reject('truncated: no SRC/DST');
+  const srcIp = normalizeIp(src);
+  const dstIp = normalizeIp(dst);
+  if (srcIp === undefined || dstIp === undefined) {
+    const bad = srcIp === undefined ? src : dst;
+    return reject(isPlaceholder(bad) ? 'placeholder address' : 'bad address');
+  }
+  // The kernel always prints IN= (maybe empty); only pvefw-logger drops an empty one.
+  if (inAt < 0 && env.kind !== 'pvefw') return reject('damaged: no IN=');
+  if (proto === undefined || proto === '') return reject('truncated: no PROTO');
+  let transport = PROTO_NAMES[proto.toUpperCase()];
+  if (transport === undefined) {
+    const num = toUint(proto);
+    if (num < 0 || num > 255) return reject('bad protocol');
+    transport = PROTO_NUMBERS[num] ?? String(num);
+  }
+
+  let srcPort: number | undefined;
+  let dstPort: number | undefined;
+  if (spt !== undefined || dpt !== undefined) {
+    srcPort = spt === undefined ? undefined : toUint(spt);
+    dstPort = dpt === undefined ? undefined : toUint(dpt);
+    if (badPort(srcPort) || badPort(dstPort)) return reject('bad port');
+  }
+  // A non-first fragment has no transport header to log: a complete line without ports.
+  if ((srcPort === undefined || dstPort === undefined) && !fragment && PORTED.has(proto.toUpperCase())) {
+    return reject('truncated: no ports');
+  }
+  let icmpType: number | undefined;
+  let icmpCode: number | undefined;
+  if (transport === 'icmp' || transport === 'ipv6-icmp') {
+    if (type === undefined && !fragment) return reject('truncated: no ICMP type');
+    if (type !== undefined) {
+      icmpType = toUint(type);
+      icmpCode = code === undefined ? undefined : toUint(code);
+      if (icmpType < 0 || icmpType > 255 || (icmpCode !== undefined && (icmpCode < 0 || icmpCode > 255))) {
+        return reject('bad ICMP type');
+      }
+    }
+  }
+  if (env.ts === undefined) return reject('no timestamp');
+
+  const prefix = m.slice(0, start).trim();
+  const { rule, verdict } = ruleOf(env, prefix);
+  const zones = verdict === '' ? undefined : zonesOf(verdict);
+  const macs = mac === undefined ? undefined : splitMac(mac);
+  const lenN = len === undefined ? -1 : toUint(len);
+  const ttlN = ttl === undefined ? -1 : toUint(ttl);
+
+  const event: FirewallEvent = {
+    ts: env.ts,
+    format: 'netfilter',
+    action: actionFromPrefix(verdict),
+    transport,
+    srcIp,
+    dstIp,
+    srcPort,
+    dstPort,
+    tcpFlags: transport === 'tcp' && flags !== 0 ? FLAG_STRINGS[flags] : undefined,
+    icmpType,
+    icmpCode,
+    inIf: inIf || undefined,
+    outIf: outIf || undefined,
+    physIn: physIn || undefined,
+    physOut: physOut || undefined,
+    srcMac: macs ? macs[1] : macSrc === undefined ? undefined : oneMac(macSrc),
+    dstMac: macs ? macs[0] : macDst === undefined ? undefined : oneMac(macDst),
+    length: lenN >= 0 ? lenN : undefined,
+    ttl: ttlN >= 0 && ttlN <= 255 ? ttlN : undefined,
+    mark: mark || undefined,
+    rule,
+    hostname: env.hostname,
+    inZone: zones?.[0],
+    outZone: zones?.[1],
+  };
+  return { kind: 'event', event };
+}
+
+export const netfilter: LogParser = {
+  id: 'netfilter',
+  title: 'Linux netfilter LOG (iptables, ip6tables, nftables, ufw, firewalld, OpenWrt, UniFi/EdgeOS, Proxmox)',
+  example:
+    'Mar  3 10:15:42 gw kernel: [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 ' +
+    'SRC=203.0.113.7 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=51 ID=4242 DF PROTO=TCP SPT=51234 DPT=22 ' +
+    'WINDOW=64240 RES=0x00 SYN URGP=0',
+  sniff,
+  parse,
+};

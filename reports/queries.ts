@@ -1,0 +1,115 @@
+/**
+ * Report queries. They read the rollups (`port_day`, `port_hour`) kept by ingest in the
+ * database's zone, so a report over months stays instant. A report asked for in another zone
+ * is counted from the events table instead: exact, but it reads every scan in the range.
+ * Every query is parameterized; nothing from a log is ever spliced into SQL.
+ */
+import type { DB } from '../src/store/db';
+import { settleRollups } from '../src/store/rollups';
+import { dayLabel, dayNumber, hourBucketer, hourLabel } from '../src/store/buckets';
+import { loadSettings } from '../src/store/settings';
+import { formatInstant } from './time';
+
+export interface PortDayRow { date: string; port: number; proto: string; events: number; sources: number; targets: number }
+export interface SourcesHourRow { hour: string; port: number; proto: string; sources: number }
+export interface AlertRow {
+  id: number; kind: string; host: string; port: number; proto: string; destinations: number; events: number; peak: number;
+  first: string; last: string; threshold: number; window_s: number; evidence: unknown;
+}
+
+export interface PortFilter { port?: number; proto?: string }
+
+function rollupZone(db: DB): string {
+  return loadSettings(db).tz;
+}
+
+/** Latest local day that has scan data, or undefined for an empty database. */
+function latestDay(db: DB): number | undefined {
+  const d = db.prepare('SELECT max(day) FROM port_day').pluck().get() as number | null;
+  return d ?? undefined;
+}
+
+/** Per port, protocol and day: events, unique sources and unique targets of inbound scans. */
+export function portsReport(db: DB, opts: PortFilter & { from?: string; to?: string; tz?: string }): PortDayRow[] {
+  settleRollups(db);
+  const zone = rollupZone(db);
+  const last = opts.to ? dayNumber(opts.to) : latestDay(db);
+  if (last === undefined) return [];
+  const first = opts.from ? dayNumber(opts.from) : last - 6;
+  if (first > last) throw new Error('--from is after --to');
+  if (opts.tz && opts.tz !== zone) return fromEvents(db, opts.tz, first, last, opts).days;
+  const rows = db
+    .prepare(
+      `SELECT day, port, proto, events, sources, targets FROM port_day
+       WHERE day BETWEEN ? AND ? AND (? IS NULL OR port = ?) AND (? IS NULL OR proto = ?)
+       ORDER BY day, events DESC, port, proto`,
+    )
+    .all(first, last, opts.port ?? null, opts.port ?? null, opts.proto ?? null, opts.proto ?? null) as (Omit<PortDayRow, 'date'> & { day: number })[];
+  return rows.map(({ day, ...r }) => ({ date: dayLabel(day), ...r }));
+}
+
+/** Per port, protocol and local hour of one day: unique sources. */
+export function sourcesPerHourReport(db: DB, opts: PortFilter & { date?: string; tz?: string }): SourcesHourRow[] {
+  settleRollups(db);
+  const zone = rollupZone(db);
+  const day = opts.date ? dayNumber(opts.date) : latestDay(db);
+  if (day === undefined) return [];
+  if (opts.tz && opts.tz !== zone) return fromEvents(db, opts.tz, day, day, opts).hours;
+  const rows = db
+    .prepare(
+      `SELECT hour, port, proto, sources FROM port_hour
+       WHERE hour BETWEEN ? AND ? AND (? IS NULL OR port = ?) AND (? IS NULL OR proto = ?)
+       ORDER BY hour, sources DESC, port, proto`,
+    )
+    .all(day * 24, day * 24 + 23, opts.port ?? null, opts.port ?? null, opts.proto ?? null, opts.proto ?? null) as (Omit<SourcesHourRow, 'hour'> & { hour: number })[];
+  return rows.map(({ hour, ...r }) => ({ hour: hourLabel(hour), ...r }));
+}
+
+export function alertsReport(db: DB, opts: { tz?: string; kind?: string } = {}): AlertRow[] {
+  const tz = opts.tz ?? rollupZone(db);
+  const rows = db
+    .prepare(
+      `SELECT id, kind, host, port, proto, destinations, events, peak, first, last, threshold, window_s, evidence
+       FROM alerts WHERE (? IS NULL OR kind = ?) ORDER BY first, id`,
+    )
+    .all(opts.kind ?? null, opts.kind ?? null) as (Omit<AlertRow, 'first' | 'last'> & { first: number; last: number; evidence: string })[];
+  return rows.map((r) => ({ ...r, first: formatInstant(r.first, tz), last: formatInstant(r.last, tz), evidence: JSON.parse(r.evidence) }));
+}
+
+/** Both reports counted straight from the events, for a zone other than the database's. */
+function fromEvents(db: DB, tz: string, firstDay: number, lastDay: number, f: PortFilter): { days: PortDayRow[]; hours: SourcesHourRow[] } {
+  const bucket = hourBucketer(tz);
+  const margin = 15 * 3_600_000; // wider than any zone offset
+  const it = db
+    .prepare(
+      `SELECT e.ts, coalesce(e.dport, e.icmp_type, 0) AS port, e.transport AS proto, e.src, e.dst, e.count FROM events e
+       WHERE e.class = 'scan' AND e.ts BETWEEN ? AND ?`,
+    )
+    .iterate(firstDay * 86_400_000 - margin, (lastDay + 1) * 86_400_000 + margin) as Iterable<{ ts: number; port: number; proto: string; src: string; dst: string; count: number }>;
+  const days = new Map<string, { day: number; port: number; proto: string; events: number; s: Set<string>; t: Set<string> }>();
+  const hours = new Map<string, { hour: number; port: number; proto: string; s: Set<string> }>();
+  for (const e of it) {
+    if ((f.port !== undefined && e.port !== f.port) || (f.proto !== undefined && e.proto !== f.proto)) continue;
+    const hour = bucket(e.ts);
+    const day = Math.floor(hour / 24);
+    if (day < firstDay || day > lastDay) continue;
+    const dk = `${day}\t${e.port}\t${e.proto}`;
+    let d = days.get(dk);
+    if (!d) days.set(dk, (d = { day, port: e.port, proto: e.proto, events: 0, s: new Set(), t: new Set() }));
+    d.events += e.count;
+    d.s.add(e.src);
+    d.t.add(e.dst);
+    const hk = `${hour}\t${e.port}\t${e.proto}`;
+    let h = hours.get(hk);
+    if (!h) hours.set(hk, (h = { hour, port: e.port, proto: e.proto, s: new Set() }));
+    h.s.add(e.src);
+  }
+  return {
+    days: [...days.values()]
+      .sort((a, b) => a.day - b.day || b.events - a.events || a.port - b.port || a.proto.localeCompare(b.proto))
+      .map((d) => ({ date: dayLabel(d.day), port: d.port, proto: d.proto, events: d.events, sources: d.s.size, targets: d.t.size })),
+    hours: [...hours.values()]
+      .sort((a, b) => a.hour - b.hour || b.s.size - a.s.size || a.port - b.port || a.proto.localeCompare(b.proto))
+      .map((h) => ({ hour: hourLabel(h.hour), port: h.port, proto: h.proto, sources: h.s.size })),
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Renderers shared by every report: table (for a terminal), CSV, JSON and Markdown.
+ * Log content is attacker-controlled: CSV cells that a spreadsheet would run as a formula are
+ * neutralized, Markdown cells are escaped.
+ */
+export type OutputFormat = 'table' | 'csv' | 'json' | 'md';
+export const OUTPUT_FORMATS: OutputFormat[] = ['table', 'csv', 'json', 'md'];
+
+export interface Column<R> {
+  key: keyof R & string;
+  title: string;
+  align?: 'left' | 'right';
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Row = { [k: string]: any };
+
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** A cell a spreadsheet would not evaluate: text starting with = + - @ (or tab/CR) gets a quote. */
+export function csvCell(v: unknown): string {
+  let s = cellText(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function mdCell(v: unknown): string {
+  return cellText(v).replace(/[\\|`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+// Terminal control characters from a log must not reach the terminal.
+function tableCell(v: unknown): string {
+  return cellText(v).replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+}
+
+export function render<R extends object>(rows: R[], columns: Column<R>[], format: OutputFormat, empty = 'no rows'): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify({ rows }, null, 0) + '\n';
+    case 'csv':
+      return [columns.map((c) => csvCell(c.key)).join(','), ...rows.map((r) => columns.map((c) => csvCell((r as Row)[c.key])).join(','))].join('\n') + '\n';
+    case 'md': {
+      const head = `| ${columns.map((c) => mdCell(c.title)).join(' | ')} |`;
+      const rule = `|${columns.map((c) => (c.align === 'right' ? '---:' : ':---')).join('|')}|`;
+      return [head, rule, ...rows.map((r) => `| ${columns.map((c) => mdCell((r as Row)[c.key])).join(' | ')} |`)].join('\n') + '\n';
+    }
+    case 'table': {
+      if (rows.length === 0) return `(${empty})\n`;
+      const cells = rows.map((r) => columns.map((c) => tableCell((r as Row)[c.key])));
+      const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i].length)));
+      const line = (vals: string[]) =>
+        vals.map((v, i) => (columns[i].align === 'right' ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
+      return [line(columns.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n';
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import ipaddr from 'ipaddr.js';
+
+/** Home ranges used unless the user adds more: RFC 1918, loopback, link-local, CGNAT-free ULA. */
+export const DEFAULT_HOME = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '::1/128', 'fe80::/10', 'fc00::/7'];
+
+/** Canonical text of a CIDR or address (`192.0.2.7` → `192.0.2.7/32`); throws a readable error. */
+export function canonicalCidr(text: string): string {
+  const t = text.trim();
+  try {
+    if (t.includes('/')) {
+      const [addr, bits] = ipaddr.parseCIDR(t);
+      // Zero the host bits so 192.0.2.7/24 and 192.0.2.0/24 are the same entry.
+      const net = addr.kind() === 'ipv4'
+        ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${bits}`)
+        : ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/${bits}`);
+      return `${net.toString()}/${bits}`;
+    }
+    const addr = ipaddr.process(t);
+    return `${addr.toString()}/${addr.kind() === 'ipv4' ? 32 : 128}`;
+  } catch {
+    throw new Error(`"${text}" is not an IP address or CIDR (examples: 192.0.2.7, 203.0.113.0/24, 2001:db8::/32)`);
+  }
+}
+
+/** Splits repeatable, comma-separated CLI values into a flat list. */
+export function splitList(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+/** Dotted quad → unsigned 32-bit integer, or -1 when `ip` is not plain IPv4. */
+function ipv4ToInt(ip: string): number {
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || part > 255) return -1;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      digits++;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0 || part > 255) return -1;
+  return n * 256 + part;
+}
+
+/**
+ * A set of CIDRs with a fast membership test. IPv4 is matched as integer ranges (the hot path
+ * of ingest); IPv6 goes through ipaddr.js with a small cache.
+ */
+export class CidrSet {
+  private readonly v4: [number, number][] = [];
+  private readonly v6: [ipaddr.IPv6, number][] = [];
+  private readonly v6Cache = new Map<string, boolean>();
+  readonly cidrs: string[];
+
+  constructor(cidrs: string[]) {
+    this.cidrs = cidrs.map(canonicalCidr);
+    for (const c of this.cidrs) {
+      const [addr, bits] = ipaddr.parseCIDR(c);
+      if (addr.kind() === 'ipv4') {
+        const start = ipv4ToInt(addr.toString());
+        const size = 2 ** (32 - bits);
+        this.v4.push([start, start + size - 1]);
+      } else this.v6.push([addr as ipaddr.IPv6, bits]);
+    }
+  }
+
+  has(ip: string): boolean {
+    const n = ipv4ToInt(ip);
+    if (n >= 0) {
+      for (const [lo, hi] of this.v4) if (n >= lo && n <= hi) return true;
+      return false;
+    }
+    let hit = this.v6Cache.get(ip);
+    if (hit === undefined) {
+      hit = false;
+      try {
+        const a = ipaddr.parse(ip);
+        if (a.kind() === 'ipv6') {
+          const v6 = a as ipaddr.IPv6;
+          if (v6.isIPv4MappedAddress()) return this.has(v6.toIPv4Address().toString());
+          hit = this.v6.some(([net, bits]) => v6.match(net, bits));
+        }
+      } catch {
+        hit = false;
+      }
+      if (this.v6Cache.size > 10_000) this.v6Cache.clear();
+      this.v6Cache.set(ip, hit);
+    }
+    return hit;
+  }
+
+  get size(): number {
+    return this.cidrs.length;
+  }
+}

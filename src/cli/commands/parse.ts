@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import { systemZone } from '../../../parsers/clock';
+import { toEcs } from '../../../parsers/ecs';
+import { CidrSet, DEFAULT_HOME, splitList } from '../../classify/networks';
+import { openDb, resolveDbPath } from '../../store/db';
+import { classifierSettings } from '../../pipeline/ingest';
+import { parseInput } from '../../pipeline/parse-only';
+import { Tally } from '../../pipeline/tally';
+import { openInput } from '../../sources/inputs';
+import { expandPaths } from '../inputs';
+import { summaryLines } from '../summary';
+import type { ClassifierSettings } from '../../classify/classifier';
+
+export interface ParseFlags {
+  db?: string;
+  tz?: string;
+  year?: number;
+  format?: string;
+  home?: string[];
+  wanIf?: string[];
+}
+
+/** Settings stored in an existing database, if there is one, plus the flags; never creates a file. */
+function settings(f: ParseFlags): ClassifierSettings {
+  const file = resolveDbPath(f.db);
+  let base: ClassifierSettings = { home: new CidrSet(DEFAULT_HOME), wanIf: new Set(), trusted: new CidrSet([]) };
+  if (fs.existsSync(file)) {
+    const db = openDb(file);
+    base = classifierSettings(db);
+    db.close();
+  }
+  const home = splitList(f.home);
+  const wan = splitList(f.wanIf);
+  return {
+    home: home.length ? new CidrSet([...base.home.cidrs, ...home]) : base.home,
+    wanIf: new Set([...base.wanIf, ...wan]),
+    trusted: base.trusted,
+  };
+}
+
+export async function parseCommand(paths: string[], f: ParseFlags): Promise<Tally> {
+  const s = settings(f);
+  const tally = new Tally();
+  const files = expandPaths(paths.length ? paths : ['-']);
+  const out = process.stdout;
+  for (const file of files) {
+    const input = await openInput(file);
+    for await (const r of parseInput(input, s, { tz: f.tz ?? systemZone(), year: f.year, format: f.format }, tally)) {
+      if (r.kind !== 'event') continue;
+      if (!out.write(JSON.stringify(toEcs(r.event, r.classified)) + '\n')) await new Promise((res) => out.once('drain', res));
+    }
+  }
+  for (const l of summaryLines(tally, files.length, 0)) process.stderr.write(l + '\n');
+  return tally;
+}

@@ -1,0 +1,21 @@
+import type { Tally } from '../pipeline/tally';
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+function reasons(m: Map<string, number>): string {
+  return [...m.entries()].sort((a, b) => b[1] - a[1]).map(([r, c]) => `${r} ${n(c)}`).join(', ');
+}
+
+/** The end-of-run summary: every line read is accounted for. */
+export function summaryLines(t: Tally, inputs: number, seconds: number): string[] {
+  const rate = seconds > 0 ? ` in ${seconds.toFixed(2)} s (${n(Math.round(t.lines / seconds))} lines/s)` : '';
+  const formats = [...t.formats.entries()].filter(([, f]) => f.events > 0).map(([id, f]) => `${id} ${n(f.events)}`).join(', ');
+  const lines = [
+    `${n(inputs)} input${inputs === 1 ? '' : 's'}, ${n(t.lines)} lines read${rate}`,
+    `  events stored       ${n(t.events)}${formats ? `  (${formats})` : ''}`,
+    `  skipped             ${n(t.skips)}${t.skips ? `  (${reasons(t.skipReasons)})` : ''}`,
+    `  rejected            ${n(t.rejects)}${t.rejects ? `  (${reasons(t.rejectReasons)})` : ''}`,
+  ];
+  if (t.duplicateLines > 0) lines.push(`  duplicates ignored  ${n(t.duplicateLines)} lines already ingested`);
+  return lines;
+}

@@ -1,0 +1,46 @@
+/**
+ * The pipeline without the store: records → envelope → parser → classifier, yielding what each
+ * record became. Backs `portledger parse` and the corpus coverage run.
+ */
+import { createClock } from '../../parsers/clock';
+import { parserById } from '../../parsers';
+import { readRecord } from './read-record';
+import type { FirewallEvent, LogParser } from '../../parsers/types';
+import { classify, type Classified, type ClassifierSettings } from '../classify/classifier';
+import type { Input } from '../sources/inputs';
+import { RecordSplitter, type RawRecord } from '../sources/records';
+import { Tally } from './tally';
+
+export type ParsedRecord =
+  | { kind: 'event'; record: RawRecord; event: FirewallEvent; classified: Classified }
+  | { kind: 'skip' | 'reject'; record: RawRecord; reason: string; format?: string };
+
+export interface ParseOptions {
+  tz: string;
+  year?: number;
+  format?: string;
+}
+
+export async function* parseInput(input: Input, settings: ClassifierSettings, opts: ParseOptions, tally: Tally): AsyncGenerator<ParsedRecord> {
+  const clock = createClock(opts.tz, { fixedYear: opts.year, reference: () => input.mtimeMs });
+  const forced = opts.format ? parserById(opts.format) : undefined;
+  const splitter = new RecordSplitter();
+  let hint: LogParser | undefined;
+  const one = (record: RawRecord): ParsedRecord => {
+    const { parser, outcome } = readRecord(record, clock, forced, hint);
+    if (parser && outcome.kind !== 'skip') hint = parser;
+    if (outcome.kind === 'event') {
+      tally.event(outcome.event.format);
+      return { kind: 'event', record, event: outcome.event, classified: classify(outcome.event, settings) };
+    }
+    if (outcome.kind === 'skip') tally.skip(outcome.reason);
+    else tally.reject(outcome.reason, parser?.id);
+    return { kind: outcome.kind, record, reason: outcome.reason, format: parser?.id };
+  };
+  for await (const chunk of input.chunks(0)) {
+    for (const r of splitter.push(chunk).records) yield one(r);
+  }
+  const last = splitter.end();
+  for (const r of last.records) yield one(r);
+  tally.lines += last.lines;
+}

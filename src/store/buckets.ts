@@ -1,0 +1,41 @@
+import { tzOffset } from '@date-fns/tz';
+
+const HOUR = 3_600_000;
+
+/**
+ * UTC epoch ms → local hour number in `tz` (floor((utc + offset) / 1 h)). Integer arithmetic on
+ * the hot path; the zone offset is looked up once per UTC hour.
+ */
+export function hourBucketer(tz: string): (ts: number) => number {
+  if (tz === 'UTC' || tz === 'Etc/UTC') return (ts) => Math.floor(ts / HOUR);
+  const cache = new Map<number, number>();
+  return (ts) => {
+    const utcHour = Math.floor(ts / HOUR);
+    let off = cache.get(utcHour);
+    if (off === undefined) {
+      off = tzOffset(tz, new Date(utcHour * HOUR)) * 60_000;
+      if (cache.size > 100_000) cache.clear();
+      cache.set(utcHour, off);
+    }
+    return Math.floor((ts + off) / HOUR);
+  };
+}
+
+/** Local hour number → `YYYY-MM-DDTHH:00` (the wall-clock hour it stands for). */
+export function hourLabel(hour: number): string {
+  return new Date(hour * HOUR).toISOString().slice(0, 13) + ':00';
+}
+
+/** Local day number → `YYYY-MM-DD`. */
+export function dayLabel(day: number): string {
+  return new Date(day * 24 * HOUR).toISOString().slice(0, 10);
+}
+
+/** `YYYY-MM-DD` → local day number; throws a readable error. */
+export function dayNumber(date: string): number {
+  const m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(date.trim());
+  if (!m) throw new Error(`"${date}" is not a date: use YYYY-MM-DD`);
+  const t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
+  if (Number.isNaN(t) || new Date(t).getUTCDate() !== +m[3]) throw new Error(`"${date}" is not a calendar date`);
+  return Math.floor(t / (24 * HOUR));
+}

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { DB } from './db';
+
+/** Bytes of the start of a text that identify it (Filebeat's fingerprint idea, 4 KiB). */
+export const FINGERPRINT_BYTES = 4096;
+
+export interface SourceRow {
+  id: number;
+  name: string;
+  fp_hash: string;
+  fp_len: number;
+  offset: number;
+  tail_hash: string | null;
+  lines: number;
+}
+
+export function sha256(buf: Buffer): string {
+  return createHash('sha256').update(buf).digest('hex');
+}
+
+/**
+ * The known source whose first bytes equal the start of `head`, preferring the longest
+ * fingerprint. A rotated copy, its .gz or the same text on stdin all match.
+ */
+export function findSource(db: DB, head: Buffer): SourceRow | undefined {
+  const lens = db.prepare('SELECT DISTINCT fp_len FROM sources WHERE fp_len > 0 AND fp_len <= ? ORDER BY fp_len DESC').pluck().all(head.length) as number[];
+  const byHash = db.prepare('SELECT id, name, fp_hash, fp_len, offset, tail_hash, lines FROM sources WHERE fp_len = ? AND fp_hash = ? ORDER BY offset DESC LIMIT 1');
+  for (const len of lens) {
+    const row = byHash.get(len, sha256(head.subarray(0, len))) as SourceRow | undefined;
+    if (row) return row;
+  }
+  return undefined;
+}
+
+export function createSource(db: DB, name: string, head: Buffer, now: number): SourceRow {
+  const fp = sha256(head);
+  const info = db
+    .prepare('INSERT INTO sources (name, fp_hash, fp_len, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)')
+    .run(name, fp, head.length, now, now);
+  return { id: Number(info.lastInsertRowid), name, fp_hash: fp, fp_len: head.length, offset: 0, tail_hash: null, lines: 0 };
+}
+
+/** A longer head than the one first seen (the file grew): remember the stronger fingerprint. */
+export function refreshFingerprint(db: DB, id: number, name: string, head: Buffer, now: number): void {
+  db.prepare('UPDATE sources SET name = ?, fp_hash = ?, fp_len = ?, last_seen = ? WHERE id = ?').run(name, sha256(head), head.length, now, id);
+}
+
+export interface Progress {
+  offset: number;
+  lines: number;
+  events: number;
+  skips: number;
+  rejects: number;
+  tailHash: string | null;
+}
+
+/** Prepared statement that commits a source's read position with the batch it produced. */
+export function progressWriter(db: DB): (id: number, p: Progress) => void {
+  const st = db.prepare(
+    `UPDATE sources SET offset = ?, lines = ?, tail_hash = coalesce(?, tail_hash), events = events + ?, skips = skips + ?,
+     rejects = rejects + ?, last_seen = ? WHERE id = ?`,
+  );
+  return (id, p) => {
+    st.run(p.offset, p.lines, p.tailHash, p.events, p.skips, p.rejects, Date.now(), id);
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Golden files: every `fixtures/<format>/*.log` is parsed line by line with auto-detection and
+ * compared with `*.expected.ndjson` beside it (an ECS document, `{"skip": reason}` or
+ * `{"reject": reason}` per line). See fixtures/README.md.
+ *
+ * UPDATE_GOLDEN=1 rewrites the expected files from the current output. Read the diff before
+ * committing it: the point of these files is that a human checked them.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
+import { createClock } from '../parsers/clock';
+import { toEcs } from '../parsers/ecs';
+import { parseRecord } from '../parsers/index';
+
+const FIXTURES = path.resolve(__dirname, '../fixtures');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+/** One record per line, without terminators; a final newline does not make an extra record. */
+function readLines(file: string): string[] {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
+function outcomeDoc(line: string, clock: ReturnType<typeof createClock>): unknown {
+  const { outcome } = parseRecord(line, clock);
+  if (outcome.kind === 'event') return toEcs(outcome.event);
+  return outcome.kind === 'skip' ? { skip: outcome.reason } : { reject: outcome.reason };
+}
+
+function formatDirs(): string[] {
+  if (!fs.existsSync(FIXTURES)) return [];
+  return fs
+    .readdirSync(FIXTURES, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+const dirs = formatDirs();
+
+test('there are golden fixtures', () => {
+  expect(dirs.length).toBeGreaterThan(0);
+});
+
+describe.each(dirs)('fixtures/%s', (dir) => {
+  const logs = fs
+    .readdirSync(path.join(FIXTURES, dir))
+    .filter((f) => f.endsWith('.log'))
+    .sort();
+
+  test('holds at least one .log file', () => {
+    expect(logs.length).toBeGreaterThan(0);
+  });
+
+  test.each(logs)('%s matches its expected file', (log) => {
+    const logPath = path.join(FIXTURES, dir, log);
+    const expectedPath = logPath.replace(/\.log$/, '.expected.ndjson');
+    // A fresh clock per file: year inference must not leak from one file into the next.
+    const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
+    const lines = readLines(logPath);
+    const actual = lines.map((line) => outcomeDoc(line, clock));
+
+    if (UPDATE) {
+      fs.writeFileSync(expectedPath, actual.map((d) => JSON.stringify(d)).join('\n') + '\n');
+      return;
+    }
+    if (!fs.existsSync(expectedPath)) {
+      throw new Error(`missing ${path.relative(FIXTURES, expectedPath)} (write it by hand, or UPDATE_GOLDEN=1 and check it)`);
+    }
+    const expected = readLines(expectedPath).map((l, i) => {
+      try {
+        return JSON.parse(l) as unknown;
+      } catch {
+        throw new Error(`${path.basename(expectedPath)}:${i + 1} is not JSON`);
+      }
+    });
+    expect({ records: actual.length }).toEqual({ records: expected.length });
+    const mismatches = actual
+      .map((got, i) => ({ line: i + 1, input: lines[i], expected: expected[i], got }))
+      .filter((m) => !isDeepStrictEqual(m.expected, m.got));
+    expect(mismatches).toEqual([]);
+  });
+});

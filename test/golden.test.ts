@@ -11,7 +11,7 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import { createClock } from '../parsers/clock';
 import { toEcs } from '../parsers/ecs';
-import { parseRecord } from '../parsers/index';
+import { PARSERS, parseRecord } from '../parsers/index';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -29,19 +29,25 @@ function outcomeDoc(line: string, clock: ReturnType<typeof createClock>): unknow
   return outcome.kind === 'skip' ? { skip: outcome.reason } : { reject: outcome.reason };
 }
 
+/**
+ * Format folders: named after a parser id, or holding expected files. Other folders (`demo/`,
+ * inputs for other tests) are not golden files.
+ */
 function formatDirs(): string[] {
   if (!fs.existsSync(FIXTURES)) return [];
+  const ids = new Set(PARSERS.map((p) => p.id));
   return fs
     .readdirSync(FIXTURES, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
+    .filter((name) => ids.has(name) || fs.readdirSync(path.join(FIXTURES, name)).some((f) => f.endsWith('.expected.ndjson')))
     .sort();
 }
 
 const dirs = formatDirs();
 
-test('there are golden fixtures', () => {
-  expect(dirs.length).toBeGreaterThan(0);
+test('every registered parser has a fixtures folder', () => {
+  expect(PARSERS.map((p) => p.id).filter((id) => !dirs.includes(id))).toEqual([]);
 });
 
 describe.each(dirs)('fixtures/%s', (dir) => {

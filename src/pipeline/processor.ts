@@ -129,9 +129,14 @@ export class RecordProcessor {
     const kept = cur.samples.get(reason) ?? 0;
     if (kept < SAMPLES_PER_REASON) {
       cur.samples.set(reason, kept + 1);
-      this.rejects.push({ source: cur.id, line: rec.line, reason, sample: rec.text.slice(0, SAMPLE_CHARS) });
+      this.rejects.push({ source: cur.id, line: rec.line, reason, sample: printable(rec.text.slice(0, SAMPLE_CHARS)) });
     }
   }
+}
+
+/** Control bytes as `\xNN`, so a sample of binary junk stays readable text in the database. */
+function printable(s: string): string {
+  return s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function splitKey(k: string): [number, string] {

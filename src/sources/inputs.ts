@@ -75,7 +75,7 @@ function isGzip(file: string): boolean {
 }
 
 export async function openInput(name: string): Promise<Input> {
-  if (name === '-') return openStdin();
+  if (name === '-') return openStream('-', process.stdin);
   let st: fs.Stats;
   try {
     st = fs.statSync(name);
@@ -128,8 +128,8 @@ export async function openInput(name: string): Promise<Input> {
   };
 }
 
-async function openStdin(): Promise<Input> {
-  const stdin = process.stdin;
+/** A stream read once (stdin): its head is buffered for the fingerprint, then replayed. */
+export async function openStream(name: string, stdin: Readable): Promise<Input> {
   const { head, rest, ended } = await readUpTo(stdin, FINGERPRINT_BYTES);
   let read = 0;
   async function* all(): AsyncIterable<Buffer> {
@@ -143,5 +143,5 @@ async function openStdin(): Promise<Input> {
       }
     }
   }
-  return { name: '-', kind: 'stdin', head, mtimeMs: Date.now(), bytesRead: () => read, chunks: (skip) => skipBytes(all(), skip) };
+  return { name, kind: 'stdin', head, mtimeMs: Date.now(), bytesRead: () => read, chunks: (skip) => skipBytes(all(), skip) };
 }

@@ -1,0 +1,75 @@
+import { classify, type ClassifierSettings } from '../src/classify/classifier';
+import { CidrSet, DEFAULT_HOME, canonicalCidr } from '../src/classify/networks';
+import type { FirewallEvent } from '../parsers/types';
+
+const settings = (over: Partial<ClassifierSettings> = {}): ClassifierSettings => ({
+  home: new CidrSet(DEFAULT_HOME),
+  wanIf: new Set(),
+  trusted: new CidrSet([]),
+  ...over,
+});
+
+const ev = (over: Partial<FirewallEvent>): FirewallEvent => ({
+  ts: 0, format: 'netfilter', action: 'deny', transport: 'tcp', srcIp: '198.51.100.9', dstIp: '192.168.1.10', srcPort: 40000, dstPort: 23, tcpFlags: 'SYN', ...over,
+});
+
+describe('classifier', () => {
+  test.each([
+    ['SYN', 'scan', 'tcp-syn'],
+    ['CWR ECE SYN', 'scan', 'tcp-syn'],
+    ['ACK', 'late', 'tcp-ack'],
+    ['ACK PSH', 'late', 'tcp-ack'],
+    ['ACK PSH FIN', 'late', 'tcp-fin'],
+    ['RST', 'late', 'tcp-rst'],
+    ['ACK SYN', 'late', 'tcp-synack'],
+    ['', 'scan', 'tcp-null'],
+    ['URG PSH FIN', 'scan', 'tcp-xmas'],
+  ])('inbound TCP %p is %s (%s)', (flags, cls, reason) => {
+    expect(classify(ev({ tcpFlags: flags }), settings())).toEqual({ direction: 'inbound', class: cls, reason });
+  });
+
+  test('UDP probes are scans, late DNS/NTP replies are not', () => {
+    expect(classify(ev({ transport: 'udp', tcpFlags: undefined, dstPort: 5060 }), settings()).class).toBe('scan');
+    expect(classify(ev({ transport: 'udp', tcpFlags: undefined, srcPort: 53, dstPort: 36427 }), settings())).toMatchObject({ class: 'late', reason: 'udp-reply' });
+  });
+
+  test('ICMP echo requests are scans, replies and errors are late; other protocols are scans', () => {
+    expect(classify(ev({ transport: 'icmp', icmpType: 8, dstPort: undefined }), settings())).toMatchObject({ class: 'scan', reason: 'icmp-echo' });
+    expect(classify(ev({ transport: 'icmp', icmpType: 3 }), settings())).toMatchObject({ class: 'late', reason: 'icmp-reply' });
+    expect(classify(ev({ transport: 'ipv6-icmp', icmpType: 128, srcIp: '2001:db8::1', dstIp: 'fd00::2' }), settings())).toMatchObject({ class: 'scan' });
+    expect(classify(ev({ transport: 'gre', tcpFlags: undefined }), settings())).toMatchObject({ class: 'scan', reason: 'proto-gre' });
+  });
+
+  test('direction from addresses, from the netfilter chain, and from --wan-if', () => {
+    expect(classify(ev({ srcIp: '192.168.1.5', dstIp: '198.51.100.9' }), settings())).toMatchObject({ direction: 'outbound', class: 'outbound' });
+    expect(classify(ev({ srcIp: '192.168.1.5', dstIp: '10.0.0.9' }), settings())).toMatchObject({ direction: 'internal', class: 'internal' });
+    // Both ends public: INPUT chain (IN= only) reaches the router's own WAN address.
+    expect(classify(ev({ dstIp: '203.0.113.10', inIf: 'eth0' }), settings())).toMatchObject({ direction: 'inbound', class: 'scan' });
+    expect(classify(ev({ srcIp: '203.0.113.10', dstIp: '198.51.100.9', outIf: 'eth0' }), settings())).toMatchObject({ direction: 'outbound' });
+    expect(classify(ev({ dstIp: '203.0.113.10', inIf: 'eth0', outIf: 'eth1' }), settings())).toMatchObject({ direction: 'external' });
+    const wan = settings({ wanIf: new Set(['ppp0']) });
+    expect(classify(ev({ dstIp: '203.0.113.10', inIf: 'ppp0', outIf: 'br0' }), wan)).toMatchObject({ direction: 'inbound', class: 'scan' });
+    // --home makes a public prefix home.
+    const home = settings({ home: new CidrSet([...DEFAULT_HOME, '203.0.113.0/24']) });
+    expect(classify(ev({ dstIp: '203.0.113.10', inIf: 'eth0', outIf: 'eth1' }), home)).toMatchObject({ direction: 'inbound' });
+  });
+
+  test('the device\'s own direction wins over addresses', () => {
+    expect(classify(ev({ direction: 'outbound' }), settings())).toMatchObject({ direction: 'outbound' });
+  });
+
+  test('trusted sources, IPv4 and IPv6, keep their packet reason', () => {
+    const trusted = settings({ trusted: new CidrSet(['198.51.100.0/24', '2001:db8::/32']) });
+    expect(classify(ev({}), trusted)).toEqual({ direction: 'inbound', class: 'trusted', reason: 'tcp-syn' });
+    expect(classify(ev({ srcIp: '2001:db8::7', dstIp: 'fd00::1' }), trusted)).toMatchObject({ class: 'trusted' });
+    expect(classify(ev({ srcIp: '192.0.2.1' }), trusted)).toMatchObject({ class: 'scan' });
+  });
+
+  test('CIDR input is validated and canonical', () => {
+    expect(canonicalCidr('192.0.2.77/24')).toBe('192.0.2.0/24');
+    expect(canonicalCidr('192.0.2.77')).toBe('192.0.2.77/32');
+    expect(canonicalCidr('2001:DB8::1/32')).toBe('2001:db8::/32');
+    expect(() => canonicalCidr('300.1.1.1')).toThrow(/not an IP address or CIDR/);
+    expect(new CidrSet(['10.0.0.0/8']).has('::ffff:10.1.2.3')).toBe(true);
+  });
+});

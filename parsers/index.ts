@@ -5,9 +5,21 @@
 import type { Clock, Envelope, LogParser, ParseOutcome } from './types';
 import { peelEnvelope } from './envelope/peel';
 import { netfilter } from './netfilter';
+import { nftTrace } from './nft-trace';
+import { pfsense } from './pfsense';
+import { openbsdPf } from './openbsd-pf';
+import { windowsFirewall } from './windows-firewall';
+import { mikrotik } from './mikrotik';
+import { sonicwall } from './sonicwall';
+import { checkpoint } from './checkpoint';
+import { netgear } from './netgear';
+import { zyxel } from './zyxel';
+import { awsVpcFlow } from './aws-vpc-flow';
+import { zeekConn } from './zeek-conn';
+import { dshield } from './dshield';
 
 /** Order matters for auto-detection: more specific sniffers first. */
-export const PARSERS: readonly LogParser[] = [netfilter];
+export const PARSERS: readonly LogParser[] = [netfilter, nftTrace, pfsense, openbsdPf, windowsFirewall, mikrotik, sonicwall, checkpoint, netgear, zyxel, awsVpcFlow, zeekConn, dshield];
 
 export function parserById(id: string): LogParser {
   const p = PARSERS.find((x) => x.id === id);

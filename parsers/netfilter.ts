@@ -17,7 +17,7 @@ const FLAG_STRINGS = Array.from({ length: 256 }, (_, mask) => FLAG_ORDER.filter(
 
 /** Protocol names nf_log (and pvefw-logger) print, as IANA keywords. */
 const PROTO_NAMES: Record<string, string> = {
-  TCP: 'tcp', UDP: 'udp', UDPLITE: 'udplite', ICMP: 'icmp', ICMPV6: 'ipv6-icmp', SCTP: 'sctp',
+  TCP: 'tcp', UDP: 'udp', UDPLITE: 'udplite', ICMP: 'icmp', ICMPv6: 'ipv6-icmp', ICMPV6: 'ipv6-icmp', SCTP: 'sctp',
   DCCP: 'dccp', AH: 'ah', ESP: 'esp', GRE: 'gre', IGMP: 'igmp',
 };
 
@@ -30,8 +30,8 @@ export const PROTO_NUMBERS: Record<number, string> = {
   132: 'sctp', 136: 'udplite', 137: 'mpls-in-ip', 143: 'ethernet',
 };
 
-/** nf_log prints SPT/DPT after these names (SCTP/DCCP come as bare numbers, without ports). */
-const PORTED = new Set(['TCP', 'UDP', 'UDPLITE']);
+/** nf_log prints SPT/DPT after these names (a bare number, e.g. SCTP's 132, comes without ports). */
+const PORTED = new Set(['tcp', 'udp', 'udplite']);
 
 const DENY_WORDS = new Set(['drop', 'dropped', 'deny', 'denied', 'reject', 'rejected', 'block', 'blocked', 'refuse', 'refused']);
 const ALLOW_WORDS = new Set(['accept', 'accepted', 'allow', 'allowed', 'pass', 'passed', 'permit', 'permitted']);
@@ -97,13 +97,19 @@ function sniff(env: Envelope): boolean {
  */
 function memo<T>(fn: (k: string) => T): (k: string) => T {
   const cache = new Map<string, T>();
+  // Consecutive lines mostly repeat the last value: comparing beats hashing it again.
+  let lastK: string | undefined;
+  let lastV: T | undefined;
   return (k) => {
+    if (k === lastK) return lastV as T;
     let v = cache.get(k);
     if (v === undefined && !cache.has(k)) {
       v = fn(k);
       if (cache.size >= 4096) cache.clear();
       cache.set(k, v);
     }
+    lastK = k;
+    lastV = v;
     return v as T;
   };
 }
@@ -270,7 +276,7 @@ function zoneAfter(prefix: string, key: string): string | undefined {
 const zonesOf = memo(openWrtZones);
 
 /** Keys the parser reads; everything else (TOS, ID, WINDOW, SEQ, …) is passed over. */
-const enum K { none, in, out, physIn, physOut, mac, macSrc, macDst, src, dst, proto, spt, dpt, type, code, len, ttl, mark }
+const enum K { none, in, out, physIn, physOut, mac, macSrc, macDst, src, dst, proto, spt, dpt, type, code, len, ttl, mark, count }
 
 /** Identifies the key at m[pos, pos+len) without allocating it (this runs ~20 times a line). */
 function keyOf(m: string, pos: number, len: number): K {
@@ -307,35 +313,19 @@ function flagBit(m: string, pos: number): number {
   return 0;
 }
 
-function parse(env: Envelope): ParseOutcome {
-  const m = env.message;
-  const inAt = findIn(m);
-  let start = inAt;
-  if (start < 0) start = findToken(m, 'OUT=');
-  if (start < 0) start = 0;
+interface Scanned {
+  /** Raw value of each key the parser reads (the first occurrence outside brackets), by K. */
+  f: (string | undefined)[];
+  flags: number;
+  fragment: boolean;
+}
 
-  let inIf: string | undefined;
-  let outIf: string | undefined;
-  let physIn: string | undefined;
-  let physOut: string | undefined;
-  let mac: string | undefined;
-  let macSrc: string | undefined;
-  let macDst: string | undefined;
-  let src: string | undefined;
-  let dst: string | undefined;
-  let proto: string | undefined;
-  let spt: string | undefined;
-  let dpt: string | undefined;
-  let type: string | undefined;
-  let code: string | undefined;
-  let len: string | undefined;
-  let ttl: string | undefined;
-  let mark: string | undefined;
+function scan(m: string, start: number): Scanned {
+  const f = new Array<string | undefined>(K.count).fill(undefined);
   let flags = 0;
   let fragment = false;
   // Inside `[SRC=… DST=… …]`: the packet an ICMP error quotes, not the one that was logged.
   let depth = 0;
-
   const n = m.length;
   let pos = start;
   while (pos < n) {
@@ -352,34 +342,28 @@ function parse(env: Envelope): ParseOutcome {
           if (end - pos === 3) flags |= flagBit(m, pos);
           else if (m.startsWith('FRAG:', pos)) fragment = true;
         } else {
+          // First occurrence wins: the UDP header repeats LEN=, ICMP echo repeats ID=.
           const k = keyOf(m, pos, eq - pos);
-          if (k !== K.none) {
-            const v = m.slice(eq + 1, end);
-            switch (k) {
-              case K.in: inIf ??= v; break;
-              case K.out: outIf ??= v; break;
-              case K.physIn: physIn ??= v; break;
-              case K.physOut: physOut ??= v; break;
-              case K.mac: mac ??= v; break;
-              case K.macSrc: macSrc ??= v; break;
-              case K.macDst: macDst ??= v; break;
-              case K.src: src ??= v; break;
-              case K.dst: dst ??= v; break;
-              case K.proto: proto ??= v; break;
-              case K.spt: spt ??= v; break;
-              case K.dpt: dpt ??= v; break;
-              case K.type: type ??= v; break;
-              case K.code: code ??= v; break;
-              case K.len: len ??= v; break; // the UDP header repeats LEN=: keep the IP length
-              case K.ttl: ttl ??= v; break;
-              case K.mark: mark ??= v; break;
-            }
-          }
+          if (k !== K.none && f[k] === undefined) f[k] = m.slice(eq + 1, end);
         }
       }
     }
     pos = end + 1;
   }
+  return { f, flags, fragment };
+}
+
+function parse(env: Envelope): ParseOutcome {
+  const m = env.message;
+  const inAt = findIn(m);
+  let start = inAt;
+  if (start < 0) start = findToken(m, 'OUT=');
+  if (start < 0) start = 0;
+  const { f, flags, fragment } = scan(m, start);
+  const src = f[K.src];
+  const dst = f[K.dst];
+  const proto = f[K.proto];
+  const type = f[K.type];
 
   if (!src || !dst) return reject('truncated: no SRC/DST');
   const srcIp = normalizeIp(src);
@@ -391,7 +375,8 @@ function parse(env: Envelope): ParseOutcome {
   // The kernel always prints IN= (maybe empty); only pvefw-logger drops an empty one.
   if (inAt < 0 && env.kind !== 'pvefw') return reject('damaged: no IN=');
   if (proto === undefined || proto === '') return reject('truncated: no PROTO');
-  let transport = PROTO_NAMES[proto.toUpperCase()];
+  // Exact case first: the kernel's spelling needs no upper-casing (a copy per line).
+  let transport = PROTO_NAMES[proto] ?? PROTO_NAMES[proto.toUpperCase()];
   if (transport === undefined) {
     const num = toUint(proto);
     if (num < 0 || num > 255) return reject('bad protocol');
@@ -400,13 +385,15 @@ function parse(env: Envelope): ParseOutcome {
 
   let srcPort: number | undefined;
   let dstPort: number | undefined;
+  const spt = f[K.spt];
+  const dpt = f[K.dpt];
   if (spt !== undefined || dpt !== undefined) {
     srcPort = spt === undefined ? undefined : toUint(spt);
     dstPort = dpt === undefined ? undefined : toUint(dpt);
     if (badPort(srcPort) || badPort(dstPort)) return reject('bad port');
   }
   // A non-first fragment has no transport header to log: a complete line without ports.
-  if ((srcPort === undefined || dstPort === undefined) && !fragment && PORTED.has(proto.toUpperCase())) {
+  if ((srcPort === undefined || dstPort === undefined) && !fragment && PORTED.has(transport) && !/^\d/.test(proto)) {
     return reject('truncated: no ports');
   }
   let icmpType: number | undefined;
@@ -415,6 +402,7 @@ function parse(env: Envelope): ParseOutcome {
     if (type === undefined && !fragment) return reject('truncated: no ICMP type');
     if (type !== undefined) {
       icmpType = toUint(type);
+      const code = f[K.code];
       icmpCode = code === undefined ? undefined : toUint(code);
       if (icmpType < 0 || icmpType > 255 || (icmpCode !== undefined && (icmpCode < 0 || icmpCode > 255))) {
         return reject('bad ICMP type');
@@ -426,9 +414,12 @@ function parse(env: Envelope): ParseOutcome {
   const prefix = m.slice(0, start).trim();
   const { rule, verdict } = ruleOf(env, prefix);
   const zones = verdict === '' ? undefined : zonesOf(verdict);
+  const mac = f[K.mac];
   const macs = mac === undefined ? undefined : splitMac(mac);
-  const lenN = len === undefined ? -1 : toUint(len);
-  const ttlN = ttl === undefined ? -1 : toUint(ttl);
+  const macSrc = f[K.macSrc];
+  const macDst = f[K.macDst];
+  const lenN = toUint(f[K.len] ?? '');
+  const ttlN = toUint(f[K.ttl] ?? '');
 
   const event: FirewallEvent = {
     ts: env.ts,
@@ -442,15 +433,15 @@ function parse(env: Envelope): ParseOutcome {
     tcpFlags: transport === 'tcp' && flags !== 0 ? FLAG_STRINGS[flags] : undefined,
     icmpType,
     icmpCode,
-    inIf: inIf || undefined,
-    outIf: outIf || undefined,
-    physIn: physIn || undefined,
-    physOut: physOut || undefined,
+    inIf: f[K.in] || undefined,
+    outIf: f[K.out] || undefined,
+    physIn: f[K.physIn] || undefined,
+    physOut: f[K.physOut] || undefined,
     srcMac: macs ? macs[1] : macSrc === undefined ? undefined : oneMac(macSrc),
     dstMac: macs ? macs[0] : macDst === undefined ? undefined : oneMac(macDst),
     length: lenN >= 0 ? lenN : undefined,
     ttl: ttlN >= 0 && ttlN <= 255 ? ttlN : undefined,
-    mark: mark || undefined,
+    mark: f[K.mark] || undefined,
     rule,
     hostname: env.hostname,
     inZone: zones?.[0],

@@ -5,8 +5,8 @@
  * Every query is parameterized; nothing from a log is ever spliced into SQL.
  */
 import type { DB } from '../src/store/db';
-import { settleRollups } from '../src/store/rollups';
-import { dayLabel, dayNumber, hourBucketer, hourLabel } from '../src/store/buckets';
+import { countFromEvents, settleRollups } from '../src/store/rollups';
+import { dayLabel, dayNumber, hourLabel } from '../src/store/buckets';
 import { loadSettings } from '../src/store/settings';
 import { formatInstant } from './time';
 
@@ -78,38 +78,11 @@ export function alertsReport(db: DB, opts: { tz?: string; kind?: string } = {}):
 
 /** Both reports counted straight from the events, for a zone other than the database's. */
 function fromEvents(db: DB, tz: string, firstDay: number, lastDay: number, f: PortFilter): { days: PortDayRow[]; hours: SourcesHourRow[] } {
-  const bucket = hourBucketer(tz);
-  const margin = 15 * 3_600_000; // wider than any zone offset
-  const it = db
-    .prepare(
-      `SELECT e.ts, coalesce(e.dport, e.icmp_type, 0) AS port, e.transport AS proto, e.src, e.dst, e.count FROM events e
-       WHERE e.class = 'scan' AND e.ts BETWEEN ? AND ?`,
-    )
-    .iterate(firstDay * 86_400_000 - margin, (lastDay + 1) * 86_400_000 + margin) as Iterable<{ ts: number; port: number; proto: string; src: string; dst: string; count: number }>;
-  const days = new Map<string, { day: number; port: number; proto: string; events: number; s: Set<string>; t: Set<string> }>();
-  const hours = new Map<string, { hour: number; port: number; proto: string; s: Set<string> }>();
-  for (const e of it) {
-    if ((f.port !== undefined && e.port !== f.port) || (f.proto !== undefined && e.proto !== f.proto)) continue;
-    const hour = bucket(e.ts);
-    const day = Math.floor(hour / 24);
-    if (day < firstDay || day > lastDay) continue;
-    const dk = `${day}\t${e.port}\t${e.proto}`;
-    let d = days.get(dk);
-    if (!d) days.set(dk, (d = { day, port: e.port, proto: e.proto, events: 0, s: new Set(), t: new Set() }));
-    d.events += e.count;
-    d.s.add(e.src);
-    d.t.add(e.dst);
-    const hk = `${hour}\t${e.port}\t${e.proto}`;
-    let h = hours.get(hk);
-    if (!h) hours.set(hk, (h = { hour, port: e.port, proto: e.proto, s: new Set() }));
-    h.s.add(e.src);
-  }
+  const agg = countFromEvents(db, tz, firstDay, lastDay, (port, proto) => (f.port === undefined || port === f.port) && (f.proto === undefined || proto === f.proto));
+  const days = agg.dayNumbers().flatMap((d) => agg.dayCounts(d).sort((a, b) => b.events - a.events || a.port - b.port || a.proto.localeCompare(b.proto)));
+  const hours = agg.hourNumbers().flatMap((h) => agg.hourCounts(h).sort((a, b) => b.sources - a.sources || a.port - b.port || a.proto.localeCompare(b.proto)));
   return {
-    days: [...days.values()]
-      .sort((a, b) => a.day - b.day || b.events - a.events || a.port - b.port || a.proto.localeCompare(b.proto))
-      .map((d) => ({ date: dayLabel(d.day), port: d.port, proto: d.proto, events: d.events, sources: d.s.size, targets: d.t.size })),
-    hours: [...hours.values()]
-      .sort((a, b) => a.hour - b.hour || b.s.size - a.s.size || a.port - b.port || a.proto.localeCompare(b.proto))
-      .map((h) => ({ hour: hourLabel(h.hour), port: h.port, proto: h.proto, sources: h.s.size })),
+    days: days.map(({ day, ...r }) => ({ date: dayLabel(day), ...r })),
+    hours: hours.map(({ hour, ...r }) => ({ hour: hourLabel(hour), ...r })),
   };
 }

@@ -29,23 +29,41 @@ CREATE TABLE sources (
 );
 CREATE INDEX sources_fp ON sources (fp_len, fp_hash);
 
+-- Names of the small fixed vocabularies stored as integers in events (which keeps inserts fast:
+-- one text parameter costs more than the whole integer). The view `events_named` below joins
+-- them back; query that one by hand.
+CREATE TABLE codes (
+  field TEXT NOT NULL,      -- the events column: format, action, direction, class, reason, transport
+  code  INTEGER NOT NULL,
+  name  TEXT NOT NULL,
+  PRIMARY KEY (field, code),
+  UNIQUE (field, name)
+) WITHOUT ROWID;
+INSERT INTO codes (field, code, name) VALUES
+  ('action', 0, 'unknown'), ('action', 1, 'deny'), ('action', 2, 'allow'),
+  ('direction', 0, 'unknown'), ('direction', 1, 'inbound'), ('direction', 2, 'outbound'),
+  ('direction', 3, 'internal'), ('direction', 4, 'external'),
+  ('class', 1, 'scan'), ('class', 2, 'late'), ('class', 3, 'outbound'), ('class', 4, 'internal'),
+  ('class', 5, 'external'), ('class', 6, 'trusted');
+-- format, reason and transport codes are added as new values appear.
+
 -- Normalized firewall events. Column names follow the ECS field in the comment.
 CREATE TABLE events (
   id        INTEGER PRIMARY KEY,
   ts        INTEGER NOT NULL,   -- @timestamp
   source_id INTEGER NOT NULL,   -- sources.id
   line      INTEGER NOT NULL,   -- line number in that source (1-based)
-  format    TEXT NOT NULL,      -- parser id
-  action    TEXT NOT NULL,      -- event.action: deny | allow | unknown
-  direction TEXT NOT NULL,      -- network.direction: inbound | outbound | internal | external | unknown
-  class     TEXT NOT NULL,      -- scan | late | outbound | internal | external | trusted
-  reason    TEXT NOT NULL,      -- why that class (tcp-syn, udp, icmp-echo, tcp-ack, …)
-  transport TEXT NOT NULL,      -- network.transport
+  format    INTEGER NOT NULL,   -- codes: parser id
+  action    INTEGER NOT NULL,   -- codes: event.action deny | allow | unknown
+  direction INTEGER NOT NULL,   -- codes: network.direction inbound | outbound | internal | external | unknown
+  class     INTEGER NOT NULL,   -- codes: scan | late | outbound | internal | external | trusted
+  reason    INTEGER NOT NULL,   -- codes: why that class (tcp-syn, udp, icmp-echo, tcp-ack, …)
+  transport INTEGER NOT NULL,   -- codes: network.transport
   src       TEXT NOT NULL,      -- source.ip
   sport     INTEGER,            -- source.port
   dst       TEXT NOT NULL,      -- destination.ip
   dport     INTEGER,            -- destination.port
-  tcp_flags TEXT,
+  tcp_flags TEXT,               -- SYN, ACK PSH, … ('' = no flags set; NULL = not logged)
   icmp_type INTEGER,
   icmp_code INTEGER,
   in_if     TEXT,               -- observer.ingress.interface.name
@@ -56,6 +74,23 @@ CREATE TABLE events (
   ttl       INTEGER,
   count     INTEGER NOT NULL DEFAULT 1  -- packets this record stands for (flow logs)
 );
+-- The one secondary index: time ranges for recounts and per-day queries. Appends at the end
+-- of the b-tree on time-ordered input, so it costs little at ingest.
+CREATE INDEX events_ts ON events (ts);
+
+-- The events as a person reads them: names instead of codes, time as ISO-8601 UTC.
+CREATE VIEW events_named AS
+SELECT e.id, strftime('%Y-%m-%dT%H:%M:%fZ', e.ts / 1000.0, 'unixepoch') AS time_utc, e.ts, e.source_id, e.line,
+  f.name AS format, a.name AS action, d.name AS direction, c.name AS class, r.name AS reason, t.name AS transport,
+  e.src, e.sport, e.dst, e.dport, e.tcp_flags, e.icmp_type, e.icmp_code, e.in_if, e.out_if, e.host, e.rule,
+  e.length, e.ttl, e.count
+FROM events e
+JOIN codes f ON f.field = 'format' AND f.code = e.format
+JOIN codes a ON a.field = 'action' AND a.code = e.action
+JOIN codes d ON d.field = 'direction' AND d.code = e.direction
+JOIN codes c ON c.field = 'class' AND c.code = e.class
+JOIN codes r ON r.field = 'reason' AND r.code = e.reason
+JOIN codes t ON t.field = 'transport' AND t.code = e.transport;
 
 -- Lines that looked like firewall traffic but could not be read. Every one is counted in
 -- reject_counts; the text of the first ones per source and reason is kept here.
@@ -88,11 +123,6 @@ CREATE TABLE trusted (
   added INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- Addresses seen in events that a trusted entry covers; scan rollups leave them out.
-CREATE TABLE trusted_hit (
-  src TEXT PRIMARY KEY
-) WITHOUT ROWID;
-
 -- Alerts: one row per host and episode, updated while the episode lasts.
 CREATE TABLE alerts (
   id           INTEGER PRIMARY KEY,
@@ -112,21 +142,10 @@ CREATE TABLE alerts (
 );
 CREATE INDEX alerts_host ON alerts (kind, host, last);
 
--- Scan rollup at the finest grain: inbound scans per port, protocol, local hour, source and
--- target. Written once per distinct tuple per batch, so it grows with distinct tuples, not
--- with events. Portless protocols use port 0; ICMP uses its type.
-CREATE TABLE scan_hour (
-  port   INTEGER NOT NULL,
-  proto  TEXT NOT NULL,
-  hour   INTEGER NOT NULL,
-  src    TEXT NOT NULL,
-  dst    TEXT NOT NULL,
-  events INTEGER NOT NULL,
-  PRIMARY KEY (port, proto, hour, src, dst)
-) WITHOUT ROWID;
-
--- Report-ready rollups, recounted from scan_hour for every bucket a batch or a trust change
--- touches, trusted sources left out.
+-- Report-ready rollups of inbound scans (trusted sources left out). Ingest counts a bucket in
+-- memory and writes it while it holds every event of it; a bucket that already had data, or
+-- that a trust change touches, is marked dirty and recounted from the events (by time range).
+-- Portless protocols use port 0; ICMP uses its type.
 CREATE TABLE port_hour (
   hour    INTEGER NOT NULL,
   port    INTEGER NOT NULL,
@@ -146,11 +165,8 @@ CREATE TABLE port_day (
   PRIMARY KEY (day, port, proto)
 ) WITHOUT ROWID;
 
--- Buckets written but not yet recounted; committed with the events, so a crash between the
--- two leaves work to finish, never a wrong count.
+-- Local hours (and the days they fall in) waiting to be recounted from the events; written in
+-- the same transaction as the events, so a crash leaves work to finish, never a wrong count.
 CREATE TABLE dirty_hour (
-  port  INTEGER NOT NULL,
-  proto TEXT NOT NULL,
-  hour  INTEGER NOT NULL,
-  PRIMARY KEY (port, proto, hour)
-) WITHOUT ROWID;
+  hour INTEGER PRIMARY KEY
+);

@@ -113,3 +113,21 @@ describe('year inference and zones', () => {
     expect(() => createClock('Mars/Olympus', { reference: () => 0 })).toThrow(/unknown time zone "Mars\/Olympus"/);
   });
 });
+
+describe('more envelopes', () => {
+  test('OpenWrt logread stamps (weekday, year, facility.level, no hostname)', () => {
+    const e = peelEnvelope('Sun Jun  2 16:18:17 2024 kern.warn kernel: [12.3] DROP wan in: IN=eth1 OUT=', utc);
+    expect(e).toMatchObject({ tag: 'kernel', message: 'DROP wan in: IN=eth1 OUT=', uptime: 12.3 });
+    expect(e.hostname).toBeUndefined();
+    expect(iso(e.ts)).toBe('2024-06-02T16:18:17.000Z');
+  });
+
+  test('the pve-firewall logger\'s own lines have no chain tag', () => {
+    expect(peelEnvelope('0 5 - 20/Jun/2022:13:09:14 +0200 starting pvefw logger', utc).tag).toBeUndefined();
+  });
+
+  test('a single event wrapped in {"events": […]}', () => {
+    const e = peelEnvelope('{"events":[{"@timestamp":"2022-01-12T12:43:58.224Z","message":"DROP IN=eth0"}]}', utc);
+    expect(e).toMatchObject({ kind: 'json', message: 'DROP IN=eth0', ts: Date.UTC(2022, 0, 12, 12, 43, 58, 224) });
+  });
+});

@@ -1,6 +1,7 @@
 import { createClock } from '../parsers/clock';
 import { peelEnvelope } from '../parsers/envelope/peel';
 import { actionFromPrefix, netfilter, normalizeIp, PROTO_NUMBERS, splitMac } from '../parsers/netfilter';
+import { nftTrace } from '../parsers/nft-trace';
 import type { Envelope, FirewallEvent, ParseOutcome } from '../parsers/types';
 
 const clock = () => createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
@@ -338,5 +339,39 @@ describe('sniff', () => {
     '',
   ])('does not claim %j', (m) => {
     expect(sniff(m)).toBe(false);
+  });
+});
+
+describe('nft-trace', () => {
+  const head = 'trace id 1a2b3c4d inet fw4 input';
+  const pkt = (tail: string) => `${head} packet: iif "eth1" ip saddr 203.0.113.7 ip daddr 192.0.2.10 ip ttl 51 ip protocol tcp ip length 60 tcp sport 1 tcp dport 22 ${tail}`;
+  const parseTrace = (m: string) => {
+    const e = env(m, { tag: 'nft-trace' });
+    expect(nftTrace.sniff(e)).toBe(true);
+    expect(netfilter.sniff(e)).toBe(false);
+    return nftTrace.parse(e, clock());
+  };
+
+  test.each([
+    ['tcp flags == syn', 'SYN'],
+    ['tcp flags == (syn | ack)', 'ACK SYN'],
+    ['tcp flags syn,ack', 'ACK SYN'],
+    ['tcp flags == 0x12', 'ACK SYN'],
+  ])('%s → %s', (flags, canonical) => {
+    const o = parseTrace(pkt(`${flags} tcp window 64240`));
+    expect(o.kind === 'event' && o.event.tcpFlags).toBe(canonical);
+  });
+
+  test('verdict lines are skips, unstamped packets rejects', () => {
+    expect(parseTrace(`${head} rule tcp dport 22 drop (verdict drop)`)).toEqual({ kind: 'skip', reason: 'nft trace verdict' });
+    expect(parseTrace(`${head} policy drop`)).toEqual({ kind: 'skip', reason: 'nft trace verdict' });
+    const e = env(pkt(''), { ts: undefined, kind: 'none', tag: undefined });
+    expect(nftTrace.parse(e, clock())).toEqual({ kind: 'reject', reason: 'no timestamp' });
+  });
+
+  test('its example line is an event', () => {
+    const e = peelEnvelope(nftTrace.example, clock());
+    expect(nftTrace.sniff(e)).toBe(true);
+    expect(nftTrace.parse(e, clock()).kind).toBe('event');
   });
 });

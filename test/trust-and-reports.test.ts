@@ -35,7 +35,7 @@ describe('reports', () => {
     ]);
     expect(portsReport(db, { from: '2024-06-14', to: '2024-06-15', proto: 'udp' })).toHaveLength(1);
     expect(portsReport(db, { port: 23 }).map((r) => r.date)).toEqual(['2024-06-14', '2024-06-15']); // default: the last 7 days with data
-    expect(count(db, "SELECT count(*) FROM events WHERE class = 'late'")).toBe(1);
+    expect(count(db, "SELECT count(*) FROM events_named WHERE class = 'late'")).toBe(1);
   });
 
   test('sources per hour', async () => {
@@ -58,8 +58,9 @@ describe('reports', () => {
     ]);
     expect(sourcesPerHourReport(db, { date: '2024-06-14', port: 23 }).map((r) => r.hour)).toEqual(['2024-06-14T10:00']);
     // New lines from a trusted source are trusted as they arrive.
+    expect(count(db, "SELECT count(*) FROM events_named WHERE class = 'trusted' AND src = '192.0.2.50'")).toBe(3);
     expect(removeTrusted(db, '192.0.2.0/24')).toEqual({ cidr: '192.0.2.0/24', events: 3 });
-    expect(count(db, "SELECT count(*) FROM events WHERE class = 'late'")).toBe(1);
+    expect(count(db, "SELECT count(*) FROM events_named WHERE class = 'late'")).toBe(1);
     expect(portsReport(db, { from: '2024-06-14', to: '2024-06-15' })[0]).toMatchObject({ events: 4, sources: 3 });
     expect(() => removeTrusted(db, '192.0.2.0/24')).toThrow(/not in the trusted list/);
   });

@@ -43,7 +43,9 @@ export function peelJson(raw: string, s: string): Envelope {
     return { raw, message: s, kind: 'none' };
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return { raw, message: s, kind: 'none' };
-  const o = doc as Json;
+  let o = doc as Json;
+  // A test or export wrapper around a single event: `{"events": [{…}]}`.
+  if (Array.isArray(o.events) && o.events.length === 1 && typeof o.events[0] === 'object' && o.events[0] !== null) o = o.events[0] as Json;
   const message = str(o.MESSAGE) ?? str(get(o, 'message')) ?? str(get(o, 'event.original'));
   if (message === undefined) return { raw, message: s, kind: 'json' };
   const env: Envelope = { raw, message, kind: 'json' };

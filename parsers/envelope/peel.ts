@@ -11,6 +11,8 @@ import { MONTHS, parseIsoStamp } from './stamps';
 const RFC3164_STAMP = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (?:(\d{4}) )?(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(?::? |:$)/;
 // `[Thu Mar 11 20:05:08 2021] `
 const DMESG_STAMP = /^\[[A-Z][a-z]{2} ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})\] ?/;
+// OpenWrt logread: `Sun Jun  2 16:18:17 2024 kern.warn kernel: …`
+const LOGREAD_STAMP = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4}) /;
 // Proxmox: `0 3 PVEFW-HOST-IN 20/Jun/2022:13:09:14 +0200 `
 const PVEFW = /^\d+ \d+ (\S+) (\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d) /;
 // `name:` / `name[123]:` — a syslog TAG (program name, or a log prefix in that position).
@@ -43,6 +45,11 @@ export function peelEnvelope(raw: string, clock: Clock): Envelope {
     }
   }
   if (first >= 65 && first <= 90) {
+    const lr = LOGREAD_STAMP.exec(s);
+    if (lr && MONTHS[lr[1]]) {
+      const ts = clock.localToUtc(+lr[6], MONTHS[lr[1]], +lr[2], +lr[3], +lr[4], +lr[5]);
+      return afterStamp(raw, s.slice(lr[0].length), 'rfc3164', ts, false);
+    }
     const m = RFC3164_STAMP.exec(s);
     if (m) {
       const month = MONTHS[m[1]];
@@ -67,7 +74,9 @@ export function peelEnvelope(raw: string, clock: Clock): Envelope {
       if (month) {
         const offset = (pve[8] === '-' ? -1 : 1) * (+pve[9] * 60 + +pve[10]) * 60_000;
         const ts = Date.UTC(+pve[4], month - 1, +pve[2], +pve[5], +pve[6], +pve[7]) - offset;
-        return { raw, message: s.slice(pve[0].length), ts, tag: pve[1], kind: 'pvefw' };
+        const env: Envelope = { raw, message: s.slice(pve[0].length), ts, kind: 'pvefw' };
+        if (pve[1] !== '-') env.tag = pve[1]; // the logger's own messages have no chain
+        return env;
       }
     }
   }
@@ -75,10 +84,10 @@ export function peelEnvelope(raw: string, clock: Clock): Envelope {
 }
 
 /** After a 3164 / ISO stamp: optional hostname, optional `facility.level`, optional tag. */
-function afterStamp(raw: string, rest: string, kind: Envelope['kind'], ts: number): Envelope {
+function afterStamp(raw: string, rest: string, kind: Envelope['kind'], ts: number, mayHaveHost = true): Envelope {
   let hostname: string | undefined;
   let token = nextToken(rest);
-  if (token && !TAG.test(token) && isHostname(token)) {
+  if (mayHaveHost && token && !TAG.test(token) && !FACILITY_LEVEL.test(token) && isHostname(token)) {
     hostname = token;
     rest = rest.slice(token.length + 1);
     token = nextToken(rest);

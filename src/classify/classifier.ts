@@ -96,9 +96,6 @@ export function classify(e: FirewallEvent, s: ClassifierSettings): Classified {
   return { direction: dir, class: 'external', reason: 'outside-to-outside' };
 }
 
-const LATE_REASONS = new Set(['tcp-synack', 'tcp-rst', 'tcp-fin', 'tcp-ack', 'udp-reply', 'icmp-reply']);
+/** Inbound reasons that make a late packet rather than a scan. */
+export const LATE_REASONS: ReadonlySet<string> = new Set(['tcp-synack', 'tcp-rst', 'tcp-fin', 'tcp-ack', 'udp-reply', 'icmp-reply']);
 
-/** Whether an inbound reason makes a scan (the others are late packets); used when trust changes. */
-export function isScanReason(reason: string): boolean {
-  return !LATE_REASONS.has(reason);
-}

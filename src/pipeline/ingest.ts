@@ -1,20 +1,25 @@
 /**
  * Ingest of whole inputs (files, .gz, stdin): recognizes text already ingested by its
- * fingerprint and continues after it, streams the rest through the record processor in
- * transactions of about a megabyte, then recounts the rollups it touched.
+ * fingerprint and continues after it; the compute half (parse, classify) runs in a worker
+ * thread for big files, the write half (detectors, store) here, one transaction per batch.
  */
-import { createClock } from '../../parsers/clock';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { DB } from '../store/db';
 import { loadSettings, pinZone } from '../store/settings';
 import { createSource, findSource, refreshFingerprint, sha256, type SourceRow } from '../store/sources';
 import { settleRollups } from '../store/rollups';
+import { daysWithRollups } from '../store/rollup-writer';
 import { loadTrusted } from '../store/trust-store';
 import { CidrSet, DEFAULT_HOME } from '../classify/networks';
 import type { ClassifierSettings } from '../classify/classifier';
 import { WormDetector } from '../detectors/worm';
 import type { Input } from '../sources/inputs';
-import { RecordSplitter } from '../sources/records';
-import { RecordProcessor } from './processor';
+import { packageRoot } from '../util/package-root';
+import type { ComputedBatch } from './batch';
+import { computeBatches, type ComputeSpec } from './compute-loop';
+import { BatchSink } from './sink';
 import { Tally } from './tally';
 
 export interface IngestOptions {
@@ -26,6 +31,8 @@ export interface IngestOptions {
   format?: string;
   /** Called after every batch with bytes read from disk and lines so far. */
   onProgress?: (bytes: number, lines: number) => void;
+  /** Inputs at least this big on disk are parsed in a worker thread (default 4 MB). */
+  workerMinBytes?: number;
 }
 
 export interface SourceSummary {
@@ -36,21 +43,66 @@ export interface SourceSummary {
 }
 
 const TAIL_BYTES = 256;
-const COMMIT_RECORDS = 4000;
+const WORM_PORT = 445;
 
 export function classifierSettings(db: DB): ClassifierSettings {
   const s = loadSettings(db);
   return { home: new CidrSet([...DEFAULT_HOME, ...s.home]), wanIf: new Set(s.wanIf), trusted: new CidrSet(loadTrusted(db)) };
 }
 
+/** The compiled worker script, or undefined when running from TypeScript sources without a build. */
+function workerScript(): string | undefined {
+  const here = path.join(__dirname, 'ingest-worker.js');
+  if (__filename.endsWith('.js')) return here;
+  const built = path.join(packageRoot(), 'dist', 'src', 'pipeline', 'ingest-worker.js');
+  return fs.existsSync(built) ? built : undefined;
+}
+
+/** Batches computed in a worker thread, acknowledged one by one as they are written. */
+async function* workerBatches(input: Input, spec: ComputeSpec, script: string, progress: (bytes: number) => void): AsyncGenerator<ComputedBatch> {
+  const worker = new Worker(script, { workerData: { name: input.name, spec } });
+  const queue: unknown[] = [];
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  worker.on('message', (m) => {
+    queue.push(m);
+    wake?.();
+  });
+  worker.on('error', (e) => {
+    failure = e;
+    wake?.();
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0 && !failure) failure = new Error(`parser worker stopped with code ${code}`);
+    wake?.();
+  });
+  try {
+    for (;;) {
+      while (queue.length === 0 && !failure) await new Promise<void>((r) => (wake = r));
+      const m = queue.shift() as { batch?: ComputedBatch; bytes?: number; done?: boolean; error?: string } | undefined;
+      if (!m) throw failure;
+      if (m.error) throw new Error(m.error);
+      if (m.done) return;
+      progress(m.bytes ?? 0);
+      yield m.batch!;
+      worker.postMessage('ack');
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
+
 export class IngestSession {
-  private readonly processor: RecordProcessor;
+  private readonly sink: BatchSink;
+  private readonly settings: ClassifierSettings;
+  private readonly rollupTz: string;
 
   constructor(private readonly db: DB, private readonly opts: IngestOptions) {
-    const rollupTz = pinZone(db, opts.tz);
+    this.rollupTz = pinZone(db, opts.tz);
     const s = loadSettings(db);
-    const worm = new WormDetector({ threshold: s.wormThreshold, windowMs: s.wormWindowS * 1000, port: 445 });
-    this.processor = new RecordProcessor(db, classifierSettings(db), rollupTz, worm, opts.format);
+    const worm = new WormDetector({ threshold: s.wormThreshold, windowMs: s.wormWindowS * 1000, port: WORM_PORT });
+    this.sink = new BatchSink(db, worm);
+    this.settings = classifierSettings(db);
   }
 
   async ingest(input: Input): Promise<SourceSummary> {
@@ -65,34 +117,29 @@ export class IngestSession {
     } else if (input.head.length > src.fp_len) refreshFingerprint(this.db, src.id, input.name, input.head, now);
     tally.duplicateLines = src.lines;
 
-    const cursor = {
-      id: src.id,
-      clock: createClock(this.opts.tz, { fixedYear: this.opts.year, reference: () => input.mtimeMs }),
-      tally,
-      samples: new Map<string, number>(),
+    const spec: ComputeSpec = {
+      tz: this.opts.tz, year: this.opts.year, format: this.opts.format, home: this.settings.home.cidrs, wanIf: [...this.settings.wanIf],
+      trusted: this.settings.trusted.cidrs, wormPort: WORM_PORT, rollupTz: this.rollupTz, staleDays: [...daysWithRollups(this.db)],
+      offset: src.offset, lines: src.lines,
     };
-    const splitter = new RecordSplitter(src.offset, src.lines);
-    const commit = (endOffset: number, lines: number) => {
-      const tail = input.bytesBefore ? sha256(input.bytesBefore(endOffset, TAIL_BYTES)) : null;
-      this.processor.commit(src!.id, { offset: endOffset, lines, tailHash: tail }, tally);
-    };
-    let position = { offset: src.offset, lines: src.lines };
-    for await (const chunk of input.chunks(src.offset)) {
-      const batch = splitter.push(chunk);
-      for (const r of batch.records) this.processor.process(r, cursor);
-      position = { offset: batch.endOffset, lines: batch.lines };
-      if (this.processor.pending >= COMMIT_RECORDS) commit(position.offset, position.lines);
-      this.opts.onProgress?.(input.bytesRead(), batch.lines);
+    const script = workerScript();
+    const useWorker = script !== undefined && input.kind !== 'stdin' && (input.size ?? 0) >= (this.opts.workerMinBytes ?? 4 * 1024 * 1024);
+    let bytes = 0;
+    const batches = useWorker ? workerBatches(input, spec, script!, (b) => (bytes = b)) : computeBatches(input, spec);
+    let lines = src.lines;
+    for await (const b of batches) {
+      if (b.endOffset === src.offset && b.rows.count + b.rejects.length + b.skipReasons.length === 0) continue;
+      const tail = input.bytesBefore ? sha256(input.bytesBefore(b.endOffset, TAIL_BYTES)) : null;
+      this.sink.commit(b, src.id, tally, tail);
+      lines = b.lines;
+      this.opts.onProgress?.(useWorker ? bytes : input.bytesRead(), b.lines);
     }
-    const last = splitter.end();
-    for (const r of last.records) this.processor.process(r, cursor);
-    if (last.endOffset !== src.offset || this.processor.pending > 0) commit(last.endOffset, last.lines);
-    tally.lines = last.lines - src.lines;
+    tally.lines = lines - src.lines;
     if (status === 'continued' && tally.lines === 0) status = 'unchanged';
     return { name: input.name, status, tally };
   }
 
-  /** Recounts the rollups this session touched; call once after the last input. */
+  /** Recounts the rollups this session could not count in memory; call once after the last input. */
   finish(): void {
     settleRollups(this.db);
   }

@@ -1,6 +1,6 @@
-import type { FirewallEvent } from '../../parsers/types';
-import type { Classified } from '../classify/classifier';
 import type { DB } from './db';
+import { NULL_TEXT, NUMS, STRS, type EncodedRows } from '../pipeline/row-codec';
+import { Codes } from './codes';
 
 const COLUMNS = [
   'ts', 'source_id', 'line', 'format', 'action', 'direction', 'class', 'reason', 'transport', 'src', 'sport', 'dst',
@@ -12,40 +12,46 @@ const ROWS_PER_STATEMENT = 50;
 
 type Value = string | number | null;
 
-/** Buffers event rows as a flat value array and writes them with multi-row prepared INSERTs. */
+const num = (v: number): number | null => (Number.isNaN(v) ? null : v);
+const str = (v: string): string | null => (v === NULL_TEXT ? null : v);
+
+/** Writes encoded event rows with multi-row prepared INSERTs. */
 export class EventWriter {
-  private values: Value[] = [];
   private readonly many;
   private readonly one;
+  private readonly codes: Codes;
 
   constructor(db: DB) {
+    this.codes = new Codes(db);
     const row = `(${COLUMNS.map(() => '?').join(',')})`;
     const head = `INSERT INTO events (${COLUMNS.join(',')}) VALUES `;
     this.many = db.prepare(head + Array(ROWS_PER_STATEMENT).fill(row).join(','));
     this.one = db.prepare(head + row);
   }
 
-  add(e: FirewallEvent, c: Classified, sourceId: number, line: number): void {
-    this.values.push(
-      e.ts, sourceId, line, e.format, e.action, c.direction, c.class, c.reason, e.transport, e.srcIp, e.srcPort ?? null,
-      e.dstIp, e.dstPort ?? null, e.tcpFlags ?? null, e.icmpType ?? null, e.icmpCode ?? null, e.inIf ?? null,
-      e.outIf ?? null, e.hostname ?? null, e.rule ?? null, e.length ?? null, e.ttl ?? null, e.count ?? 1,
-    );
-  }
-
-  get pending(): number {
-    return this.values.length / WIDTH;
-  }
-
-  /** Writes the buffered rows; call inside the batch transaction. */
-  flush(): number {
-    const v = this.values;
-    const rows = v.length / WIDTH;
-    const chunk = WIDTH * ROWS_PER_STATEMENT;
-    let i = 0;
-    for (; i + chunk <= v.length; i += chunk) this.many.run(v.slice(i, i + chunk));
-    for (; i < v.length; i += WIDTH) this.one.run(v.slice(i, i + WIDTH));
-    this.values = [];
-    return rows;
+  /** Call inside the batch transaction. `strs` is `decodeStrings(rows)`, shared with the caller. */
+  write(rows: EncodedRows, strs: string[], sourceId: number): void {
+    const n = rows.nums;
+    const c = this.codes;
+    const v: Value[] = new Array(WIDTH * Math.min(rows.count, ROWS_PER_STATEMENT));
+    let k = 0;
+    let inChunk = 0;
+    for (let r = 0; r < rows.count; r++) {
+      const a = r * NUMS;
+      const s = r * STRS;
+      // Column order of COLUMNS; numbers from NUM_COLUMNS, text from STR_COLUMNS.
+      v[k++] = n[a]; v[k++] = sourceId; v[k++] = n[a + 1];
+      v[k++] = c.code('format', strs[s]); v[k++] = c.code('action', strs[s + 1]); v[k++] = c.code('direction', strs[s + 2]);
+      v[k++] = c.code('class', strs[s + 3]); v[k++] = c.code('reason', strs[s + 4]); v[k++] = c.code('transport', strs[s + 5]);
+      v[k++] = strs[s + 6]; v[k++] = num(n[a + 2]); v[k++] = strs[s + 7]; v[k++] = num(n[a + 3]); v[k++] = str(strs[s + 8]);
+      v[k++] = num(n[a + 4]); v[k++] = num(n[a + 5]); v[k++] = str(strs[s + 9]); v[k++] = str(strs[s + 10]); v[k++] = str(strs[s + 11]);
+      v[k++] = str(strs[s + 12]); v[k++] = num(n[a + 6]); v[k++] = num(n[a + 7]); v[k++] = n[a + 8];
+      if (++inChunk === ROWS_PER_STATEMENT) {
+        this.many.run(v);
+        k = 0;
+        inChunk = 0;
+      }
+    }
+    for (let i = 0; i < inChunk; i++) this.one.run(v.slice(i * WIDTH, (i + 1) * WIDTH));
   }
 }

@@ -1,39 +1,70 @@
 import type { DB } from './db';
+import { createClock } from '../../parsers/clock';
+import { hourBucketer } from './buckets';
+import { loadSettings } from './settings';
+import { ScanAggregate, rollupPort } from './scan-aggregate';
+import { CLASS, Codes } from './codes';
+
+interface ScanRow { ts: number; dport: number | null; icmp_type: number | null; transport: number; src: string; dst: string; count: number }
+
+/** UTC ms range that surely covers local day `day` in `tz` (filtered by bucket afterwards). */
+export function dayRange(day: number, tz: string): [number, number] {
+  const clock = createClock(tz, { reference: () => 0 });
+  const d = new Date(day * 86_400_000);
+  const start = clock.localToUtc(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), 0, 0, 0);
+  return [start - 3 * 3_600_000, start + 27 * 3_600_000];
+}
+
+/** Counts the scans of local days `first..last` in `tz` straight from the events table. */
+export function countFromEvents(db: DB, tz: string, first: number, last: number, keep?: (port: number, proto: string) => boolean): ScanAggregate {
+  const bucket = hourBucketer(tz);
+  const agg = new ScanAggregate();
+  const codes = new Codes(db);
+  const rows = db
+    .prepare('SELECT ts, dport, icmp_type, transport, src, dst, count FROM events WHERE ts >= ? AND ts < ? AND class = ?')
+    .iterate(dayRange(first, tz)[0], dayRange(last, tz)[1], CLASS.scan) as Iterable<ScanRow>;
+  for (const e of rows) {
+    const hour = bucket(e.ts);
+    const day = Math.floor(hour / 24);
+    if (day < first || day > last) continue;
+    const port = rollupPort(e.dport, e.icmp_type);
+    const proto = codes.name('transport', e.transport);
+    if (keep && !keep(port, proto)) continue;
+    agg.add(hour, port, proto, e.src, e.dst, e.count);
+  }
+  return agg;
+}
 
 /**
- * Recounts every dirty hour (and the days they fall in) from `scan_hour`, leaving trusted
- * sources out. Cheap to call often: with nothing dirty it is one query.
+ * Recounts every day that has a dirty hour, from the events. Cheap to call often: with nothing
+ * dirty it is one query.
  */
 export function settleRollups(db: DB): number {
   if (!db.prepare('SELECT 1 FROM dirty_hour LIMIT 1').get()) return 0;
-  const hourCount = db.prepare(
-    `SELECT coalesce(sum(events), 0) AS events, count(DISTINCT src) AS sources FROM scan_hour
-     WHERE port = ? AND proto = ? AND hour = ? AND src NOT IN (SELECT src FROM trusted_hit)`,
-  );
-  const dayCount = db.prepare(
-    `SELECT coalesce(sum(events), 0) AS events, count(DISTINCT src) AS sources, count(DISTINCT dst) AS targets FROM scan_hour
-     WHERE port = ? AND proto = ? AND hour BETWEEN ? AND ? AND src NOT IN (SELECT src FROM trusted_hit)`,
-  );
-  const putHour = db.prepare('INSERT OR REPLACE INTO port_hour (hour, port, proto, events, sources) VALUES (?, ?, ?, ?, ?)');
-  const delHour = db.prepare('DELETE FROM port_hour WHERE hour = ? AND port = ? AND proto = ?');
-  const putDay = db.prepare('INSERT OR REPLACE INTO port_day (day, port, proto, events, sources, targets) VALUES (?, ?, ?, ?, ?, ?)');
-  const delDay = db.prepare('DELETE FROM port_day WHERE day = ? AND port = ? AND proto = ?');
+  const tz = loadSettings(db).tz;
   return db.transaction(() => {
-    const dirty = db.prepare('SELECT port, proto, hour FROM dirty_hour').all() as { port: number; proto: string; hour: number }[];
-    const days = new Map<string, { port: number; proto: string; day: number }>();
-    for (const d of dirty) {
-      const h = hourCount.get(d.port, d.proto, d.hour) as { events: number; sources: number };
-      if (h.events > 0) putHour.run(d.hour, d.port, d.proto, h.events, h.sources);
-      else delHour.run(d.hour, d.port, d.proto);
-      const day = Math.floor(d.hour / 24);
-      days.set(`${d.port}\t${d.proto}\t${day}`, { port: d.port, proto: d.proto, day });
-    }
-    for (const { port, proto, day } of days.values()) {
-      const c = dayCount.get(port, proto, day * 24, day * 24 + 23) as { events: number; sources: number; targets: number };
-      if (c.events > 0) putDay.run(day, port, proto, c.events, c.sources, c.targets);
-      else delDay.run(day, port, proto);
+    const hours = db.prepare('SELECT hour FROM dirty_hour').pluck().all() as number[];
+    const days = [...new Set(hours.map((h) => Math.floor(h / 24)))];
+    const putHour = db.prepare('INSERT INTO port_hour (hour, port, proto, events, sources) VALUES (?, ?, ?, ?, ?)');
+    const putDay = db.prepare('INSERT INTO port_day (day, port, proto, events, sources, targets) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const day of days) {
+      const agg = countFromEvents(db, tz, day, day);
+      db.prepare('DELETE FROM port_hour WHERE hour BETWEEN ? AND ?').run(day * 24, day * 24 + 23);
+      db.prepare('DELETE FROM port_day WHERE day = ?').run(day);
+      const { hours: hs, days: ds } = agg.takeChanged();
+      for (const c of hs) putHour.run(c.hour, c.port, c.proto, c.events, c.sources);
+      for (const c of ds) putDay.run(c.day, c.port, c.proto, c.events, c.sources, c.targets);
     }
     db.prepare('DELETE FROM dirty_hour').run();
-    return dirty.length;
+    return days.length;
   }).immediate();
+}
+
+/** Marks the local days of these instants for recount (trust changes, zone changes). */
+export function markDaysDirty(db: DB, instants: Iterable<number>): void {
+  const bucket = hourBucketer(loadSettings(db).tz);
+  const mark = db.prepare('INSERT OR IGNORE INTO dirty_hour (hour) VALUES (?)');
+  const days = new Set<number>();
+  for (const ts of instants) days.add(Math.floor(bucket(ts) / 24));
+  for (const d of days) mark.run(d * 24);
 }

@@ -1,11 +1,12 @@
 /**
  * Trusted sources, retroactive: adding an entry reclassifies that source's past inbound events
- * as trusted and recounts the rollups they were in; removing it brings them back.
+ * as trusted and recounts the days they were in; removing it brings them back.
  */
 import type { DB } from './db';
 import { CidrSet, canonicalCidr } from '../classify/networks';
-import { isScanReason } from '../classify/classifier';
-import { settleRollups } from './rollups';
+import { LATE_REASONS } from '../classify/classifier';
+import { CLASS, Codes } from './codes';
+import { markDaysDirty, settleRollups } from './rollups';
 
 export interface TrustEntry {
   cidr: string;
@@ -27,7 +28,7 @@ export function addTrusted(db: DB, text: string, note?: string): { cidr: string;
   const set = new CidrSet([cidr]);
   const events = db.transaction(() => {
     db.prepare('INSERT OR REPLACE INTO trusted (cidr, note, added) VALUES (?, ?, ?)').run(cidr, note ?? null, Date.now());
-    const sources = inboundSources(db).filter((s) => set.has(s));
+    const sources = (db.prepare('SELECT DISTINCT src FROM events WHERE class IN (?, ?)').pluck().all(CLASS.scan, CLASS.late) as string[]).filter((s) => set.has(s));
     return retag(db, sources, true);
   })();
   settleRollups(db);
@@ -42,41 +43,31 @@ export function removeTrusted(db: DB, text: string): { cidr: string; events: num
       throw new Error(`${cidr} is not in the trusted list (see: portledger trust list)`);
     }
     const still = new CidrSet(loadTrusted(db));
-    const hits = db.prepare('SELECT src FROM trusted_hit').pluck().all() as string[];
-    const freed = new Set(hits.filter((s) => !still.has(s)));
-    const alsoLate = (db.prepare("SELECT DISTINCT src FROM events WHERE class = 'trusted'").pluck().all() as string[]).filter((s) => !still.has(s));
-    for (const s of alsoLate) freed.add(s);
-    return retag(db, [...freed], false);
+    const freed = (db.prepare('SELECT DISTINCT src FROM events WHERE class = ?').pluck().all(CLASS.trusted) as string[]).filter((s) => !still.has(s));
+    return retag(db, freed, false);
   })();
   settleRollups(db);
   return { cidr, events };
 }
 
-function inboundSources(db: DB): string[] {
-  return db.prepare("SELECT DISTINCT src FROM events WHERE direction = 'inbound'").pluck().all() as string[];
-}
-
-/** Flags or unflags the sources' inbound events and marks their scan hours for recount. */
+/** Flags or unflags the sources' inbound events and marks the days they touch for recount. */
 function retag(db: DB, sources: string[], trusted: boolean): number {
   if (sources.length === 0) return 0;
   db.exec('CREATE TEMP TABLE IF NOT EXISTS retag_src (src TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.retag_src;');
   const ins = db.prepare('INSERT OR IGNORE INTO temp.retag_src (src) VALUES (?)');
   for (const s of sources) ins.run(s);
+  const from = trusted ? [CLASS.scan, CLASS.late] : [CLASS.trusted, CLASS.trusted];
+  const instants = db.prepare('SELECT DISTINCT ts FROM events WHERE class IN (?, ?) AND src IN (SELECT src FROM temp.retag_src)').pluck().all(...from) as number[];
   let changed: number;
   if (trusted) {
-    db.prepare('INSERT OR IGNORE INTO trusted_hit (src) SELECT src FROM temp.retag_src').run();
-    changed = db
-      .prepare("UPDATE events SET class = 'trusted' WHERE direction = 'inbound' AND class IN ('scan', 'late') AND src IN (SELECT src FROM temp.retag_src)")
-      .run().changes;
+    changed = db.prepare('UPDATE events SET class = ? WHERE class IN (?, ?) AND src IN (SELECT src FROM temp.retag_src)').run(CLASS.trusted, CLASS.scan, CLASS.late).changes;
   } else {
-    db.prepare('DELETE FROM trusted_hit WHERE src IN (SELECT src FROM temp.retag_src)').run();
-    db.function('portledger_is_scan', { deterministic: true }, (reason: unknown) => (isScanReason(String(reason)) ? 1 : 0));
+    // Back to what the packet was: late for the reasons that mean late, scan otherwise.
+    const late = new Codes(db).existing('reason', LATE_REASONS);
     changed = db
-      .prepare(
-        "UPDATE events SET class = CASE portledger_is_scan(reason) WHEN 1 THEN 'scan' ELSE 'late' END WHERE class = 'trusted' AND src IN (SELECT src FROM temp.retag_src)",
-      )
-      .run().changes;
+      .prepare('UPDATE events SET class = CASE WHEN reason IN (SELECT value FROM json_each(?)) THEN ? ELSE ? END WHERE class = ? AND src IN (SELECT src FROM temp.retag_src)')
+      .run(JSON.stringify(late), CLASS.late, CLASS.scan, CLASS.trusted).changes;
   }
-  db.prepare('INSERT OR IGNORE INTO dirty_hour (port, proto, hour) SELECT DISTINCT port, proto, hour FROM scan_hour WHERE src IN (SELECT src FROM temp.retag_src)').run();
+  markDaysDirty(db, instants);
   return changed;
 }

@@ -1,0 +1,101 @@
+/**
+ * `npm run bench`: one run, every figure a ratio to the plain read measured in the same run.
+ *   BENCH_LINES=1000000 (default) sets the size of the generated log.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { execFileSync } from 'node:child_process';
+import { generateLog } from './generate';
+import { RecordSplitter } from '../src/sources/records';
+import { readRecord } from '../src/pipeline/read-record';
+import { createClock } from '../parsers/clock';
+import { openDb } from '../src/store/db';
+import { portsReport, sourcesPerHourReport } from '../reports/queries';
+import { formatParseRates } from './formats';
+
+const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
+const out = path.resolve(__dirname, '..', '..', 'bench', 'out');
+
+function secondsOf(fn: () => void): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function readChunked(file: string, onChunk: (s: RecordSplitter, c: Buffer) => void): Promise<void> {
+  const s = new RecordSplitter();
+  for await (const c of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) onChunk(s, c as Buffer);
+  s.end();
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(out, { recursive: true });
+  const log = path.join(out, `netfilter-${LINES}.log`);
+  if (!fs.existsSync(log)) {
+    process.stdout.write(`generating ${LINES.toLocaleString('en-US')} lines → ${log}\n`);
+    generateLog(log, LINES);
+  }
+  const mb = fs.statSync(log).size / 1e6;
+  const rate = (s: number) => Math.round(LINES / s);
+  const fmt = (n: number) => n.toLocaleString('en-US');
+
+  const readlineS = await timeAsync(async () => {
+    const rl = readline.createInterface({ input: fs.createReadStream(log), crlfDelay: Infinity });
+    let n = 0;
+    for await (const _ of rl) n++;
+    if (n !== LINES) throw new Error(`readline saw ${n} lines`);
+  });
+  let lines = 0;
+  const plainS = await timeAsync(() => readChunked(log, (s, c) => (lines += s.push(c).records.length)));
+  const clock = createClock('UTC', { fixedYear: 2024, reference: () => 0 });
+  let events = 0;
+  const parseS = await timeAsync(() =>
+    readChunked(log, (s, c) => {
+      for (const r of s.push(c).records) if (readRecord(r, clock).outcome.kind === 'event') events++;
+    }),
+  );
+
+  const dbFile = path.join(out, 'bench.db');
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
+  const child = path.join(__dirname, 'ingest-child.js');
+  const ingest = JSON.parse(execFileSync(process.execPath, [child, log, dbFile], { encoding: 'utf8' })) as { lines: number; events: number; seconds: number; maxRssMb: number };
+
+  const db = openDb(dbFile);
+  const reportMs = (fn: () => void) => median(Array.from({ length: 7 }, () => secondsOf(fn) * 1000));
+  const portsMs = reportMs(() => portsReport(db, { from: '2024-06-10', to: '2024-06-16' }));
+  const hourMs = reportMs(() => sourcesPerHourReport(db, { date: '2024-06-13' }));
+  const portsRows = portsReport(db, { from: '2024-06-10', to: '2024-06-16' }).length;
+  const dbMb = fs.statSync(dbFile).size / 1e6;
+  db.close();
+
+  const rows: [string, string, string][] = [
+    ['plain line read (chunked, Node)', `${fmt(rate(plainS))} lines/s`, '1.00'],
+    ['readline (for comparison)', `${fmt(rate(readlineS))} lines/s`, (plainS / readlineS).toFixed(2)],
+    ['parse only (envelope + netfilter)', `${fmt(rate(parseS))} lines/s`, (plainS / parseS).toFixed(2)],
+    ['parse + classify + store + rollups', `${fmt(rate(ingest.seconds))} lines/s`, (plainS / ingest.seconds).toFixed(2)],
+  ];
+  process.stdout.write(`\nportledger bench — ${fmt(LINES)} lines, ${mb.toFixed(0)} MB, node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`);
+  process.stdout.write('| stage | rate | ratio to plain read |\n|---|---:|---:|\n');
+  for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);
+  process.stdout.write(`\n- events stored: ${fmt(ingest.events)} of ${fmt(ingest.lines)} lines (${fmt(events)} in parse-only)\n`);
+  process.stdout.write(`- ingest peak RSS: ${ingest.maxRssMb.toFixed(0)} MB (own process); database ${dbMb.toFixed(0)} MB\n`);
+  process.stdout.write(`- report ports over 7 days (${portsRows} rows): ${portsMs.toFixed(1)} ms; report sources-per-hour for one day: ${hourMs.toFixed(1)} ms (median of 7)\n`);
+  process.stdout.write(`\nparse-only rate per format (fixture event lines, repeated):\n\n${formatParseRates()}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(String(e instanceof Error ? e.stack : e) + '\n');
+  process.exit(1);
+});

@@ -1,0 +1,275 @@
+/**
+ * MikroTik RouterOS 6 / 7 firewall rules with `action=log` or `log=yes`:
+ *
+ *   firewall,info drop-in input: in:ether1 out:(unknown 0), connection-state:new src-mac …,
+ *     proto TCP (SYN), 203.0.113.7:51234->192.0.2.10:22, NAT (…)->…, len 60
+ *
+ * `firewall,info` is the topic list (remote syslog with topics, `/log print`); RouterOS' own
+ * remote syslog often leaves it out. Then comes the admin's log prefix (optional, free text such
+ * as `drop-in`, `[drop-input]`, `drop !LAN`) and the chain. The action is not logged: it is read
+ * from the words of the prefix (drop/reject/accept…, as for netfilter prefixes), else unknown.
+ *
+ * Direction: the chain says where the packet goes relative to the router (input = to the router,
+ * output = from it, forward = through it), not relative to the protected network, so it is not
+ * mapped to `direction`; `in:`/`out:` become `inIf`/`outIf` (`(unknown 0)` / `(none)` = none).
+ *
+ * Time: RouterOS sends no year and no zone; the syslog receiver's stamp (the envelope) is used.
+ * `/log print` output has `mar/18 20:35:05` (year from clock.yearFor); a time-only line has no
+ * date and is rejected `no timestamp`.
+ *
+ * Lines with other topics (`system,error,critical login failure …`) are skipped by topic.
+ */
+import { actionFromPrefix, normalizeIp, PROTO_NUMBERS } from './netfilter';
+import { MONTHS } from './envelope/stamps';
+import type { Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+
+/** RouterOS log topics; a first token made only of these (comma-joined) is a topic list. */
+const TOPICS = new Set([
+  'critical', 'debug', 'error', 'info', 'warning', 'packet', 'raw', 'account', 'async', 'backup', 'bfd', 'bgp',
+  'bridge', 'calc', 'caps', 'certificate', 'container', 'dhcp', 'disk', 'dns', 'dot1x', 'dude', 'e-mail',
+  'event', 'firewall', 'gps', 'gsm', 'health', 'hotspot', 'igmp-proxy', 'interface', 'ipsec', 'iscsi', 'isdn',
+  'isis', 'kvm', 'l2tp', 'ldp', 'lora', 'lte', 'manager', 'mme', 'mpls', 'netwatch', 'ntp', 'ospf', 'ovpn',
+  'pim', 'poe-out', 'ppp', 'pppoe', 'pptp', 'radius', 'radvd', 'read', 'rip', 'route', 'rsvp', 'script',
+  'sertcp', 'smb', 'snmp', 'ssh', 'sstp', 'state', 'store', 'stp', 'system', 'telephony', 'tftp', 'timer',
+  'ups', 'vrrp', 'watchdog', 'web-proxy', 'wireguard', 'wireless', 'write', 'zerotier',
+]);
+
+function isTopics(tok: string): boolean {
+  if (tok.indexOf(',') < 0) return false;
+  for (const t of tok.split(',')) if (!TOPICS.has(t)) return false;
+  return true;
+}
+
+const PROTOS = new Map<string, string>([
+  ['TCP', 'tcp'], ['UDP', 'udp'], ['ICMP', 'icmp'], ['ICMPV6', 'ipv6-icmp'], ['ICMPv6', 'ipv6-icmp'],
+  ['IPV6-ICMP', 'ipv6-icmp'], ['GRE', 'gre'], ['IGMP', 'igmp'], ['ESP', 'esp'], ['AH', 'ah'], ['SCTP', 'sctp'],
+  ['OSPF', 'ospfigp'], ['PIM', 'pim'], ['VRRP', 'vrrp'], ['L2TP', 'l2tp'], ['UDPLITE', 'udplite'], ['DCCP', 'dccp'],
+  ['IPIP', 'ipip'], ['ENCAP', 'encap'], ['IPENCAP', 'ipv4'], ['ETHERIP', 'etherip'],
+]);
+
+const FLAG_BITS = new Map<string, number>([
+  ['CWR', 128], ['ECE', 64], ['URG', 32], ['ACK', 16], ['PSH', 8], ['RST', 4], ['SYN', 2], ['FIN', 1],
+]);
+const FLAG_ORDER = ['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'];
+
+function tcpFlagsOf(detail: string): string | undefined {
+  let mask = 0;
+  for (const w of detail.split(',')) mask |= FLAG_BITS.get(w.trim()) ?? 0;
+  return mask === 0 ? undefined : FLAG_ORDER.filter((_w, i) => mask & (128 >> i)).join(' ');
+}
+
+// `/log print`: `mar/18 20:35:05 ` (RouterOS 6) or a bare `20:35:05 ` for today's entries.
+const PRINT_STAMP = /^([a-z]{3})\/(\d\d) (\d\d):(\d\d):(\d\d) /;
+const TIME_ONLY = /^\d\d:\d\d:\d\d /;
+
+interface Located {
+  /** `[prefix] chain: in:…` with topics and local stamps removed. */
+  body: string;
+  topics?: string;
+  ts?: number;
+  hostname?: string;
+}
+
+function locate(env: Envelope, clock: Clock | undefined): Located {
+  let m = env.message;
+  let ts = env.ts;
+  let hostname = env.hostname;
+  let topics: string | undefined;
+  const c = m.charCodeAt(0);
+  if (c >= 97 && c <= 122 && m.charCodeAt(3) === 47 /* / */) {
+    const p = PRINT_STAMP.exec(m);
+    const month = p ? MONTHS[p[1][0].toUpperCase() + p[1].slice(1)] : undefined;
+    if (p && month) {
+      if (clock) ts = clock.localToUtc(clock.yearFor(month), month, +p[2], +p[3], +p[4], +p[5]);
+      m = m.slice(p[0].length);
+    }
+  } else if (c >= 48 && c <= 57 && TIME_ONLY.test(m)) {
+    // Today's entries in `/log print`: a time without a date is no timestamp.
+    m = m.slice(9);
+  }
+  // RouterOS 7 `/log print` (`2024-03-18 20:35:05 firewall,info …`): the envelope took the topics for a host.
+  if (hostname !== undefined && isTopics(hostname)) {
+    topics = hostname;
+    hostname = undefined;
+  } else {
+    const sp = m.indexOf(' ');
+    const first = sp < 0 ? m : m.slice(0, sp);
+    if (isTopics(first)) {
+      topics = first;
+      m = sp < 0 ? '' : m.slice(sp + 1);
+    }
+  }
+  return { body: m, topics, ts, hostname };
+}
+
+/** Index of the `in:` that follows the chain, or -1. */
+function inAt(body: string, env: Envelope): number {
+  if (body.startsWith('in:')) return env.tag !== undefined ? 0 : -1;
+  const i = body.indexOf(': in:');
+  return i < 0 ? -1 : i + 2;
+}
+
+function sniff(env: Envelope): boolean {
+  const m = env.message;
+  if (m.indexOf('in:') < 0 && m.indexOf(',') < 0 && (env.hostname === undefined || env.hostname.indexOf(',') < 0)) return false;
+  const loc = locate(env, undefined);
+  if (loc.topics !== undefined) return true;
+  const i = inAt(loc.body, env);
+  return i >= 0 && loc.body.indexOf(' out:', i) > 0;
+}
+
+function reject(reason: string): ParseOutcome {
+  return { kind: 'reject', reason };
+}
+
+/** `a.b.c.d:port`, `[v6]:port`, `a.b.c.d`, or a bare IPv6 address (ICMPv6 has no ports). */
+function endpoint(s: string): { ip?: string; port?: number } {
+  if (s.charCodeAt(0) === 91 /* [ */) {
+    const close = s.indexOf(']');
+    if (close < 0) return {};
+    const ip = normalizeIp(s.slice(1, close));
+    if (close + 1 === s.length) return { ip };
+    if (s.charCodeAt(close + 1) !== 58) return {};
+    return { ip, port: portOf(s.slice(close + 2)) };
+  }
+  const colon = s.indexOf(':');
+  if (colon < 0) return { ip: normalizeIp(s) };
+  if (s.indexOf(':', colon + 1) > 0) return { ip: normalizeIp(s) };
+  return { ip: normalizeIp(s.slice(0, colon)), port: portOf(s.slice(colon + 1)) };
+}
+
+/** Decimal of at most 10 digits; -1 when it is not one (a present but unreadable port). */
+function portOf(s: string): number {
+  if (s.length === 0 || s.length > 10) return -1;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** RFC 7042 form, as netfilter writes MACs. */
+function mac(v: string): string | undefined {
+  return /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}$/.test(v) ? v.replaceAll(':', '-').toUpperCase() : undefined;
+}
+
+function parse(env: Envelope, clock: Clock): ParseOutcome {
+  const loc = locate(env, clock);
+  if (loc.topics !== undefined && !loc.topics.split(',').includes('firewall')) {
+    return { kind: 'skip', reason: `mikrotik ${loc.topics.split(',')[0]} message` };
+  }
+  const body = loc.body;
+  const at = inAt(body, env);
+  if (at < 0) return loc.topics !== undefined ? { kind: 'skip', reason: 'mikrotik firewall message' } : reject('truncated: no in:');
+
+  // Before `in:` — `[prefix words] chain:`; with nothing there the envelope took the chain as tag.
+  const head = at === 0 ? '' : body.slice(0, at - 2).trim();
+  const lastSp = head.lastIndexOf(' ');
+  const prefix = lastSp < 0 ? '' : head.slice(0, lastSp).trim();
+
+  // The rest is `, `-separated: in/out, [connection-state / src-mac], proto, addresses, [NAT], len.
+  const outAt = body.indexOf(' out:', at);
+  if (outAt < 0) return reject('truncated: no out:');
+  const inIf = body.slice(at + 3, outAt).trim();
+  const parts = body.slice(outAt + 5).split(', ');
+  const outIf = parts[0];
+
+  let proto: string | undefined;
+  let detail = '';
+  let addrs: string | undefined;
+  let srcMac: string | undefined;
+  let length: number | undefined;
+  for (let i = 1; i < parts.length; i++) {
+    let p = parts[i];
+    // RouterOS 7 writes `connection-state:new src-mac …` / `connection-state:new proto …` without a comma.
+    if (p.startsWith('connection-state:')) {
+      const sp = p.indexOf(' ');
+      if (sp < 0) continue;
+      p = p.slice(sp + 1);
+    }
+    if (p.startsWith('src-mac ')) {
+      srcMac = mac(p.slice(8).trim());
+    } else if (p.startsWith('proto ')) {
+      const paren = p.indexOf(' (', 6);
+      proto = paren < 0 ? p.slice(6).trim() : p.slice(6, paren);
+      if (paren >= 0) {
+        // `(type 8, code 0)` was cut by the `, ` split: glue the next part back.
+        detail = p.slice(paren + 2);
+        while (!detail.endsWith(')') && i + 1 < parts.length) detail += `, ${parts[++i]}`;
+        detail = detail.endsWith(')') ? detail.slice(0, -1) : detail;
+      }
+    } else if (p.startsWith('len ')) {
+      const n = portOf(p.slice(4).trim());
+      length = n >= 0 ? n : undefined;
+    } else if (addrs === undefined && proto !== undefined && p.indexOf('->') > 0 && !p.startsWith('NAT ')) {
+      addrs = p;
+    }
+  }
+  if (proto === undefined) return reject('truncated: no proto');
+  if (addrs === undefined) return reject('truncated: no addresses');
+  const arrow = addrs.indexOf('->');
+  const src = endpoint(addrs.slice(0, arrow).trim());
+  const dst = endpoint(addrs.slice(arrow + 2).trim());
+  if (src.ip === undefined || dst.ip === undefined) return reject('bad address');
+
+  const v6 = src.ip.indexOf(':') >= 0;
+  let transport = PROTOS.get(proto);
+  if (transport === undefined) {
+    const n = portOf(proto);
+    if (n < 0 || n > 255) return reject('bad protocol');
+    transport = PROTO_NUMBERS[n] ?? String(n);
+  }
+  if (transport === 'icmp' && v6) transport = 'ipv6-icmp';
+
+  let srcPort: number | undefined;
+  let dstPort: number | undefined;
+  if (transport === 'tcp' || transport === 'udp' || transport === 'sctp' || transport === 'udplite' || transport === 'dccp') {
+    if (src.port === undefined || dst.port === undefined) return reject('truncated: no ports');
+    if (src.port < 0 || src.port > 65535 || dst.port < 0 || dst.port > 65535) return reject('bad port');
+    srcPort = src.port;
+    dstPort = dst.port;
+  }
+  let icmpType: number | undefined;
+  let icmpCode: number | undefined;
+  if (transport === 'icmp' || transport === 'ipv6-icmp') {
+    const t = /type (\d+)/.exec(detail);
+    const c = /code (\d+)/.exec(detail);
+    if (t && +t[1] <= 255) icmpType = +t[1];
+    if (c && +c[1] <= 255) icmpCode = +c[1];
+  }
+
+  if (loc.ts === undefined) return reject('no timestamp');
+
+  const event: FirewallEvent = {
+    ts: loc.ts,
+    format: 'mikrotik',
+    action: actionFromPrefix(prefix),
+    transport,
+    srcIp: src.ip,
+    dstIp: dst.ip,
+    srcPort,
+    dstPort,
+    tcpFlags: transport === 'tcp' && detail ? tcpFlagsOf(detail) : undefined,
+    icmpType,
+    icmpCode,
+    inIf: inIf && inIf.charCodeAt(0) !== 40 /* ( */ ? inIf : undefined,
+    outIf: outIf && outIf.charCodeAt(0) !== 40 ? outIf : undefined,
+    srcMac,
+    length,
+    rule: prefix || undefined,
+    hostname: loc.hostname,
+  };
+  return { kind: 'event', event };
+}
+
+export const mikrotik: LogParser = {
+  id: 'mikrotik',
+  title: 'MikroTik RouterOS 6/7 firewall log',
+  example:
+    'Mar  3 10:15:42 gw firewall,info drop-in input: in:ether1 out:(unknown 0), connection-state:new ' +
+    'src-mac 00:00:5e:00:53:01, proto TCP (SYN), 203.0.113.7:51234->192.0.2.10:22, len 60',
+  sniff,
+  parse,
+};

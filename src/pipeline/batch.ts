@@ -1,0 +1,120 @@
+/**
+ * The compute half of the pipeline: records → checks → parser → classifier, collected into a
+ * batch that the store writes in one transaction. Pure of storage, so it runs in a worker
+ * thread for big files and in-process for stdin and live input.
+ */
+import type { Clock, LogParser } from '../../parsers/types';
+import { classify, type ClassifierSettings } from '../classify/classifier';
+import type { RawRecord } from '../sources/records';
+import { readRecord } from './read-record';
+import { RowEncoder, type EncodedRows } from './row-codec';
+import { RollupCounter, rollupPort, type RollupDelta } from './rollup-counter';
+
+const SAMPLES_PER_REASON = 100;
+const SAMPLE_CHARS = 512;
+
+export interface ComputedBatch {
+  rows: EncodedRows;
+  rollup: RollupDelta;
+  /** Raw text of outbound rows to the watched worm port, by row index: alert evidence. */
+  raws: [number, string][];
+  rejects: { line: number; reason: string; sample: string }[];
+  skipReasons: [string, number][];
+  rejectReasons: [string, number][];
+  /** Per format: events, rejects. */
+  formats: [string, number, number][];
+  /** Read position after this batch, and physical lines up to it. */
+  endOffset: number;
+  lines: number;
+}
+
+export interface SourceCursor {
+  clock: Clock;
+  hint?: LogParser;
+  /** Reject samples kept so far from this source in this run, per reason. */
+  samples: Map<string, number>;
+}
+
+export class BatchComputer {
+  private rows = new RowEncoder();
+  private raws: [number, string][] = [];
+  private rejects: ComputedBatch['rejects'] = [];
+  private skipReasons = new Map<string, number>();
+  private rejectReasons = new Map<string, number>();
+  private formats = new Map<string, [number, number]>();
+  private records = 0;
+
+  constructor(
+    private readonly settings: ClassifierSettings,
+    private readonly wormPort: number,
+    private readonly rollups: RollupCounter,
+    private readonly forced?: LogParser,
+  ) {}
+
+  /** Records taken since the last `take`. */
+  get pending(): number {
+    return this.records;
+  }
+
+  process(rec: RawRecord, cur: SourceCursor): void {
+    this.records++;
+    const { parser, outcome, text } = readRecord(rec, cur.clock, this.forced, cur.hint);
+    if (outcome.kind === 'skip') {
+      bump(this.skipReasons, outcome.reason);
+      return;
+    }
+    if (parser) cur.hint = parser;
+    if (outcome.kind === 'reject') {
+      bump(this.rejectReasons, outcome.reason);
+      if (parser) this.format(parser.id)[1]++;
+      const kept = cur.samples.get(outcome.reason) ?? 0;
+      if (kept < SAMPLES_PER_REASON) {
+        cur.samples.set(outcome.reason, kept + 1);
+        this.rejects.push({ line: rec.line, reason: outcome.reason, sample: printable(rec.text.slice(0, SAMPLE_CHARS)) });
+      }
+      return;
+    }
+    const e = outcome.event;
+    const c = classify(e, this.settings);
+    if (c.class === 'scan') this.rollups.add(rollupPort(e.dstPort, e.icmpType), e.transport, e.ts, e.srcIp, e.dstIp, e.count ?? 1);
+    else if (c.class === 'outbound' && e.dstPort === this.wormPort) this.raws.push([this.rows.count, text]);
+    this.rows.add(e, c, rec.line);
+    this.format(e.format)[0]++;
+  }
+
+  take(endOffset: number, lines: number): ComputedBatch {
+    const b: ComputedBatch = {
+      rows: this.rows.take(),
+      rollup: this.rollups.take(),
+      raws: this.raws,
+      rejects: this.rejects,
+      skipReasons: [...this.skipReasons],
+      rejectReasons: [...this.rejectReasons],
+      formats: [...this.formats].map(([id, [ev, rj]]) => [id, ev, rj]),
+      endOffset,
+      lines,
+    };
+    this.raws = [];
+    this.rejects = [];
+    this.skipReasons = new Map();
+    this.rejectReasons = new Map();
+    this.formats = new Map();
+    this.records = 0;
+    return b;
+  }
+
+  private format(id: string): [number, number] {
+    let f = this.formats.get(id);
+    if (!f) this.formats.set(id, (f = [0, 0]));
+    return f;
+  }
+}
+
+function bump(m: Map<string, number>, k: string): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+/** Control bytes as `\xNN`, so a sample of binary junk stays readable text in the database. */
+function printable(s: string): string {
+  return s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -1,0 +1,49 @@
+/**
+ * Reads an input from a position and turns it into computed batches of about COMMIT_RECORDS
+ * records, each ending on a record boundary. Shared by the in-process path and the worker.
+ */
+import { createClock } from '../../parsers/clock';
+import { parserById } from '../../parsers';
+import { CidrSet } from '../classify/networks';
+import type { Input } from '../sources/inputs';
+import { RecordSplitter } from '../sources/records';
+import { BatchComputer, type ComputedBatch } from './batch';
+import { RollupCounter } from './rollup-counter';
+
+export const COMMIT_RECORDS = 4000;
+
+/** Everything the compute half needs, as plain data (it crosses into a worker). */
+export interface ComputeSpec {
+  tz: string;
+  year?: number;
+  format?: string;
+  home: string[];
+  wanIf: string[];
+  trusted: string[];
+  wormPort: number;
+  /** Zone of the report rollups, and the days that already have rollup data. */
+  rollupTz: string;
+  staleDays: number[];
+  /** Where to start: the saved read position of the source. */
+  offset: number;
+  lines: number;
+}
+
+export async function* computeBatches(input: Input, spec: ComputeSpec): AsyncGenerator<ComputedBatch> {
+  const computer = new BatchComputer(
+    { home: new CidrSet(spec.home), wanIf: new Set(spec.wanIf), trusted: new CidrSet(spec.trusted) },
+    spec.wormPort,
+    new RollupCounter(spec.rollupTz, new Set(spec.staleDays)),
+    spec.format ? parserById(spec.format) : undefined,
+  );
+  const cursor = { clock: createClock(spec.tz, { fixedYear: spec.year, reference: () => input.mtimeMs }), samples: new Map<string, number>() };
+  const splitter = new RecordSplitter(spec.offset, spec.lines);
+  for await (const chunk of input.chunks(spec.offset)) {
+    const batch = splitter.push(chunk);
+    for (const r of batch.records) computer.process(r, cursor);
+    if (computer.pending >= COMMIT_RECORDS) yield computer.take(batch.endOffset, batch.lines);
+  }
+  const last = splitter.end();
+  for (const r of last.records) computer.process(r, cursor);
+  yield computer.take(last.endOffset, last.lines);
+}

@@ -1,0 +1,69 @@
+/**
+ * Counts inbound scans into the report rollups while records are computed (in the worker for
+ * big files). A local day with no rollup data when this run began is counted here in full —
+ * this counter sees every scan of it — and its changed rows travel with each batch. A day that
+ * already had data cannot be merged by counts: its hours are sent as dirty, and the store
+ * recounts that day from the events. Either way the counts are exact.
+ */
+import { hourBucketer } from '../store/buckets';
+import { ScanAggregate } from '../store/scan-aggregate';
+export { rollupPort } from '../store/scan-aggregate';
+
+/** Days kept in memory behind the newest one seen, for logs that are slightly out of order. */
+const OPEN_DAYS = 2;
+
+export interface RollupDelta {
+  /** [hour, port, proto, events, sources] */
+  hours: [number, number, string, number, number][];
+  /** [day, port, proto, events, sources, targets] */
+  days: [number, number, string, number, number, number][];
+  dirtyHours: number[];
+}
+
+export class RollupCounter {
+  private readonly agg = new ScanAggregate();
+  private readonly bucket: (ts: number) => number;
+  private readonly freshDays = new Set<number>();
+  private dirtyHours = new Set<number>();
+  private newestDay = -Infinity;
+
+  /** `staleDays`: days that had rollup data (or pending recounts) when the run began. */
+  constructor(tz: string, private readonly staleDays: Set<number>) {
+    this.bucket = hourBucketer(tz);
+  }
+
+  add(port: number, proto: string, ts: number, src: string, dst: string, count: number): void {
+    const hour = this.bucket(ts);
+    const day = Math.floor(hour / 24);
+    if (!this.freshDays.has(day)) {
+      if (this.staleDays.has(day)) {
+        this.dirtyHours.add(hour);
+        return;
+      }
+      this.freshDays.add(day);
+    }
+    this.agg.add(hour, port, proto, src, dst, count);
+    if (day > this.newestDay) this.newestDay = day;
+  }
+
+  /** What changed since the last call. */
+  take(): RollupDelta {
+    const changed = this.agg.takeChanged();
+    const delta: RollupDelta = {
+      hours: changed.hours.map((c) => [c.hour, c.port, c.proto, c.events, c.sources]),
+      days: changed.days.map((c) => [c.day, c.port, c.proto, c.events, c.sources, c.targets]),
+      dirtyHours: [...this.dirtyHours],
+    };
+    this.dirtyHours = new Set();
+    // Memory stays flat on any file size: days well behind the newest are let go. Should one
+    // come back, it has data by then, so it is recounted instead.
+    for (const day of this.freshDays) {
+      if (day < this.newestDay - OPEN_DAYS) {
+        this.agg.dropDay(day);
+        this.freshDays.delete(day);
+        this.staleDays.add(day);
+      }
+    }
+    return delta;
+  }
+}

@@ -33,9 +33,10 @@ function latestDay(db: DB): number | undefined {
 export function portsReport(db: DB, opts: PortFilter & { from?: string; to?: string; tz?: string }): PortDayRow[] {
   settleRollups(db);
   const zone = rollupZone(db);
+  const from = opts.from ? dayNumber(opts.from) : undefined;
   const last = opts.to ? dayNumber(opts.to) : latestDay(db);
   if (last === undefined) return [];
-  const first = opts.from ? dayNumber(opts.from) : last - 6;
+  const first = from ?? last - 6;
   if (first > last) throw new Error('--from is after --to');
   if (opts.tz && opts.tz !== zone) return fromEvents(db, opts.tz, first, last, opts).days;
   const rows = db

@@ -139,3 +139,29 @@ describe('bad input loses nothing and crashes nothing', () => {
     expect(count(db, "SELECT count(*) FROM events WHERE rule LIKE '%' || char(13) || '%'")).toBe(0);
   });
 });
+
+describe('worker thread', () => {
+  test('parsing in a worker stores exactly what in-process parsing stores', async () => {
+    const dir = freshDb().dir;
+    const lines: string[] = [];
+    for (let i = 0; i < 12_000; i++) {
+      const stamp = `Jun ${14 + Math.floor(i / 4000)} ${String(Math.floor(i / 200) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
+      lines.push(i % 97 === 0 ? `${stamp} gw dnsmasq[1]: query` : inboundLine(stamp, `198.51.${i % 7}.${(i * 13) % 250}`, [23, 445, 22, 5060][i % 4], 'SYN', i % 4 === 3 ? 'UDP' : 'TCP'));
+    }
+    const file = writeLog(dir, 'big.log', lines);
+    const a = freshDb();
+    const b = freshDb();
+    const inProcess = await ingest(a.db, [file], { workerMinBytes: Infinity });
+    const inWorker = await ingest(b.db, [file], { workerMinBytes: 0 });
+    expect(inWorker.tally.events).toBe(inProcess.tally.events);
+    expect(inWorker.tally.skips).toBe(inProcess.tally.skips);
+    const dump = (db: typeof a.db) => ({
+      events: db.prepare('SELECT ts, line, format, class, src, dport, tcp_flags FROM events_named ORDER BY id').all(),
+      days: db.prepare('SELECT * FROM port_day ORDER BY day, port, proto').all(),
+      hours: db.prepare('SELECT * FROM port_hour ORDER BY hour, port, proto').all(),
+      source: db.prepare('SELECT offset, lines, events, skips FROM sources').all(),
+    });
+    expect(dump(b.db)).toEqual(dump(a.db));
+    expect((await ingest(b.db, [file], { workerMinBytes: 0 })).statuses).toEqual(['unchanged']);
+  });
+});

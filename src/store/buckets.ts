@@ -36,6 +36,7 @@ export function dayNumber(date: string): number {
   const m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(date.trim());
   if (!m) throw new Error(`"${date}" is not a date: use YYYY-MM-DD`);
   const t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
-  if (Number.isNaN(t) || new Date(t).getUTCDate() !== +m[3]) throw new Error(`"${date}" is not a calendar date`);
+  const d = new Date(t);
+  if (Number.isNaN(t) || d.getUTCMonth() + 1 !== +m[2] || d.getUTCDate() !== +m[3]) throw new Error(`"${date}" is not a calendar date`);
   return Math.floor(t / (24 * HOUR));
 }

@@ -19,8 +19,14 @@ function migrations(): { version: number; file: string }[] {
     .sort((a, b) => a.version - b.version);
 }
 
-/** Opens (creating if needed) and migrates the database to the newest schema. */
-export function openDb(file: string): DB {
+/**
+ * Opens (creating if needed, unless `mustExist`) and migrates the database to the newest schema.
+ * Read-only commands pass `mustExist`, so a typo in `--db` is an error, not a new empty file.
+ */
+export function openDb(file: string, opts: { mustExist?: boolean } = {}): DB {
+  if (opts.mustExist && file !== ':memory:' && !fs.existsSync(file)) {
+    throw new Error(`no database at ${file}: run "portledger ingest" first, or point --db / PORTLEDGER_DB at yours`);
+  }
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
   // Bigger pages make bulk inserts ~8 % faster; only takes effect on a new, empty file.

@@ -22,8 +22,8 @@ export interface IngestResult {
 }
 
 /** Ingests files (paths) or in-memory texts given as `{ stdin: text }`, like `portledger ingest`. */
-export async function ingest(db: DB, inputs: (string | { stdin: string | Buffer })[], opts: { tz?: string; year?: number } = {}): Promise<IngestResult> {
-  const session = new IngestSession(db, { tz: opts.tz ?? 'UTC', year: opts.year });
+export async function ingest(db: DB, inputs: (string | { stdin: string | Buffer })[], opts: { tz?: string; year?: number; workerMinBytes?: number } = {}): Promise<IngestResult> {
+  const session = new IngestSession(db, { tz: opts.tz ?? 'UTC', year: opts.year, workerMinBytes: opts.workerMinBytes });
   const tally = new Tally();
   const statuses: string[] = [];
   for (const i of inputs) {

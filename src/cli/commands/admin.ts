@@ -8,8 +8,8 @@ import { render } from '../../../reports/render';
 import { formatInstant } from '../../../reports/time';
 import { outputFormat } from '../output';
 
-function withDb<T>(dbFlag: string | undefined, fn: (db: DB) => T): T {
-  const db = openDb(resolveDbPath(dbFlag));
+function withDb<T>(dbFlag: string | undefined, fn: (db: DB) => T, mustExist = false): T {
+  const db = openDb(resolveDbPath(dbFlag), { mustExist });
   try {
     return fn(db);
   } finally {
@@ -36,7 +36,7 @@ export function trustList(f: { db?: string; format?: string }): string {
     const tz = loadSettings(db).tz;
     const rows = listTrusted(db).map((t) => ({ cidr: t.cidr, note: t.note ?? '', added: formatInstant(t.added, tz) }));
     return render(rows, [{ key: 'cidr', title: 'trusted' }, { key: 'note', title: 'note' }, { key: 'added', title: 'added' }], outputFormat(f.format), 'no trusted sources');
-  });
+  }, true);
 }
 
 export function configShow(f: { db?: string; format?: string }): string {

@@ -16,7 +16,7 @@ export interface ReportFlags {
 }
 
 function withDb<T>(flags: ReportFlags, fn: (db: ReturnType<typeof openDb>) => T): T {
-  const db = openDb(resolveDbPath(flags.db));
+  const db = openDb(resolveDbPath(flags.db), { mustExist: true });
   try {
     return fn(db);
   } finally {

@@ -1,0 +1,73 @@
+/**
+ * Windows Firewall pfirewall.log from the shared corpus (../shared/corpus/windows-firewall, see
+ * its MANIFEST.md). Skips when the corpus is absent. The counts below were taken with awk over
+ * the file's columns (action, protocol, address family, path), not from the parser's output.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { createClock } from '../parsers/clock';
+import { parseRecord } from '../parsers/index';
+import type { FirewallEvent } from '../parsers/types';
+
+const DIR = path.resolve(__dirname, '../../shared/corpus', 'windows-firewall');
+const FILE = 'betahydri-pfirewall.log';
+const HAVE = fs.existsSync(path.join(DIR, FILE));
+
+if (!HAVE) test.skip(`windows-firewall corpus: ${DIR} not found, suite skipped`, () => undefined);
+
+(HAVE ? describe : describe.skip)('windows-firewall on the shared corpus', () => {
+  const tally: Record<string, number> = {};
+  const ev: FirewallEvent[] = [];
+  let lineCount = 0;
+
+  beforeAll(() => {
+    const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
+    const lines = fs.readFileSync(path.join(DIR, FILE), 'utf8').split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    lineCount = lines.length;
+    for (const l of lines) {
+      const r = parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock);
+      const o = r.outcome;
+      const k = o.kind === 'event' ? `event ${r.parser?.id}` : `${o.kind}: ${o.reason}`;
+      tally[k] = (tally[k] ?? 0) + 1;
+      if (o.kind === 'event') ev.push(o.event);
+    }
+  });
+
+  test(`${FILE}: 16814 lines = 4 headers + 1 blank + 2 INFO-EVENTS-LOST + 16807 events`, () => {
+    expect(lineCount).toBe(16814);
+    expect(tally).toEqual({
+      'skip: w3c header': 4, 'skip: empty line': 1, 'skip: info-events-lost': 2, 'event windows-firewall': 16807,
+    });
+  });
+
+  test('actions, protocols and paths', () => {
+    const count = (f: (e: FirewallEvent) => boolean) => ev.filter(f).length;
+    expect(count((e) => e.action === 'deny')).toBe(11688);
+    expect(count((e) => e.action === 'allow')).toBe(5119);
+    expect(count((e) => e.transport === 'udp')).toBe(11688 + 1224 + 2448);
+    expect(count((e) => e.transport === 'tcp')).toBe(61 + 1305);
+    expect(count((e) => e.transport === 'icmp')).toBe(3);
+    expect(count((e) => e.transport === 'ipv6-icmp')).toBe(46);
+    expect(count((e) => e.transport === 'igmp')).toBe(32);
+    expect(count((e) => e.direction === 'inbound')).toBe(13000);
+    expect(count((e) => e.direction === 'outbound')).toBe(3807);
+    expect(count((e) => e.srcIp.includes(':'))).toBe(6995);
+  });
+
+  test('concrete records', () => {
+    // first data line (line 6)
+    expect(ev[0]).toMatchObject({
+      ts: Date.UTC(2021, 5, 22, 12, 19, 41), action: 'deny', transport: 'udp', srcIp: '192.168.178.25', srcPort: 5353,
+      dstIp: '224.0.0.251', dstPort: 5353, length: 73, direction: 'inbound',
+    });
+    // last line
+    expect(ev[ev.length - 1]).toMatchObject({ dstIp: '239.255.255.250', srcPort: 40093, dstPort: 1900, length: 174 });
+    const ra = ev.find((e) => e.srcIp === 'fe80::464e:6dff:fea9:dfca' && e.icmpType === 134);
+    expect(ra).toMatchObject({ transport: 'ipv6-icmp', icmpCode: 0, dstIp: 'ff02::1', action: 'allow' });
+    const igmp = ev.find((e) => e.transport === 'igmp');
+    expect(igmp).toMatchObject({ srcIp: '192.168.178.1', dstIp: '224.0.0.1', direction: 'inbound', srcPort: undefined });
+    // hosts never come from the envelope's misreading of the action word as a host name
+    expect(ev.some((e) => e.hostname !== undefined)).toBe(false);
+  });
+});

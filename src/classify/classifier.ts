@@ -1,5 +1,5 @@
 import type { Direction, FirewallEvent } from '../../parsers/types';
-import { CidrSet } from './networks';
+import { CidrSet, ipv4ToInt } from './networks';
 
 export type EventClass = 'scan' | 'late' | 'outbound' | 'internal' | 'external' | 'trusted';
 
@@ -33,8 +33,10 @@ export function direction(e: FirewallEvent, s: ClassifierSettings): Direction {
     if (inWan && !outWan) return 'inbound';
     if (outWan && !inWan) return 'outbound';
   }
-  const srcHome = s.home.has(e.srcIp) || LOCAL_ONLY.has(e.srcIp);
-  const dstHome = s.home.has(e.dstIp) || LOCAL_ONLY.has(e.dstIp);
+  const src4 = ipv4ToInt(e.srcIp);
+  const dst4 = ipv4ToInt(e.dstIp);
+  const srcHome = s.home.has(e.srcIp, src4) || LOCAL_ONLY.has(e.srcIp, src4);
+  const dstHome = s.home.has(e.dstIp, dst4) || LOCAL_ONLY.has(e.dstIp, dst4);
   if (srcHome && dstHome) return 'internal';
   if (dstHome) return 'inbound';
   if (srcHome) return 'outbound';

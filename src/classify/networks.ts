@@ -28,7 +28,7 @@ export function splitList(values: string[] | undefined): string[] {
 }
 
 /** Dotted quad → unsigned 32-bit integer, or -1 when `ip` is not plain IPv4. */
-function ipv4ToInt(ip: string): number {
+export function ipv4ToInt(ip: string): number {
   let n = 0;
   let part = 0;
   let digits = 0;
@@ -72,10 +72,10 @@ export class CidrSet {
     }
   }
 
-  has(ip: string): boolean {
-    const n = ipv4ToInt(ip);
-    if (n >= 0) {
-      for (const [lo, hi] of this.v4) if (n >= lo && n <= hi) return true;
+  /** `v4` is `ipv4ToInt(ip)` when the caller already has it (the classifier tests each address twice). */
+  has(ip: string, v4 = ipv4ToInt(ip)): boolean {
+    if (v4 >= 0) {
+      for (const [lo, hi] of this.v4) if (v4 >= lo && v4 <= hi) return true;
       return false;
     }
     let hit = this.v6Cache.get(ip);

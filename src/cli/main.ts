@@ -10,6 +10,7 @@ import { parseCommand } from './commands/parse';
 import { alertsCommand, portsCommand, sourcesPerHourCommand } from './commands/reports';
 import { configSet, configShow, formatsList, trustAdd, trustList, trustRemove } from './commands/admin';
 import { demoCommand } from './commands/demo';
+import { coverageCommand } from './commands/coverage';
 
 const program = new Command();
 const out = (s: string) => process.stdout.write(s);
@@ -110,6 +111,18 @@ config
   .addOption(dbOption())
   .action((k: string, v: string, o) => {
     out(configSet(k, v, o));
+  });
+
+program
+  .command('coverage')
+  .description('parse coverage of log files, grouped by folder: events per format, skips and rejects per reason (stores nothing)')
+  .argument('<paths...>', 'files or folders')
+  .addOption(tzOption('the logs were written in'))
+  .option('--year <yyyy>', 'year for syslog stamps without one', parseIntOption('--year'))
+  .option('--format <id>', 'force one log format')
+  .option('--output <fmt>', 'table | csv | json | md (default: table on a terminal, json in a pipe)')
+  .action(async (paths: string[], o) => {
+    out(await coverageCommand(paths, o));
   });
 
 program.command('formats').description('the log formats portledger reads, with an example line each').addOption(formatOut()).action((o) => {

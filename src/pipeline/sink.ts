@@ -9,13 +9,13 @@ import { rollupWriter } from '../store/rollup-writer';
 import { alertWriter } from '../store/alert-store';
 import { progressWriter } from '../store/sources';
 import type { WormDetector } from '../detectors/worm';
-import { decodeStrings, NUMS, STRS } from './row-codec';
+import { decodeStrings, NUMS, STRS, VOCAB_AT } from './row-codec';
 import type { ComputedBatch } from './batch';
 import type { Tally } from './tally';
 
 // Positions in the encoded rows (see row-codec).
-const TS = 0, DPORT = 3;
-const TRANSPORT = 5, SRC = 6, DST = 7;
+const TS = 0, DPORT = 3, TRANSPORT = VOCAB_AT + 5;
+const SRC = 0, DST = 1;
 
 export class BatchSink {
   private readonly events: EventWriter;
@@ -43,7 +43,7 @@ export class BatchSink {
     const n = b.rows.nums;
     for (const [r, raw] of b.raws) {
       const a = r * NUMS;
-      this.worm.observe(strs[r * STRS + SRC], strs[r * STRS + DST], n[a + DPORT], strs[r * STRS + TRANSPORT], n[a + TS], raw);
+      this.worm.observe(strs[r * STRS + SRC], strs[r * STRS + DST], n[a + DPORT], b.rows.vocab[n[a + TRANSPORT]], n[a + TS], raw);
     }
     const events = b.rows.count;
     let skips = 0;

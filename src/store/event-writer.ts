@@ -1,5 +1,5 @@
 import type { DB } from './db';
-import { NULL_TEXT, NUMS, STRS, type EncodedRows } from '../pipeline/row-codec';
+import { NULL_TEXT, NUMS, STRS, VOCAB_AT, VOCAB_FIELDS, type EncodedRows } from '../pipeline/row-codec';
 import { Codes } from './codes';
 
 const COLUMNS = [
@@ -32,20 +32,22 @@ export class EventWriter {
   /** Call inside the batch transaction. `strs` is `decodeStrings(rows)`, shared with the caller. */
   write(rows: EncodedRows, strs: string[], sourceId: number): void {
     const n = rows.nums;
-    const c = this.codes;
+    // Vocabulary index → database code, per field, for this batch.
+    const map = VOCAB_FIELDS.map((f) => rows.vocab.map((w) => this.codes.code(f, w)));
+    const [fmt, act, dir, cls, rsn, trn] = map;
     const v: Value[] = new Array(WIDTH * Math.min(rows.count, ROWS_PER_STATEMENT));
     let k = 0;
     let inChunk = 0;
     for (let r = 0; r < rows.count; r++) {
       const a = r * NUMS;
       const s = r * STRS;
-      // Column order of COLUMNS; numbers from NUM_COLUMNS, text from STR_COLUMNS.
+      const w = a + VOCAB_AT;
+      // Column order of COLUMNS; numbers and vocabulary from NUM_COLUMNS, text from STR_COLUMNS.
       v[k++] = n[a]; v[k++] = sourceId; v[k++] = n[a + 1];
-      v[k++] = c.code('format', strs[s]); v[k++] = c.code('action', strs[s + 1]); v[k++] = c.code('direction', strs[s + 2]);
-      v[k++] = c.code('class', strs[s + 3]); v[k++] = c.code('reason', strs[s + 4]); v[k++] = c.code('transport', strs[s + 5]);
-      v[k++] = strs[s + 6]; v[k++] = num(n[a + 2]); v[k++] = strs[s + 7]; v[k++] = num(n[a + 3]); v[k++] = str(strs[s + 8]);
-      v[k++] = num(n[a + 4]); v[k++] = num(n[a + 5]); v[k++] = str(strs[s + 9]); v[k++] = str(strs[s + 10]); v[k++] = str(strs[s + 11]);
-      v[k++] = str(strs[s + 12]); v[k++] = num(n[a + 6]); v[k++] = num(n[a + 7]); v[k++] = n[a + 8];
+      v[k++] = fmt[n[w]]; v[k++] = act[n[w + 1]]; v[k++] = dir[n[w + 2]]; v[k++] = cls[n[w + 3]]; v[k++] = rsn[n[w + 4]]; v[k++] = trn[n[w + 5]];
+      v[k++] = strs[s]; v[k++] = num(n[a + 2]); v[k++] = strs[s + 1]; v[k++] = num(n[a + 3]); v[k++] = str(strs[s + 2]);
+      v[k++] = num(n[a + 4]); v[k++] = num(n[a + 5]); v[k++] = str(strs[s + 3]); v[k++] = str(strs[s + 4]); v[k++] = str(strs[s + 5]);
+      v[k++] = str(strs[s + 6]); v[k++] = num(n[a + 6]); v[k++] = num(n[a + 7]); v[k++] = n[a + 8];
       if (++inChunk === ROWS_PER_STATEMENT) {
         this.many.run(v);
         k = 0;

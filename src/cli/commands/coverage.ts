@@ -1,0 +1,26 @@
+import { systemZone } from '../../../parsers/clock';
+import { coverage } from '../../pipeline/coverage';
+import { render } from '../../../reports/render';
+import { outputFormat } from '../output';
+
+const reasons = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join('; ');
+
+export async function coverageCommand(paths: string[], f: { tz?: string; year?: number; format?: string; output?: string }): Promise<string> {
+  const groups = await coverage(paths, { tz: f.tz ?? systemZone(), year: f.year, format: f.format });
+  const rows = groups.map((g) => ({
+    folder: g.group,
+    files: g.files,
+    lines: g.tally.lines,
+    events: g.tally.events,
+    formats: [...g.tally.formats].filter(([, v]) => v.events > 0).map(([id, v]) => `${id} ${v.events}`).join(', '),
+    skips: g.tally.skips,
+    rejects: g.tally.rejects,
+    'skip reasons': reasons(g.tally.skipReasons),
+    'reject reasons': reasons(g.tally.rejectReasons),
+    crashes: g.crashes.length,
+  }));
+  const total = rows.reduce((t, r) => ({ lines: t.lines + r.lines, events: t.events + r.events, crashes: t.crashes + r.crashes }), { lines: 0, events: 0, crashes: 0 });
+  const cols = Object.keys(rows[0] ?? { folder: '' }).map((k) => ({ key: k as keyof (typeof rows)[number], title: k, align: ['files', 'lines', 'events', 'skips', 'rejects', 'crashes'].includes(k) ? ('right' as const) : ('left' as const) }));
+  const crashes = groups.flatMap((g) => g.crashes).map((c) => `crash: ${c}\n`).join('');
+  return render(rows, cols, outputFormat(f.output)) + crashes + `total: ${total.lines} lines, ${total.events} events, ${total.crashes} crashes\n`;
+}

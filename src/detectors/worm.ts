@@ -6,6 +6,8 @@
  * servers never crosses it, however busy.
  */
 
+import { detach } from '../util/detach';
+
 export interface WormSettings {
   /** Distinct destinations within the window that make an episode (Zeek's address-scan: 25). */
   threshold: number;
@@ -60,8 +62,10 @@ export class WormDetector {
     let st = this.hosts.get(host);
     if (!st) {
       st = { recent: new Map(), queue: [], queueHead: 0, lines: [] };
-      this.hosts.set(host, st);
+      this.hosts.set(detach(host), st);
     }
+    // Kept for up to a window: copies, so they do not pin the batch text they were cut from.
+    dst = detach(dst);
     this.evict(st, ts - w);
     // A destination is refreshed at most once a second, which bounds the queue for a host
     // that hammers one file server, at the cost of expiring it up to a second early.
@@ -70,7 +74,7 @@ export class WormDetector {
       st.queue.push({ ts, dst });
       st.recent.set(dst, ts);
       // Raw lines are only needed as evidence for an episode still to open.
-      if (prev === undefined && !st.episode) st.lines.push({ ts, raw });
+      if (prev === undefined && !st.episode) st.lines.push({ ts, raw: detach(raw) });
     }
 
     let ep = st.episode;
@@ -85,7 +89,7 @@ export class WormDetector {
         kind: 'worm', host, port: this.settings.port, proto: 'tcp',
         first: firstInWindow.ts, last: ts, destinations: 0, events: distinct, peak: distinct,
         threshold: this.settings.threshold, windowS: Math.round(w / 1000),
-        evidence: { firstLine: firstInWindow.raw, lastLine: raw, sampleDestinations: [] },
+        evidence: { firstLine: firstInWindow.raw, lastLine: detach(raw), sampleDestinations: [] },
       };
       ep = { alert, seen: new Set() };
       st.lines = [];
@@ -94,7 +98,7 @@ export class WormDetector {
     } else {
       ep.alert.events += 1;
       ep.alert.last = ts;
-      ep.alert.evidence.lastLine = raw;
+      ep.alert.evidence.lastLine = detach(raw);
       ep.alert.peak = Math.max(ep.alert.peak, distinct);
       this.remember(ep, dst);
     }

@@ -9,8 +9,9 @@ import { hourBucketer } from '../store/buckets';
 import { ScanAggregate } from '../store/scan-aggregate';
 export { rollupPort } from '../store/scan-aggregate';
 
-/** Days kept in memory behind the newest one seen, for logs that are slightly out of order. */
-const OPEN_DAYS = 2;
+/** Days, and hours, kept open behind the newest seen, for logs that are slightly out of order. */
+const OPEN_DAYS = 1;
+const OPEN_HOURS = 1;
 
 export interface RollupDelta {
   /** [hour, port, proto, events, sources] */
@@ -26,6 +27,9 @@ export class RollupCounter {
   private readonly freshDays = new Set<number>();
   private dirtyHours = new Set<number>();
   private newestDay = -Infinity;
+  private newestHour = -Infinity;
+  /** Hours before this were written and let go; a late scan for one makes its day recounted. */
+  private closedBefore = -Infinity;
 
   /** `staleDays`: days that had rollup data (or pending recounts) when the run began. */
   constructor(tz: string, private readonly staleDays: Set<number>) {
@@ -42,7 +46,13 @@ export class RollupCounter {
       }
       this.freshDays.add(day);
     }
+    if (hour < this.closedBefore) {
+      this.makeStale(day);
+      this.dirtyHours.add(hour);
+      return;
+    }
     this.agg.add(hour, port, proto, src, dst, count);
+    if (hour > this.newestHour) this.newestHour = hour;
     if (day > this.newestDay) this.newestDay = day;
   }
 
@@ -55,15 +65,19 @@ export class RollupCounter {
       dirtyHours: [...this.dirtyHours],
     };
     this.dirtyHours = new Set();
-    // Memory stays flat on any file size: days well behind the newest are let go. Should one
-    // come back, it has data by then, so it is recounted instead.
-    for (const day of this.freshDays) {
-      if (day < this.newestDay - OPEN_DAYS) {
-        this.agg.dropDay(day);
-        this.freshDays.delete(day);
-        this.staleDays.add(day);
-      }
+    // Memory stays bounded on any file size: hours and days behind the newest are let go once
+    // written. Should a scan for one come back, its day has data by then and is recounted.
+    if (this.newestHour - OPEN_HOURS > this.closedBefore) {
+      for (let h = Math.max(this.closedBefore, this.newestHour - 48); h < this.newestHour - OPEN_HOURS; h++) this.agg.dropHour(h);
+      this.closedBefore = this.newestHour - OPEN_HOURS;
     }
+    for (const day of this.freshDays) if (day < this.newestDay - OPEN_DAYS) this.makeStale(day);
     return delta;
+  }
+
+  private makeStale(day: number): void {
+    this.agg.dropDay(day);
+    this.freshDays.delete(day);
+    this.staleDays.add(day);
   }
 }

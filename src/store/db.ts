@@ -34,7 +34,7 @@ export function openDb(file: string, opts: { mustExist?: boolean } = {}): DB {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -65536');
+  db.pragma('cache_size = -16384');
   db.pragma('busy_timeout = 5000');
   const current = db.pragma('user_version', { simple: true }) as number;
   const pending = migrations().filter((m) => m.version > current);

@@ -7,14 +7,26 @@
 export interface HourCount { hour: number; port: number; proto: string; events: number; sources: number }
 export interface DayCount { day: number; port: number; proto: string; events: number; sources: number; targets: number }
 
+import { ipv4ToInt } from '../classify/networks';
+import { detach } from '../util/detach';
+
+/**
+ * Set member for an address: IPv4 as its 32-bit number (compact, and it does not pin the log
+ * text the address was cut from), anything else as a detached copy of the text.
+ */
+function member(ip: string): number | string {
+  const n = ipv4ToInt(ip);
+  return n >= 0 ? n : detach(ip);
+}
+
 /** One bucket: a local hour or day, one port and protocol. */
 export interface Bucket {
   at: number;
   port: number;
   proto: string;
   events: number;
-  src: Set<string>;
-  dst?: Set<string>;
+  src: Set<number | string>;
+  dst?: Set<number | string>;
   /** Set while the bucket is listed in `changed`. */
   changed: boolean;
 }
@@ -47,7 +59,9 @@ export class ScanAggregate {
   private changedHours: Bucket[] = [];
   private changedDays: Bucket[] = [];
 
-  add(hour: number, port: number, proto: string, src: string, dst: string, count: number): void {
+  add(hour: number, port: number, proto: string, srcIp: string, dstIp: string, count: number): void {
+    const src = member(srcIp);
+    const dst = member(dstIp);
     const h = bucketOf(this.hours, hour, port, proto, false);
     h.events += count;
     h.src.add(src);
@@ -89,6 +103,11 @@ export class ScanAggregate {
     this.changedHours = [];
     this.changedDays = [];
     return { hours, days };
+  }
+
+  /** Forgets one hour's buckets (after they were written). */
+  dropHour(hour: number): void {
+    this.hours.delete(hour);
   }
 
   /** Forgets a day and its hours (after they were written). */

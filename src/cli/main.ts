@@ -135,6 +135,8 @@ program
   .option('--db <file>', 'database to (re)create', 'portledger-demo.db')
   .action((o) => demoCommand(o));
 
+// Commands registered by their own modules (one line each).
+
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`portledger: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 1;

@@ -76,7 +76,7 @@ export function createClock(tz: string, years: YearSource): Clock {
         // Roll forward over New Year (Nov/Dec → Jan/Feb), and back for a straggler from the old
         // year that a relay delivered late. Other jumps are left alone: logs do have gaps.
         if (lastMonth >= 11 && month <= 2) fixedYear += 1;
-        else if (lastMonth > 0 && lastMonth <= 2 && month >= 11 && fixedYear > years.fixedYear!) fixedYear -= 1;
+        else if (lastMonth > 0 && lastMonth <= 2 && month >= 11) fixedYear -= 1;
         lastMonth = month;
         return fixedYear;
       }

@@ -165,3 +165,18 @@ describe('worker thread', () => {
     expect((await ingest(b.db, [file], { workerMinBytes: 0 })).statuses).toEqual(['unchanged']);
   });
 });
+
+describe('parse coverage per source and run', () => {
+  test('a run whose lines stop parsing shows as a drop', async () => {
+    const { db, dir } = freshDb();
+    const file = writeLog(dir, 'fw.log', LINES.slice(0, 20));
+    await ingest(db, [file]);
+    // "Firmware update": the same device now writes lines portledger does not know.
+    fs.appendFileSync(file, Array.from({ length: 20 }, (_, i) => `Jun 14 11:${String(i).padStart(2, '0')}:00 gw fw: blocked 198.51.100.9 -> 203.0.113.10:23`).join('\n') + '\n');
+    await ingest(db, [file]);
+    const { sourceCoverage } = await import('../src/store/sources');
+    const [s] = sourceCoverage(db);
+    expect(s).toMatchObject({ lines: 40, events: 20, skips: 20, last_run: 0, previous_run: 1 });
+    expect(count(db, 'SELECT count(*) FROM ingest_runs')).toBe(2);
+  });
+});

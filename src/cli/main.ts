@@ -11,6 +11,7 @@ import { alertsCommand, portsCommand, sourcesPerHourCommand } from './commands/r
 import { configSet, configShow, formatsList, trustAdd, trustList, trustRemove } from './commands/admin';
 import { demoCommand } from './commands/demo';
 import { coverageCommand } from './commands/coverage';
+import { registerSources } from './commands/sources';
 
 const program = new Command();
 const out = (s: string) => process.stdout.write(s);
@@ -136,6 +137,7 @@ program
   .action((o) => demoCommand(o));
 
 // Commands registered by their own modules (one line each).
+registerSources(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`portledger: ${e instanceof Error ? e.message : String(e)}\n`);

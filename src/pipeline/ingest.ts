@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DB } from '../store/db';
 import { loadSettings, pinZone } from '../store/settings';
-import { createSource, findSource, refreshFingerprint, sha256, type SourceRow } from '../store/sources';
+import { createSource, findSource, recordRun, refreshFingerprint, sha256, type SourceRow } from '../store/sources';
 import { settleRollups } from '../store/rollups';
 import { daysWithRollups } from '../store/rollup-writer';
 import { loadTrusted } from '../store/trust-store';
@@ -136,6 +136,7 @@ export class IngestSession {
     }
     tally.lines = lines - src.lines;
     if (status === 'continued' && tally.lines === 0) status = 'unchanged';
+    if (tally.lines > 0) recordRun(this.db, src.id, now, tally);
     return { name: input.name, status, tally };
   }
 

@@ -64,3 +64,40 @@ export function progressWriter(db: DB): (id: number, p: Progress) => void {
     st.run(p.offset, p.lines, p.tailHash, p.events, p.skips, p.rejects, Date.now(), id);
   };
 }
+
+/** Parse coverage of one run over one source (see schema/002). */
+export function recordRun(
+  db: DB,
+  sourceId: number,
+  started: number,
+  t: { lines: number; events: number; skips: number; rejects: number; formats: Map<string, { events: number; rejects: number }> },
+): void {
+  db.prepare('INSERT INTO ingest_runs (source_id, started, finished, lines, events, skips, rejects, formats) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    sourceId, started, Date.now(), t.lines, t.events, t.skips, t.rejects, JSON.stringify(Object.fromEntries(t.formats)),
+  );
+}
+
+export interface SourceCoverage {
+  id: number;
+  name: string;
+  last_seen: number;
+  lines: number;
+  events: number;
+  skips: number;
+  rejects: number;
+  /** Events per line read, in the latest run and the one before it (null when there is none). */
+  last_run: number | null;
+  previous_run: number | null;
+}
+
+/** Every source with its overall and latest-run coverage, newest first. */
+export function sourceCoverage(db: DB): SourceCoverage[] {
+  return db
+    .prepare(
+      `SELECT s.id, s.name, s.last_seen, s.lines, s.events, s.skips, s.rejects,
+         (SELECT 1.0 * r.events / r.lines FROM ingest_runs r WHERE r.source_id = s.id ORDER BY r.started DESC, r.id DESC LIMIT 1) AS last_run,
+         (SELECT 1.0 * r.events / r.lines FROM ingest_runs r WHERE r.source_id = s.id ORDER BY r.started DESC, r.id DESC LIMIT 1 OFFSET 1) AS previous_run
+       FROM sources s ORDER BY s.last_seen DESC, s.id DESC`,
+    )
+    .all() as SourceCoverage[];
+}

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { openDb, resolveDbPath } from '../../store/db';
+import { sourceCoverage } from '../../store/sources';
+import { loadSettings } from '../../store/settings';
+import { render } from '../../../reports/render';
+import { formatInstant } from '../../../reports/time';
+import { outputFormat } from '../output';
+
+const pct = (v: number | null) => (v === null ? '' : `${(v * 100).toFixed(1)} %`);
+
+/** `portledger sources`: every input read, with its parse coverage; a drop is flagged. */
+export function registerSources(program: Command): void {
+  program
+    .command('sources')
+    .description('every input ingested, with its parse coverage; flags a drop since the previous run (a changed log format)')
+    .option('--format <fmt>', 'table | csv | json | md (default: table on a terminal, json in a pipe)')
+    .option('--db <file>', 'database file (env PORTLEDGER_DB, default ./portledger.db)')
+    .action((o: { format?: string; db?: string }) => {
+      const db = openDb(resolveDbPath(o.db), { mustExist: true });
+      try {
+        const tz = loadSettings(db).tz;
+        const rows = sourceCoverage(db).map((s) => ({
+          source: s.name,
+          'last read': formatInstant(s.last_seen, tz),
+          lines: s.lines,
+          events: s.events,
+          skips: s.skips,
+          rejects: s.rejects,
+          coverage: pct(s.lines ? s.events / s.lines : null),
+          'last run': pct(s.last_run),
+          'run before': pct(s.previous_run),
+          warning: s.last_run !== null && s.previous_run !== null && s.last_run < s.previous_run - 0.1 ? 'coverage dropped: format changed?' : '',
+        }));
+        const cols = Object.keys(rows[0] ?? { source: '' }).map((k) => ({ key: k as keyof (typeof rows)[number], title: k }));
+        process.stdout.write(render(rows, cols, outputFormat(o.format), 'no sources yet'));
+      } finally {
+        db.close();
+      }
+    });
+}

@@ -7,6 +7,7 @@
  */
 
 import { detach } from '../util/detach';
+import type { Alert } from './alert';
 
 export interface WormSettings {
   /** Distinct destinations within the window that make an episode (Zeek's address-scan: 25). */
@@ -17,21 +18,13 @@ export interface WormSettings {
 
 export const DEFAULT_WORM: WormSettings = { threshold: 25, windowMs: 5 * 60_000, port: 445 };
 
-/** The alert as it is stored and shown. `id` is set by the store on first write. */
-export interface WormAlert {
-  id?: number;
+/**
+ * The worm alert. `events` counts connection attempts: the distinct ones that opened the
+ * episode, then every one after.
+ */
+export interface WormAlert extends Alert {
   kind: 'worm';
-  host: string;
-  port: number;
   proto: 'tcp';
-  first: number;
-  last: number;
-  destinations: number;
-  /** Connection attempts: the distinct ones that opened the episode, then every one after. */
-  events: number;
-  peak: number;
-  threshold: number;
-  windowS: number;
   evidence: { firstLine: string; lastLine: string; sampleDestinations: string[] };
 }
 

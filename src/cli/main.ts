@@ -12,6 +12,9 @@ import { configSet, configShow, formatsList, trustAdd, trustList, trustRemove } 
 import { demoCommand } from './commands/demo';
 import { coverageCommand } from './commands/coverage';
 import { registerSources } from './commands/sources';
+import { registerWatch } from './commands/watch';
+import { registerIp } from './commands/ip';
+import { registerExport } from './commands/export';
 
 const program = new Command();
 const out = (s: string) => process.stdout.write(s);
@@ -137,7 +140,10 @@ program
   .action((o) => demoCommand(o));
 
 // Commands registered by their own modules (one line each).
+registerIp(program);
+registerExport(program);
 registerSources(program);
+registerWatch(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`portledger: ${e instanceof Error ? e.message : String(e)}\n`);

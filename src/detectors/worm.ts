@@ -43,6 +43,8 @@ const SAMPLE = 20;
 const MAX_TRACKED_DESTINATIONS = 1_000_000;
 
 export class WormDetector {
+  /** Fed with outbound rows by the sink. */
+  readonly feeds = 'outbound' as const;
   private readonly hosts = new Map<string, HostState>();
   private readonly changed = new Set<WormAlert>();
 

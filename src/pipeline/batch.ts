@@ -16,8 +16,8 @@ const SAMPLE_CHARS = 512;
 export interface ComputedBatch {
   rows: EncodedRows;
   rollup: RollupDelta;
-  /** Raw text of outbound rows to the watched worm port, by row index: alert evidence. */
-  raws: [number, string][];
+  /** Raw text of the rows detectors look at (scans, outbound to the worm port): alert evidence. */
+  raws: RawLines;
   rejects: { line: number; reason: string; sample: string }[];
   skipReasons: [string, number][];
   rejectReasons: [string, number][];
@@ -28,6 +28,13 @@ export interface ComputedBatch {
   lines: number;
 }
 
+/** Row indexes and their raw lines joined by RAW_SEP (a control byte, so never in a line). */
+export interface RawLines {
+  rows: Int32Array;
+  text: string;
+}
+export const RAW_SEP = '\x1e';
+
 export interface SourceCursor {
   clock: Clock;
   hint?: LogParser;
@@ -37,7 +44,8 @@ export interface SourceCursor {
 
 export class BatchComputer {
   private rows = new RowEncoder();
-  private raws: [number, string][] = [];
+  private rawRows: number[] = [];
+  private rawText: string[] = [];
   private rejects: ComputedBatch['rejects'] = [];
   private skipReasons = new Map<string, number>();
   private rejectReasons = new Map<string, number>();
@@ -76,8 +84,14 @@ export class BatchComputer {
     }
     const e = outcome.event;
     const c = classify(e, this.settings);
-    if (c.class === 'scan') this.rollups.add(rollupPort(e.dstPort, e.icmpType), e.transport, e.ts, e.srcIp, e.dstIp, e.count ?? 1);
-    else if (c.class === 'outbound' && e.dstPort === this.wormPort) this.raws.push([this.rows.count, text]);
+    if (c.class === 'scan') {
+      this.rollups.add(rollupPort(e.dstPort, e.icmpType), e.transport, e.ts, e.srcIp, e.dstIp, e.count ?? 1);
+      this.rawRows.push(this.rows.count);
+      this.rawText.push(text);
+    } else if (c.class === 'outbound' && e.dstPort === this.wormPort) {
+      this.rawRows.push(this.rows.count);
+      this.rawText.push(text);
+    }
     this.rows.add(e, c, rec.line);
     this.format(e.format)[0]++;
   }
@@ -86,7 +100,7 @@ export class BatchComputer {
     const b: ComputedBatch = {
       rows: this.rows.take(),
       rollup: this.rollups.take(),
-      raws: this.raws,
+      raws: { rows: Int32Array.from(this.rawRows), text: this.rawText.join(RAW_SEP) },
       rejects: this.rejects,
       skipReasons: [...this.skipReasons],
       rejectReasons: [...this.rejectReasons],
@@ -94,7 +108,8 @@ export class BatchComputer {
       endOffset,
       lines,
     };
-    this.raws = [];
+    this.rawRows = [];
+    this.rawText = [];
     this.rejects = [];
     this.skipReasons = new Map();
     this.rejectReasons = new Map();

@@ -22,7 +22,7 @@ async function run(): Promise<void> {
   for await (const batch of computeBatches(input, spec)) {
     while (inFlight >= IN_FLIGHT) await new Promise<void>((r) => (wake = r));
     inFlight++;
-    port.postMessage({ batch, bytes: input.bytesRead() }, [batch.rows.nums.buffer as ArrayBuffer]);
+    port.postMessage({ batch, bytes: input.bytesRead() }, [batch.rows.nums.buffer as ArrayBuffer, batch.raws.rows.buffer as ArrayBuffer]);
   }
   port.postMessage({ done: true });
   port.close();

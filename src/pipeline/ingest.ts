@@ -101,7 +101,7 @@ export class IngestSession {
     this.rollupTz = pinZone(db, opts.tz);
     const s = loadSettings(db);
     const worm = new WormDetector({ threshold: s.wormThreshold, windowMs: s.wormWindowS * 1000, port: WORM_PORT });
-    this.sink = new BatchSink(db, worm);
+    this.sink = new BatchSink(db, [worm]);
     this.settings = classifierSettings(db);
   }
 

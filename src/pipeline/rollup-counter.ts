@@ -31,8 +31,16 @@ export class RollupCounter {
   /** Hours before this were written and let go; a late scan for one makes its day recounted. */
   private closedBefore = -Infinity;
 
-  /** `staleDays`: days that had rollup data (or pending recounts) when the run began. */
-  constructor(tz: string, private readonly staleDays: Set<number>) {
+  /**
+   * `staleDays`: days that had rollup data (or pending recounts) when the run began.
+   * `adopt`: for long-running input (watch, listen), loads the scans of a stale day so it can be
+   * counted in memory from then on, instead of being recounted from the events again and again.
+   */
+  constructor(
+    tz: string,
+    private readonly staleDays: Set<number>,
+    private readonly adopt?: (day: number) => Iterable<{ hour: number; port: number; proto: string; src: string; dst: string; count: number }>,
+  ) {
     this.bucket = hourBucketer(tz);
   }
 
@@ -40,10 +48,11 @@ export class RollupCounter {
     const hour = this.bucket(ts);
     const day = Math.floor(hour / 24);
     if (!this.freshDays.has(day)) {
-      if (this.staleDays.has(day)) {
+      if (this.staleDays.has(day) && !(this.adopt && hour >= this.closedBefore)) {
         this.dirtyHours.add(hour);
         return;
       }
+      if (this.staleDays.delete(day)) for (const r of this.adopt!(day)) this.agg.add(r.hour, r.port, r.proto, r.src, r.dst, r.count);
       this.freshDays.add(day);
     }
     if (hour < this.closedBefore) {
@@ -68,8 +77,8 @@ export class RollupCounter {
     // Memory stays bounded on any file size: hours and days behind the newest are let go once
     // written. Should a scan for one come back, its day has data by then and is recounted.
     if (this.newestHour - OPEN_HOURS > this.closedBefore) {
-      for (let h = Math.max(this.closedBefore, this.newestHour - 48); h < this.newestHour - OPEN_HOURS; h++) this.agg.dropHour(h);
       this.closedBefore = this.newestHour - OPEN_HOURS;
+      this.agg.dropHoursBefore(this.closedBefore);
     }
     for (const day of this.freshDays) if (day < this.newestDay - OPEN_DAYS) this.makeStale(day);
     return delta;

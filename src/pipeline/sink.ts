@@ -8,13 +8,21 @@ import { EventWriter } from '../store/event-writer';
 import { rollupWriter } from '../store/rollup-writer';
 import { alertWriter } from '../store/alert-store';
 import { progressWriter } from '../store/sources';
-import type { WormDetector } from '../detectors/worm';
+import type { Alert } from '../detectors/alert';
 import { decodeStrings, NUMS, STRS, VOCAB_AT } from './row-codec';
-import type { ComputedBatch } from './batch';
+import { RAW_SEP, type ComputedBatch } from './batch';
 import type { Tally } from './tally';
 
+/** A detector fed with the rows of one class. */
+export interface Detector {
+  /** The class of rows it looks at: `scan` or `outbound`. */
+  readonly feeds: 'scan' | 'outbound';
+  observe(src: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: string): unknown;
+  drainChanged(): Alert[];
+}
+
 // Positions in the encoded rows (see row-codec).
-const TS = 0, DPORT = 3, TRANSPORT = VOCAB_AT + 5;
+const TS = 0, DPORT = 3, CLASS = VOCAB_AT + 3, TRANSPORT = VOCAB_AT + 5;
 const SRC = 0, DST = 1;
 
 export class BatchSink {
@@ -26,7 +34,12 @@ export class BatchSink {
   private readonly addRejectCount;
   private readonly addSkipCount;
 
-  constructor(private readonly db: DB, private readonly worm: WormDetector) {
+  constructor(
+    private readonly db: DB,
+    private readonly detectors: Detector[],
+    /** Told of every alert opened or updated, after it is committed. */
+    private readonly onAlerts?: (alerts: Alert[]) => void,
+  ) {
     this.events = new EventWriter(db);
     this.writeRollups = rollupWriter(db);
     this.writeAlerts = alertWriter(db);
@@ -40,11 +53,8 @@ export class BatchSink {
 
   commit(b: ComputedBatch, sourceId: number, tally: Tally, tailHash: string | null): void {
     const strs = decodeStrings(b.rows);
-    const n = b.rows.nums;
-    for (const [r, raw] of b.raws) {
-      const a = r * NUMS;
-      this.worm.observe(strs[r * STRS + SRC], strs[r * STRS + DST], n[a + DPORT], b.rows.vocab[n[a + TRANSPORT]], n[a + TS], raw);
-    }
+    this.detect(b, strs);
+    const alerts = this.detectors.flatMap((d) => d.drainChanged());
     const events = b.rows.count;
     let skips = 0;
     let rejects = 0;
@@ -58,8 +68,26 @@ export class BatchSink {
       for (const r of b.rejects) this.insReject.run(sourceId, r.line, r.reason, r.sample);
       for (const [reason, c] of b.rejectReasons) this.addRejectCount.run(sourceId, reason, c);
       for (const [reason, c] of b.skipReasons) this.addSkipCount.run(sourceId, reason, c);
-      this.writeAlerts(this.worm.drainChanged());
+      this.writeAlerts(alerts);
       this.writeProgress(sourceId, { offset: b.endOffset, lines: b.lines, tailHash, events, skips, rejects });
     })();
+    if (alerts.length > 0) this.onAlerts?.(alerts);
+  }
+
+  private detect(b: ComputedBatch, strs: string[]): void {
+    if (this.detectors.length === 0 || b.raws.rows.length === 0) return;
+    const n = b.rows.nums;
+    const vocab = b.rows.vocab;
+    const texts = b.raws.text.split(RAW_SEP);
+    for (let i = 0; i < b.raws.rows.length; i++) {
+      const r = b.raws.rows[i];
+      const a = r * NUMS;
+      const cls = vocab[n[a + CLASS]];
+      const dport = n[a + DPORT];
+      for (const d of this.detectors) {
+        if (d.feeds !== cls) continue;
+        d.observe(strs[r * STRS + SRC], strs[r * STRS + DST], Number.isNaN(dport) ? undefined : dport, vocab[n[a + TRANSPORT]], n[a + TS], texts[i]);
+      }
+    }
   }
 }

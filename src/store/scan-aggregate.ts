@@ -105,9 +105,9 @@ export class ScanAggregate {
     return { hours, days };
   }
 
-  /** Forgets one hour's buckets (after they were written). */
-  dropHour(hour: number): void {
-    this.hours.delete(hour);
+  /** Forgets the buckets of every hour before `hour` (after they were written). */
+  dropHoursBefore(hour: number): void {
+    for (const h of this.hours.keys()) if (h < hour) this.hours.delete(h);
   }
 
   /** Forgets a day and its hours (after they were written). */

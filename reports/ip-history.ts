@@ -1,0 +1,307 @@
+/**
+ * The history of one address (`portledger ip`): when it was seen, which ports it touched, per
+ * day, per class, its alerts and its trust, both as a source and as a destination (an inside
+ * host's outbound traffic matters as much as an outside scanner's knocks).
+ *
+ * There is no index on events.src or events.dst: each secondary index costs ~20 % of ingest
+ * speed, and this is an occasional, interactive question. So the address's events are copied
+ * in ONE pass over `events` into a small temporary table, and every grouping below runs on that
+ * copy in SQL. JS only sees grouped rows, never one row per event.
+ *
+ * Reverse DNS and GeoIP are optional enrichments; a PTR name or a GeoIP string is as untrusted
+ * as log content (an attacker controls its own PTR), so renderers escape them like the rest.
+ */
+import { Resolver } from 'node:dns/promises';
+import maxmind, { type Reader, type Response } from 'maxmind';
+import type { DB } from '../src/store/db';
+import { Codes } from '../src/store/codes';
+import { dayLabel, hourBucketer } from '../src/store/buckets';
+import { loadSettings } from '../src/store/settings';
+import { listTrusted } from '../src/store/trust-store';
+import { CidrSet, DEFAULT_HOME } from '../src/classify/networks';
+import { normalizeIp } from '../parsers/netfilter';
+import { checkZone } from '../parsers/clock';
+import { formatInstant } from './time';
+import { render, type Column, type OutputFormat } from './render';
+
+export interface ClassCount { class: string; events: number }
+export interface PortCount { port: number; proto: string; events: number; packets: number; first: string; last: string }
+export interface DayCount { date: string; events: number }
+export interface PeerCount { address: string; events: number }
+
+/** The address in one role: as the source of events, or as their destination. */
+export interface RoleHistory {
+  events: number;
+  packets: number;
+  first: string | null;
+  last: string | null;
+  peers: number;
+  ports: number;
+  classes: ClassCount[];
+  topPorts: PortCount[];
+  days: DayCount[];
+  topPeers: PeerCount[];
+}
+
+export interface IpAlert { id: number; kind: string; port: number; proto: string; destinations: number; events: number; first: string; last: string }
+
+export interface ReverseDns { status: 'ok' | 'no PTR' | 'timed out' | 'failed'; names: string[]; error?: string }
+export interface GeoInfo { file: string; type: string; found: boolean; country?: string; countryName?: string; city?: string; asn?: number; asOrg?: string; error?: string }
+
+export interface IpHistory {
+  address: string;
+  home: boolean;
+  trusted: { cidr: string; note: string | null }[];
+  tz: string;
+  first: string | null;
+  last: string | null;
+  asSource: RoleHistory;
+  asDestination: RoleHistory;
+  alerts: IpAlert[];
+  reverseDns?: ReverseDns;
+  geoip?: GeoInfo[];
+}
+
+const QUARTER = 900_000;
+const SRC = 0;
+const DST = 1;
+
+/** Canonical text of an address as the parsers store it; throws a readable error. */
+export function canonicalAddress(text: string): string {
+  const ip = normalizeIp(text.trim());
+  if (ip === undefined) throw new Error(`"${text}" is not an IP address (examples: 192.0.2.7, 2001:db8::7)`);
+  return ip;
+}
+
+/** Copies the address's events into temp.ip_hits: the one full scan of `events`. */
+function collect(db: DB, ip: string): void {
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS ip_hits (
+    role INTEGER NOT NULL, ts INTEGER NOT NULL, class INTEGER NOT NULL, transport INTEGER NOT NULL,
+    port INTEGER NOT NULL, peer TEXT NOT NULL, count INTEGER NOT NULL)`);
+  db.prepare('DELETE FROM temp.ip_hits').run();
+  // ICMP counts under its type, portless protocols under 0, as in the port reports.
+  db.prepare(
+    `INSERT INTO temp.ip_hits (role, ts, class, transport, port, peer, count)
+     SELECT CASE WHEN src = @ip THEN ${SRC} ELSE ${DST} END, ts, class, transport, coalesce(dport, icmp_type, 0),
+            CASE WHEN src = @ip THEN dst ELSE src END, count
+     FROM events WHERE src = @ip OR dst = @ip`,
+  ).run({ ip });
+}
+
+function role(db: DB, r: number, tz: string, codes: Codes, top: number): RoleHistory {
+  const s = db
+    .prepare('SELECT count(*) AS events, coalesce(sum(count), 0) AS packets, min(ts) AS first, max(ts) AS last, count(DISTINCT peer) AS peers, count(DISTINCT transport || \'/\' || port) AS ports FROM temp.ip_hits WHERE role = ?')
+    .get(r) as { events: number; packets: number; first: number | null; last: number | null; peers: number; ports: number };
+  const classes = (db.prepare('SELECT class, count(*) AS events FROM temp.ip_hits WHERE role = ? GROUP BY class ORDER BY events DESC, class').all(r) as { class: number; events: number }[])
+    .map((c) => ({ class: codes.name('class', c.class), events: c.events }));
+  const topPorts = (db
+    .prepare(
+      `SELECT port, transport, count(*) AS events, sum(count) AS packets, min(ts) AS first, max(ts) AS last FROM temp.ip_hits
+       WHERE role = ? GROUP BY transport, port ORDER BY events DESC, port, transport LIMIT ?`,
+    )
+    .all(r, top) as { port: number; transport: number; events: number; packets: number; first: number; last: number }[])
+    .map((p) => ({ port: p.port, proto: codes.name('transport', p.transport), events: p.events, packets: p.packets, first: formatInstant(p.first, tz), last: formatInstant(p.last, tz) }));
+  // Grouped by UTC quarter hour: every zone's midnight falls on one, so each group lies in a single local day.
+  const bucket = hourBucketer(tz);
+  const perDay = new Map<number, number>();
+  for (const q of db.prepare(`SELECT ts / ${QUARTER} AS q, count(*) AS events FROM temp.ip_hits WHERE role = ? GROUP BY q`).all(r) as { q: number; events: number }[]) {
+    const day = Math.floor(bucket(q.q * QUARTER) / 24);
+    perDay.set(day, (perDay.get(day) ?? 0) + q.events);
+  }
+  const days = [...perDay].sort((a, b) => a[0] - b[0]).map(([d, events]) => ({ date: dayLabel(d), events }));
+  const topPeers = db.prepare('SELECT peer AS address, count(*) AS events FROM temp.ip_hits WHERE role = ? GROUP BY peer ORDER BY events DESC, peer LIMIT ?').all(r, top) as PeerCount[];
+  return {
+    events: s.events,
+    packets: s.packets,
+    first: s.first === null ? null : formatInstant(s.first, tz),
+    last: s.last === null ? null : formatInstant(s.last, tz),
+    peers: s.peers,
+    ports: s.ports,
+    classes,
+    topPorts,
+    days,
+    topPeers,
+  };
+}
+
+/** Everything the store knows about one address. `top` bounds the port and peer lists. */
+export function ipHistory(db: DB, address: string, opts: { tz?: string; top?: number } = {}): IpHistory {
+  const ip = canonicalAddress(address);
+  const settings = loadSettings(db);
+  const tz = checkZone(opts.tz ?? settings.tz);
+  const top = opts.top ?? 20;
+  const codes = new Codes(db);
+  collect(db, ip);
+  try {
+    const asSource = role(db, SRC, tz, codes, top);
+    const asDestination = role(db, DST, tz, codes, top);
+    const span = db.prepare('SELECT min(ts) AS first, max(ts) AS last FROM temp.ip_hits').get() as { first: number | null; last: number | null };
+    const alerts = (db.prepare('SELECT id, kind, port, proto, destinations, events, first, last FROM alerts WHERE host = ? ORDER BY first, id').all(ip) as (Omit<IpAlert, 'first' | 'last'> & { first: number; last: number })[])
+      .map((a) => ({ ...a, first: formatInstant(a.first, tz), last: formatInstant(a.last, tz) }));
+    return {
+      address: ip,
+      home: new CidrSet([...DEFAULT_HOME, ...settings.home]).has(ip),
+      trusted: listTrusted(db).filter((t) => new CidrSet([t.cidr]).has(ip)).map((t) => ({ cidr: t.cidr, note: t.note })),
+      tz,
+      first: span.first === null ? null : formatInstant(span.first, tz),
+      last: span.last === null ? null : formatInstant(span.last, tz),
+      asSource,
+      asDestination,
+      alerts,
+    };
+  } finally {
+    db.prepare('DELETE FROM temp.ip_hits').run();
+  }
+}
+
+/** Whoever controls an address controls its PTR record: no control characters get through. */
+function printable(s: string | undefined): string | undefined;
+function printable(s: string): string;
+function printable(s: string | undefined): string | undefined {
+  return s?.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+}
+
+/** A PTR lookup; `signal` aborts it (the timeout). Injected so tests never touch the network. */
+export type ReverseResolver = (ip: string, signal: AbortSignal) => Promise<string[]>;
+
+/** node:dns with one try and its own timeout; an abort cancels the query outright. */
+export function systemResolver(timeoutMs = 2000): ReverseResolver {
+  return (ip, signal) => {
+    const r = new Resolver({ timeout: timeoutMs, tries: 1 });
+    signal.addEventListener('abort', () => r.cancel(), { once: true });
+    return r.reverse(ip);
+  };
+}
+
+/** Reverse DNS that always settles within `timeoutMs`: names, "no PTR", "timed out" or "failed". */
+export async function reverseLookup(ip: string, resolve: ReverseResolver, timeoutMs = 2000): Promise<ReverseDns> {
+  const ac = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((res) => {
+    timer = setTimeout(() => res('timeout'), timeoutMs);
+  });
+  try {
+    const r = await Promise.race([resolve(ip, ac.signal), timeout]);
+    if (r === 'timeout') {
+      ac.abort();
+      return { status: 'timed out', names: [] };
+    }
+    return r.length ? { status: 'ok', names: r.map(printable) } : { status: 'no PTR', names: [] };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOTFOUND' || code === 'ENODATA') return { status: 'no PTR', names: [] };
+    if (code === 'ETIMEOUT' || code === 'ECANCELLED') return { status: 'timed out', names: [] };
+    return { status: 'failed', names: [], error: code ?? (e instanceof Error ? e.message : String(e)) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface GeoRecord {
+  country?: { iso_code?: string; names?: Record<string, string> };
+  registered_country?: { iso_code?: string; names?: Record<string, string> };
+  city?: { names?: Record<string, string> };
+  autonomous_system_number?: number;
+  autonomous_system_organization?: string;
+}
+
+/** Country, city and ASN from MaxMind-format databases (GeoLite2-Country, -City, -ASN, …). */
+export async function geoLookup(ip: string, files: string[]): Promise<GeoInfo[]> {
+  const out: GeoInfo[] = [];
+  for (const file of files) {
+    let reader: Reader<Response>;
+    try {
+      reader = await maxmind.open<Response>(file);
+    } catch (e) {
+      throw new Error(`--geoip ${file}: not a readable MaxMind database (${e instanceof Error ? e.message : String(e)})`);
+    }
+    const type = String(reader.metadata.databaseType);
+    if (reader.metadata.ipVersion === 4 && ip.includes(':')) {
+      out.push({ file, type, found: false, error: 'IPv4-only database' });
+      continue;
+    }
+    const r = reader.get(ip) as GeoRecord | null;
+    if (!r) {
+      out.push({ file, type, found: false });
+      continue;
+    }
+    const country = r.country ?? r.registered_country;
+    out.push({
+      file,
+      type,
+      found: true,
+      country: printable(country?.iso_code),
+      countryName: printable(country?.names?.en),
+      city: printable(r.city?.names?.en),
+      asn: typeof r.autonomous_system_number === 'number' ? r.autonomous_system_number : undefined,
+      asOrg: printable(r.autonomous_system_organization),
+    });
+  }
+  return out;
+}
+
+function geoText(g: GeoInfo): string {
+  if (g.error) return `${g.error} (${g.type})`;
+  if (!g.found) return `not in ${g.type}`;
+  const parts = [
+    [g.country, g.countryName].filter(Boolean).join(' '),
+    g.city ?? '',
+    g.asn !== undefined ? `AS${g.asn}${g.asOrg ? ` ${g.asOrg}` : ''}` : '',
+  ].filter(Boolean);
+  return `${parts.join(', ') || 'no country or ASN'} (${g.type})`;
+}
+
+function dnsText(d: ReverseDns): string {
+  return d.status === 'ok' ? d.names.join(' ') : d.status === 'failed' ? `failed (${d.error})` : d.status;
+}
+
+const PORT_COLS: Column<PortCount>[] = [
+  { key: 'port', title: 'port', align: 'right' },
+  { key: 'proto', title: 'proto' },
+  { key: 'events', title: 'events', align: 'right' },
+  { key: 'first', title: 'first' },
+  { key: 'last', title: 'last' },
+];
+const CLASS_COLS: Column<ClassCount>[] = [{ key: 'class', title: 'class' }, { key: 'events', title: 'events', align: 'right' }];
+const DAY_COLS: Column<DayCount>[] = [{ key: 'date', title: 'date' }, { key: 'events', title: 'events', align: 'right' }];
+const ALERT_COLS: Column<IpAlert>[] = [
+  { key: 'kind', title: 'kind' },
+  { key: 'port', title: 'port', align: 'right' },
+  { key: 'proto', title: 'proto' },
+  { key: 'destinations', title: 'destinations', align: 'right' },
+  { key: 'events', title: 'attempts', align: 'right' },
+  { key: 'first', title: 'first' },
+  { key: 'last', title: 'last' },
+];
+
+/** JSON as is; table and Markdown as sections, each list through the shared (escaping) renderer. */
+export function renderIpHistory(h: IpHistory, format: Exclude<OutputFormat, 'csv'>): string {
+  if (format === 'json') return JSON.stringify(h) + '\n';
+  const fmt = format;
+  const heading = (t: string) => (fmt === 'md' ? `\n## ${t}\n\n` : `\n${t}\n`);
+  const facts: { k: string; v: string }[] = [
+    { k: 'network', v: h.home ? 'home (inside)' : 'outside' },
+    { k: 'trusted', v: h.trusted.length ? h.trusted.map((t) => t.cidr + (t.note ? ` (${t.note})` : '')).join(', ') : 'no' },
+    { k: 'first seen', v: h.first ?? 'never' },
+    { k: 'last seen', v: h.last ?? 'never' },
+    { k: 'as source', v: `${h.asSource.events} events to ${h.asSource.peers} addresses on ${h.asSource.ports} ports` },
+    { k: 'as destination', v: `${h.asDestination.events} events from ${h.asDestination.peers} addresses on ${h.asDestination.ports} ports` },
+  ];
+  if (h.reverseDns) facts.push({ k: 'reverse DNS', v: dnsText(h.reverseDns) });
+  for (const g of h.geoip ?? []) facts.push({ k: 'geoip', v: geoText(g) });
+  // The address is canonical (validated), so it can stand in a column title.
+  let out = render(facts, [{ key: 'k', title: 'ip' }, { key: 'v', title: h.address }], fmt);
+  const section = (title: string, r: RoleHistory, peerTitle: string) => {
+    if (r.events === 0) return heading(title) + `(no events)\n`;
+    let s = heading(`${title}: ${r.events} events, ${r.first} … ${r.last} (${h.tz})`);
+    s += render(r.classes, CLASS_COLS, fmt);
+    s += heading(`${title}: ports (top ${r.topPorts.length} of ${r.ports})`) + render(r.topPorts, PORT_COLS, fmt);
+    s += heading(`${title}: per day`) + render(r.days, DAY_COLS, fmt);
+    s += heading(`${title}: ${peerTitle} (top ${r.topPeers.length} of ${r.peers})`) + render(r.topPeers, [{ key: 'address', title: peerTitle }, { key: 'events', title: 'events', align: 'right' }], fmt);
+    return s;
+  };
+  out += section('As source', h.asSource, 'destinations');
+  out += section('As destination', h.asDestination, 'sources');
+  out += heading('Alerts (as host)') + render(h.alerts, ALERT_COLS, fmt, 'no alerts');
+  return out;
+}

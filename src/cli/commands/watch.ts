@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { FileWatch } from '../../pipeline/watch-files';
+import { startLive, type LiveFlags } from '../live-run';
+import { collect, parseIntOption } from '../inputs';
+
+/** Options shared by `watch` and `listen` (the same as `ingest`, plus alert outputs). */
+export function liveOptions(cmd: Command): Command {
+  return cmd
+    .option('--db <file>', 'database file (env PORTLEDGER_DB, default ./portledger.db)')
+    .option('--tz <zone>', "IANA time zone the logs are written in (default: this machine's zone)")
+    .option('--year <yyyy>', 'year for syslog stamps without one (default: now; New Year handled)', parseIntOption('--year'))
+    .option('--format <id>', 'force one log format instead of detecting it')
+    .option('--home <cidr>', 'a home network (repeatable, comma lists accepted)', collect)
+    .option('--wan-if <iface>', 'an interface facing the Internet (repeatable)', collect)
+    .option('--alerts-file <file>', 'append every alert as a JSON line to this file')
+    .option('--webhook <url>', 'POST every alert as JSON to this URL (retried with backoff)')
+    .option('-q, --quiet', 'no live panel and no console lines')
+    .option('--json', 'NDJSON of events and alerts on stdout instead of the panel');
+}
+
+export function registerWatch(program: Command): void {
+  liveOptions(program.command('watch').argument('<paths...>', 'files or globs (quote globs so new files are picked up)'))
+    .description('follow growing log files (rotation of every kind handled) into the database, alerting as attacks happen')
+    .action(async (paths: string[], f: LiveFlags) => {
+      const run = startLive(f, 'watch');
+      const watch = new FileWatch(paths, run.live, { onError: (e) => process.stderr.write(`portledger: ${e.message}\n`) });
+      run.onStop(() => watch.stop());
+      run.status = () => `following ${watch.followed().length} file(s)`;
+      await watch.start();
+      if (!f.quiet && !f.json && !process.stdout.isTTY) process.stdout.write(`following ${watch.followed().join(', ') || 'nothing yet'}\n`);
+      await run.done;
+    });
+}

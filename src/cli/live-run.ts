@@ -1,0 +1,84 @@
+/**
+ * What `watch` and `listen` share: the live pipeline with its alert outputs, the live panel on
+ * a terminal (or NDJSON with --json, or nothing with --quiet), periodic rollup recounts, and a
+ * clean exit on SIGTERM / SIGINT.
+ */
+import { systemZone } from '../../parsers/clock';
+import { openDb, resolveDbPath, type DB } from '../store/db';
+import { addToSettings, loadSettings } from '../store/settings';
+import { splitList } from '../classify/networks';
+import { LivePipeline } from '../pipeline/live';
+import { batchToEcs } from '../pipeline/batch-ecs';
+import { AlertOutputs, Webhook } from '../alerts/outputs';
+import { liveSnapshot, renderPanel } from '../../reports/live';
+import type { Detector } from '../pipeline/sink';
+
+export interface LiveFlags {
+  db?: string;
+  tz?: string;
+  year?: number;
+  format?: string;
+  home?: string[];
+  wanIf?: string[];
+  alertsFile?: string;
+  webhook?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export interface LiveRun {
+  db: DB;
+  live: LivePipeline;
+  /** Extra status for the panel header, set by the command. */
+  status: () => string;
+  /** Registers what to stop on exit (the watcher, the servers). */
+  onStop: (fn: () => Promise<void> | void) => void;
+  /** Resolves when a signal asked the run to stop and everything was flushed. */
+  done: Promise<void>;
+}
+
+export function startLive(f: LiveFlags, title: string, detectors: Detector[] = []): LiveRun {
+  const db = openDb(resolveDbPath(f.db));
+  addToSettings(db, splitList(f.home), splitList(f.wanIf));
+  const webhook = f.webhook ? new Webhook(f.webhook) : undefined;
+  const panel = !f.quiet && !f.json && process.stdout.isTTY;
+  const outputs = new AlertOutputs({
+    console: f.quiet || f.json || panel ? undefined : (l) => process.stdout.write(l + '\n'),
+    json: f.json ? (d) => process.stdout.write(JSON.stringify({ alert: d }) + '\n') : undefined,
+    jsonFile: f.alertsFile,
+    webhook,
+  });
+  const live = new LivePipeline(db, {
+    tz: f.tz ?? systemZone(),
+    year: f.year,
+    format: f.format,
+    detectors,
+    onAlerts: (a) => outputs.publish(a),
+    onBatch: f.json ? (b) => { for (const doc of batchToEcs(b)) process.stdout.write(JSON.stringify(doc) + '\n'); } : undefined,
+  });
+  const stops: (() => Promise<void> | void)[] = [];
+  const run: LiveRun = { db, live, status: () => '', onStop: (fn) => stops.push(fn), done: Promise.resolve() };
+  const tz = loadSettings(db).tz;
+  const settleTimer = setInterval(() => live.settle(), 5000);
+  const panelTimer = panel
+    ? setInterval(() => {
+        const hook = webhook ? `  webhook sent ${webhook.stats.sent} failed ${webhook.stats.failed} dropped ${webhook.stats.dropped}` : '';
+        const lines = renderPanel(liveSnapshot(db, tz), `portledger ${title} — ${live.tally.events} events, ${live.tally.skips} skipped, ${live.tally.rejects} rejected${hook}  ${run.status()}`);
+        process.stdout.write('\x1b[H\x1b[2J' + lines.join('\n') + '\n');
+      }, 1500)
+    : undefined;
+  run.done = new Promise<void>((resolve) => {
+    const stop = async () => {
+      clearInterval(settleTimer);
+      if (panelTimer) clearInterval(panelTimer);
+      for (const fn of stops) await fn();
+      live.close();
+      await webhook?.flush(3000);
+      db.close();
+      resolve();
+    };
+    process.once('SIGTERM', () => void stop());
+    process.once('SIGINT', () => void stop());
+  });
+  return run;
+}

@@ -1,0 +1,120 @@
+/**
+ * The pipeline for input that keeps coming (`watch`, `listen`): every few records go through
+ * compute and sink in-process and are committed at once, with the source's read position, so
+ * an appended line is in every report within a second and a `kill -9` loses nothing.
+ */
+import { createClock } from '../../parsers/clock';
+import { parserById } from '../../parsers';
+import type { DB } from '../store/db';
+import { loadSettings, pinZone } from '../store/settings';
+import { CLASS, Codes } from '../store/codes';
+import { dayRange, settleRollups } from '../store/rollups';
+import { hourBucketer } from '../store/buckets';
+import { daysWithRollups } from '../store/rollup-writer';
+import { createSource, findSource, sha256, type SourceRow } from '../store/sources';
+import { rollupPort } from '../store/scan-aggregate';
+import type { Alert } from '../detectors/alert';
+import { WormDetector } from '../detectors/worm';
+import type { RecordBatch } from '../sources/records';
+import { BatchComputer, type ComputedBatch, type SourceCursor } from './batch';
+import { classifierSettings } from './ingest';
+import { RollupCounter } from './rollup-counter';
+import { BatchSink, type Detector } from './sink';
+import { Tally } from './tally';
+
+export interface LiveOptions {
+  tz: string;
+  year?: number;
+  format?: string;
+  /** Told of alerts after they are committed (console, JSON Lines file, webhook). */
+  onAlerts?: (alerts: Alert[]) => void;
+  /** Told of every committed batch (the `--json` event stream, the live panel). */
+  onBatch?: (b: ComputedBatch) => void;
+  /** More detectors beside the worm detector (the scan detector). */
+  detectors?: Detector[];
+}
+
+/** A source the live pipeline is reading: a followed file or a syslog sender. */
+export interface LiveSource {
+  row: SourceRow;
+  cursor: SourceCursor;
+  tally: Tally;
+}
+
+const WORM_PORT = 445;
+
+export class LivePipeline {
+  private readonly sink: BatchSink;
+  private readonly computer: BatchComputer;
+  readonly tally = new Tally();
+
+  constructor(private readonly db: DB, private readonly opts: LiveOptions) {
+    const rollupTz = pinZone(db, opts.tz);
+    const s = loadSettings(db);
+    const worm = new WormDetector({ threshold: s.wormThreshold, windowMs: s.wormWindowS * 1000, port: WORM_PORT });
+    this.sink = new BatchSink(db, [worm, ...(opts.detectors ?? [])], opts.onAlerts);
+    const counter = new RollupCounter(rollupTz, daysWithRollups(db), (day) => this.scansOfDay(day, rollupTz));
+    this.computer = new BatchComputer(classifierSettings(db), WORM_PORT, counter, opts.format ? parserById(opts.format) : undefined);
+  }
+
+  /** The source a file continues (same first bytes, same bytes before the saved position), or a new one. */
+  fileSource(name: string, head: Buffer, bytesBefore: (offset: number, len: number) => Buffer, size: number): LiveSource {
+    let row = findSource(this.db, head);
+    if (row && row.offset > 0 && (size < row.offset || (row.tail_hash && sha256(bytesBefore(row.offset, 256)) !== row.tail_hash))) row = undefined;
+    row ??= createSource(this.db, name, head, Date.now());
+    return this.track(row);
+  }
+
+  /** The source for one syslog sender (`syslog udp 192.0.2.1`); created on first message. */
+  namedSource(name: string): LiveSource {
+    let row = this.db.prepare('SELECT id, name, fp_hash, fp_len, offset, tail_hash, lines FROM sources WHERE fp_len = 0 AND fp_hash = ?').get(sha256(Buffer.from(name))) as SourceRow | undefined;
+    if (!row) {
+      const now = Date.now();
+      const info = this.db.prepare('INSERT INTO sources (name, fp_hash, fp_len, first_seen, last_seen) VALUES (?, ?, 0, ?, ?)').run(name, sha256(Buffer.from(name)), now, now);
+      row = { id: Number(info.lastInsertRowid), name, fp_hash: sha256(Buffer.from(name)), fp_len: 0, offset: 0, tail_hash: null, lines: 0 };
+    }
+    return this.track(row);
+  }
+
+  /** Parses, classifies, detects and commits one batch of a source's records. */
+  process(src: LiveSource, batch: RecordBatch, tailHash: string | null = null): void {
+    for (const r of batch.records) this.computer.process(r, src.cursor);
+    const computed = this.computer.take(batch.endOffset, batch.lines);
+    this.sink.commit(computed, src.row.id, src.tally, tailHash);
+    src.row.offset = batch.endOffset;
+    src.row.lines = batch.lines;
+    this.tally.add(src.tally);
+    src.tally = new Tally();
+    this.opts.onBatch?.(computed);
+  }
+
+  /** Recounts hours that could not be counted in memory (lines far out of order). */
+  settle(): void {
+    settleRollups(this.db);
+  }
+
+  /** Final recount; the database stays open for the caller to close. */
+  close(): void {
+    this.settle();
+  }
+
+  private track(row: SourceRow): LiveSource {
+    const cursor: SourceCursor = { clock: createClock(this.opts.tz, { fixedYear: this.opts.year, reference: () => Date.now() }), samples: new Map() };
+    return { row, cursor, tally: new Tally() };
+  }
+
+  /** The scans of a local day already in the events, for the rollup counter to continue from. */
+  private *scansOfDay(day: number, tz: string) {
+    const codes = new Codes(this.db);
+    const bucket = hourBucketer(tz);
+    const [from, to] = dayRange(day, tz);
+    const rows = this.db
+      .prepare('SELECT ts, dport, icmp_type, transport, src, dst, count FROM events WHERE ts >= ? AND ts < ? AND class = ?')
+      .all(from, to, CLASS.scan) as { ts: number; dport: number | null; icmp_type: number | null; transport: number; src: string; dst: string; count: number }[];
+    for (const e of rows) {
+      const hour = bucket(e.ts);
+      if (Math.floor(hour / 24) !== day) continue;
+      yield { hour, port: rollupPort(e.dport, e.icmp_type), proto: codes.name('transport', e.transport), src: e.src, dst: e.dst, count: e.count };
+    }
+  }
+}

@@ -35,6 +35,12 @@ interface Pairs {
   truncated: boolean;
 }
 
+/** The keys the parser reads; the other thirty-odd of a record are scanned over, not kept. */
+const WANTED = new Set([
+  'action', 'product', 'vpn_feature_name', 'ike', 'packets', 'src', 'dst', 'proto', 's_port', 'service', 'icmp_type',
+  'icmp_code', 'time', 'ifdir', 'ifname', 'inzone', 'outzone', 'conn_direction', 'tcp_flags', 'rule_name', 'origin',
+]);
+
 /** `key:"value"; key::"value" …` up to the closing `]` (or the end of a cut-off record). */
 function splitPairs(s: string, from: number): Pairs {
   const kv: Record<string, string> = Object.create(null) as Record<string, string>;
@@ -70,7 +76,7 @@ function splitPairs(s: string, from: number): Pairs {
       end++;
     }
     if (end >= n) return { kv, truncated: true };
-    if (key !== '' && !(key in kv)) {
+    if (WANTED.has(key) && !(key in kv)) {
       const raw = s.slice(v + 1, end);
       kv[key] = escaped ? raw.replace(/\\(.)/g, '$1') : raw;
     }
@@ -100,7 +106,7 @@ function sniff(env: Envelope): boolean {
 }
 
 const ACTIONS: Record<string, Action> = {
-  accept: 'allow', allow: 'allow', encrypt: 'allow', decrypt: 'allow', bypass: 'allow', 'inline': 'allow',
+  accept: 'allow', allow: 'allow', encrypt: 'allow', decrypt: 'allow', bypass: 'allow', inline: 'allow',
   drop: 'deny', reject: 'deny', block: 'deny', prevent: 'deny', deny: 'deny',
 };
 

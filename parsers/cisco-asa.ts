@@ -5,8 +5,8 @@
  * The message id picks the grammar. Traffic decisions become events:
  *   denies 106001 106002 106006 106007 106010 106011 106014 106015 106021 106023 305005 313004
  *   313005 338008 710003 710005, ACL hits 106100 (permitted / denied / est-allowed, hit-cnt →
- *   count), built connections 302013 302015 302017 302020 (allow) and 710002 (allowed access to
- *   the box).
+ *   count), built connections 302013 302015 302017 302020 (allow), 710002 (allowed access to
+ *   the box), and FTD connection events 430003 (430002 only for blocks).
  * Decided otherwise, and why:
  *   - Teardown 302014/302016/302018/302021 → skip `asa connection teardown`: the Built message
  *     of the same connection is already the event, and a teardown does not say which side
@@ -63,9 +63,8 @@ function findTag(m: string): number {
   return -1;
 }
 
-function sniff(env: Envelope): boolean {
-  return findTag(env.message) >= 0;
-}
+// A JSON document the envelope could not unwrap is not a log line, whatever it quotes.
+const sniff = (env: Envelope): boolean => env.message.charCodeAt(0) !== 123 && findTag(env.message) >= 0;
 
 /** One end of a connection as the message wrote it; `iface` is the nameif when given. */
 interface End {
@@ -74,12 +73,16 @@ interface End {
   port?: string;
 }
 
+/**
+ * What a grammar read, before validation. `onIf`: the interface the packet arrived on, when the
+ * message names only that one. `portsOptional`: no ports by design (106021, 106002).
+ * `inZone`/`outZone`: FTD security zones, when they differ from the interface names.
+ */
 interface Draft {
   action: Action;
   proto: string;
   src: End;
   dst: End;
-  /** Interface the packet arrived on, when the message names only that one. */
   onIf?: string;
   rule?: string;
   count?: number;
@@ -87,6 +90,9 @@ interface Draft {
   icmpType?: string;
   icmpCode?: string;
   direction?: FirewallEvent['direction'];
+  portsOptional?: boolean;
+  inZone?: string;
+  outZone?: string;
 }
 
 /** `outside:192.0.2.1/80` (also IPv6 after the first colon); the port is optional. */
@@ -102,11 +108,6 @@ function ifEnd(tok: string): End {
 function addrPort(t: string): End {
   const s = t.lastIndexOf('/');
   return s > 0 ? { addr: t.slice(0, s).trim(), port: t.slice(s + 1) } : { addr: t.trim() };
-}
-
-/** 106100: `inside/10.1.2.16(2241)`. */
-function aclEnd(iface: string, addr: string, port: string): End {
-  return { iface, addr, port };
 }
 
 function flagString(words: string): string | undefined {
@@ -150,7 +151,7 @@ const GRAMMARS: Record<string, Grammar> = {
   '106002': {
     re: /^(\S+) [Cc]onnection denied by outbound list (\S+) src (\S+)(?: (\d+))? dest (\S+)(?: (\d+))?\s*$/,
     needs: [' dest '],
-    build: (m) => deny(m[1], { addr: m[3], port: m[4] }, { addr: m[5], port: m[6] }, { rule: m[2], direction: 'outbound' }),
+    build: (m) => deny(m[1], { addr: m[3], port: m[4] }, { addr: m[5], port: m[6] }, { rule: m[2], direction: 'outbound', portsOptional: true }),
   },
   '106006': {
     re: /^Deny inbound (\S+) from (.+?) to (.+?) on interface (\S+)\s*$/,
@@ -174,7 +175,7 @@ const GRAMMARS: Record<string, Grammar> = {
   '106021': {
     re: /^Deny (\S+) reverse path check from (\S+) to (\S+) on interface (\S+)/,
     needs: [' on interface '],
-    build: (m) => deny(m[1], { addr: m[2] }, { addr: m[3] }, { onIf: m[4] }),
+    build: (m) => deny(m[1], { addr: m[2] }, { addr: m[3] }, { onIf: m[4], portsOptional: true }),
   },
   '106023': { re: SRC_DST('Deny '), needs: [' dst ', ' by access-group '], build: buildSrcDst },
   '106100': {
@@ -186,8 +187,8 @@ const GRAMMARS: Record<string, Grammar> = {
         action: m[2] === 'denied' ? 'deny' : 'allow',
         proto: m[3],
         // For ICMP the two "ports" are the type and the code.
-        src: aclEnd(m[4], m[5], icmp ? '' : m[6]),
-        dst: aclEnd(m[7], m[8], icmp ? '' : m[9]),
+        src: { iface: m[4], addr: m[5], port: icmp ? '' : m[6] },
+        dst: { iface: m[7], addr: m[8], port: icmp ? '' : m[9] },
         icmpType: icmp ? m[6] : undefined,
         icmpCode: icmp ? m[9] : undefined,
         rule: m[1],
@@ -228,6 +229,37 @@ const GRAMMARS: Record<string, Grammar> = {
   '710005': { re: /^(\S+) request discarded from (.+?) to (.+?)\s*$/, needs: [' to '], build: toBox('deny') },
 };
 
+const FTD_ALLOW = new Set(['allow', 'trust', 'fastpath', 'monitor']);
+
+/**
+ * FTD connection events (`%FTD-1-430002/430003: DeviceUUID: …, AccessControlRuleAction: Allow,
+ * SrcIP: …, DstIP: …, SrcPort: …, DstPort: …, Protocol: tcp, IngressInterface: …, …`).
+ * 430003 (end of connection) is the event; 430002 (beginning) only for blocks, which have no
+ * end — an allowed connection logged at both ends would otherwise count twice.
+ */
+function ftdConnection(id: string, body: string): Draft | ParseOutcome {
+  const f = new Map<string, string>();
+  for (const part of body.split(', ')) {
+    const c = part.indexOf(': ');
+    if (c > 0) f.set(part.slice(0, c).trim(), part.slice(c + 2).trim());
+  }
+  const act = (f.get('AccessControlRuleAction') ?? '').toLowerCase();
+  const action: Action = FTD_ALLOW.has(act) ? 'allow' : act.includes('block') ? 'deny' : 'unknown';
+  if (id === '430002' && action !== 'deny') return { kind: 'skip', reason: 'ftd connection start' };
+  const src = f.get('SrcIP') ?? f.get('InitiatorIP');
+  const dst = f.get('DstIP') ?? f.get('ResponderIP');
+  const proto = f.get('Protocol');
+  if (src === undefined || dst === undefined || proto === undefined) return reject('truncated');
+  return {
+    action,
+    proto,
+    src: { addr: src, port: f.get('SrcPort') ?? f.get('InitiatorPort'), iface: f.get('IngressInterface') },
+    dst: { addr: dst, port: f.get('DstPort') ?? f.get('ResponderPort'), iface: f.get('EgressInterface') },
+    icmpType: f.get('ICMPType'), icmpCode: f.get('ICMPCode'), rule: f.get('AccessControlRuleName'),
+    inZone: f.get('IngressZone'), outZone: f.get('EgressZone'),
+  };
+}
+
 function built(m: RegExpExecArray): Draft {
   const [src, dst] = swapIfOutbound(m[1], ifEnd(m[3]), ifEnd(m[4]));
   return { action: 'allow', proto: m[2], src, dst };
@@ -242,24 +274,26 @@ function toBox(action: Action): (m: RegExpExecArray) => Draft {
 }
 
 /** Skip reasons by message id (exact) or family (first three digits). */
-const SKIP_IDS: Record<string, string> = {
-  '302014': 'asa connection teardown', '302016': 'asa connection teardown', '302018': 'asa connection teardown',
-  '302021': 'asa connection teardown', '302036': 'asa connection teardown',
-  '305011': 'asa nat translation', '305012': 'asa nat translation', '305009': 'asa nat translation', '305010': 'asa nat translation',
-  '710001': 'asa device access message', '710004': 'asa device access message', '710006': 'asa device access message',
-};
-const SKIP_FAMILIES: Record<string, string> = {
-  '111': 'asa config message', '113': 'asa login message', '605': 'asa login message', '611': 'asa login message',
-  '304': 'asa url filter message', '338': 'asa botnet filter message', '400': 'asa ids message',
-  '602': 'asa vpn message', '713': 'asa vpn message', '715': 'asa vpn message', '716': 'asa vpn message',
-  '722': 'asa vpn message', '725': 'asa vpn message', '734': 'asa vpn message', '737': 'asa vpn message',
-  '750': 'asa vpn message', '751': 'asa vpn message', '752': 'asa vpn message',
-  '430': 'ftd event message', '733': 'asa threat detection message',
-};
+function byReason(t: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(t).flatMap(([reason, ids]) => ids.split(' ').map((id) => [id, reason])));
+}
+const SKIP_IDS = byReason({
+  'asa connection teardown': '302014 302016 302018 302021 302036',
+  'asa nat translation': '305009 305010 305011 305012',
+  'asa device access message': '710001 710004 710006',
+});
+const SKIP_FAMILIES = byReason({
+  'asa config message': '111', 'asa login message': '113 605 611', 'asa url filter message': '304',
+  'asa botnet filter message': '338', 'asa ids message': '400', 'asa threat detection message': '733',
+  'asa vpn message': '602 713 715 716 722 725 734 737 750 751 752', 'ftd intrusion or file event': '430',
+});
 
 /** Why a known traffic message did not match its grammar. */
 function failReason(body: string, g: Grammar): string {
   if (/(?:^|[\s:(])(?:\*{2,}|[xXyYzZ]\.[xXyYzZ]\.[xXyYzZ]\.[xXyYzZ]|a\.b\.c\.d|<[^>]*>)/.test(body)) return 'placeholder address';
+  // Cut-off only when the line starts like the grammar: other wording is another format.
+  const lead = /^\^([A-Za-z-]+)/.exec(g.re.source)?.[1];
+  if (lead !== undefined && !body.startsWith(`${lead} `)) return 'unrecognized asa message';
   if (g.needs.some((k) => !body.includes(k))) return 'truncated';
   if (/\s(?:to|from|src|dst|dest|on|flags|interface|by|for|laddr|gaddr|faddr)$/.test(body.trimEnd())) return 'truncated';
   return 'unrecognized asa message';
@@ -282,9 +316,7 @@ function timeOf(env: Envelope, m: string, tagAt: number, clock: Clock): number |
   return env.ts;
 }
 
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
+const reject = (reason: string): ParseOutcome => ({ kind: 'reject', reason });
 
 function hostnameOf(env: Envelope): string | undefined {
   let h = env.hostname;
@@ -307,7 +339,7 @@ function finish(d: Draft, env: Envelope, ts: number | undefined): ParseOutcome {
     const sp = port(d.src.port);
     const dp = port(d.dst.port);
     if (sp === null || dp === null) return reject('bad port');
-    if (sp === undefined || dp === undefined) return reject('truncated: no ports');
+    if ((sp === undefined || dp === undefined) && !d.portsOptional) return reject('truncated: no ports');
     srcPort = sp;
     dstPort = dp;
   }
@@ -323,25 +355,14 @@ function finish(d: Draft, env: Envelope, ts: number | undefined): ParseOutcome {
 
   const inIf = d.src.iface ?? d.onIf;
   const outIf = d.onIf !== undefined && d.dst.iface === d.onIf && d.src.iface === undefined ? undefined : d.dst.iface;
+  const inZone = d.inZone ?? inIf;
+  const outZone = d.outZone ?? outIf;
   const event: FirewallEvent = {
-    ts,
-    format: 'cisco-asa',
-    action: d.action,
-    transport,
-    srcIp,
-    dstIp,
-    srcPort,
-    dstPort,
+    ts, format: 'cisco-asa', action: d.action, transport, srcIp, dstIp, srcPort, dstPort,
     tcpFlags: transport === 'tcp' ? tcpFlags : undefined,
-    icmpType,
-    icmpCode,
-    inIf,
-    outIf,
-    rule: d.rule,
-    hostname: hostnameOf(env),
-    direction: d.direction ?? zoneDirection(zoneSide(inIf), zoneSide(outIf)),
-    inZone: inIf,
-    outZone: outIf,
+    icmpType, icmpCode, inIf, outIf, rule: d.rule, hostname: hostnameOf(env),
+    direction: d.direction ?? zoneDirection(zoneSide(inZone), zoneSide(outZone)) ?? zoneDirection(zoneSide(inIf), zoneSide(outIf)),
+    inZone, outZone,
   };
   if (d.count !== undefined && d.count !== 1) event.count = d.count;
   return { kind: 'event', event };
@@ -360,6 +381,10 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     const h = HEADER.exec(m.slice(tagAt));
     if (!h) return reject('bad message id');
     const id = h[1];
+    if (id === '430002' || id === '430003') {
+      const d = ftdConnection(id, m.slice(tagAt + h[0].length));
+      return 'kind' in d ? d : finish(d, env, timeOf(env, m, tagAt, clock));
+    }
     const g = GRAMMARS[id];
     if (g === undefined) {
       return { kind: 'skip', reason: SKIP_IDS[id] ?? SKIP_FAMILIES[id.slice(0, 3)] ?? 'asa system message' };
@@ -369,7 +394,6 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     if (!r) return reject(failReason(body, g));
     const d = g.build(r);
     if ('kind' in d) return d;
-    // 710005 and friends from a documented template (`<public IP of 525>`) land here too.
     return finish(d, env, timeOf(env, m, tagAt, clock));
   } catch {
     return reject('unreadable asa message');

@@ -36,6 +36,7 @@ function findHeader(m: string): number {
 
 function sniff(env: Envelope): boolean {
   const m = env.message;
+  if (m.charCodeAt(0) === 123 /* { */) return false;
   const p = findHeader(m);
   if (p < 0) return false;
   // ASA message ids are numeric; only an IOS-style mnemonic counts.

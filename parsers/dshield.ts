@@ -36,13 +36,16 @@ function lineOf(env: Envelope): string | undefined {
   return undefined;
 }
 
-/** `YYYY-MM-DD HH:MM:SS…<TAB>` and eight tabs in all. */
+/**
+ * `YYYY-MM-DD HH:MM:SS…<TAB>` and at least five tabs. A line with the wrong number of fields is
+ * still claimed, so that it is rejected as damaged rather than skipped as something else.
+ */
 function looksLike(s: string): boolean {
   const tab = s.indexOf('\t');
   if (tab < 19 || tab > 40 || s.charCodeAt(4) !== 45 || s.charCodeAt(10) !== 32 || s.charCodeAt(13) !== 58) return false;
   let tabs = 0;
-  for (let i = tab; i >= 0; i = s.indexOf('\t', i + 1)) tabs++;
-  return tabs === 8;
+  for (let i = tab; i >= 0 && tabs < 5; i = s.indexOf('\t', i + 1)) tabs++;
+  return tabs >= 5;
 }
 
 function sniff(env: Envelope): boolean {
@@ -66,8 +69,10 @@ function timeOf(s: string, clock: Clock): number | undefined {
 
 function parse(env: Envelope, clock: Clock): ParseOutcome {
   const line = lineOf(env);
-  if (line === undefined) return reject('not nine tab-separated fields');
+  if (line === undefined) return reject('truncated');
   const f = line.split('\t').map((x) => x.trim());
+  if (f.length < 9) return reject('truncated');
+  if (f.length > 9) return reject('too many fields');
   const ts = timeOf(f[0], clock);
   if (ts === undefined) return reject('bad date');
   if (Number.isNaN(ts)) return reject('unknown time zone');
@@ -81,6 +86,8 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
   const p2 = portOf(f[6]);
   if (p1 === -1 || p2 === -1) return reject('bad port');
   const icmp = transport === 'icmp' || transport === 'ipv6-icmp';
+  // Other protocols have no ports; converters write 0 there.
+  const ported = transport === 'tcp' || transport === 'udp' || transport === 'sctp' || transport === 'udplite' || transport === 'dccp';
   if (icmp && ((p1 ?? 0) > 255 || (p2 ?? 0) > 255)) return reject('bad ICMP type');
 
   let tcpFlags: string | undefined;
@@ -105,8 +112,8 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     transport,
     srcIp,
     dstIp,
-    srcPort: icmp ? undefined : p1,
-    dstPort: icmp ? undefined : p2,
+    srcPort: ported ? p1 : undefined,
+    dstPort: ported ? p2 : undefined,
     tcpFlags,
     icmpType: icmp ? p1 : undefined,
     icmpCode: icmp ? p2 : undefined,

@@ -17,9 +17,14 @@ import { zyxel } from './zyxel';
 import { awsVpcFlow } from './aws-vpc-flow';
 import { zeekConn } from './zeek-conn';
 import { dshield } from './dshield';
+import { ciscoAsa } from './cisco-asa';
+import { ciscoIos } from './cisco-ios';
+import { fortigate } from './fortigate';
+import { paloalto } from './paloalto';
+import { juniperSrx } from './juniper-srx';
 
 /** Order matters for auto-detection: more specific sniffers first. */
-export const PARSERS: readonly LogParser[] = [netfilter, nftTrace, pfsense, openbsdPf, windowsFirewall, mikrotik, sonicwall, checkpoint, netgear, zyxel, awsVpcFlow, zeekConn, dshield];
+export const PARSERS: readonly LogParser[] = [netfilter, nftTrace, pfsense, openbsdPf, windowsFirewall, mikrotik, sonicwall, checkpoint, netgear, zyxel, awsVpcFlow, zeekConn, dshield, ciscoAsa, ciscoIos, fortigate, paloalto, juniperSrx];
 
 export function parserById(id: string): LogParser {
   const p = PARSERS.find((x) => x.id === id);

@@ -23,7 +23,7 @@ export function splitKv(s: string, from = 0): Record<string, string> {
     let sp = s.indexOf(' ', pos);
     if (sp < 0) sp = n;
     if (eq < 0 || eq > sp) {
-      // A bare word: skip it (and a quoted run that starts it).
+      // A word without `=` (free text between pairs): skip it.
       pos = sp + 1;
       continue;
     }

@@ -35,9 +35,17 @@ const TOPICS = new Set([
 ]);
 
 function isTopics(tok: string): boolean {
-  if (tok.indexOf(',') < 0) return false;
-  for (const t of tok.split(',')) if (!TOPICS.has(t)) return false;
-  return true;
+  let start = 0;
+  let comma = tok.indexOf(',');
+  if (comma < 0 || comma > 16) return false; // the longest topic is 11 characters
+  // Segment by segment: other formats' CSV lines fail on the first one without allocating.
+  for (;;) {
+    const end = comma < 0 ? tok.length : comma;
+    if (!TOPICS.has(tok.slice(start, end))) return false;
+    if (comma < 0) return true;
+    start = comma + 1;
+    comma = tok.indexOf(',', start);
+  }
 }
 
 const PROTOS = new Map<string, string>([

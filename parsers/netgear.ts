@@ -22,7 +22,7 @@
  * connection the router let in: action allow, inbound, both ends known, transport unknown.
  */
 import { MONTHS } from './envelope/stamps';
-import { ACK, FIN, flagWords, PSH, RST, SYN, URG, toUint } from './kv-pairs';
+import { ACK, FIN, flagWords, portOf, PSH, RST, SYN, URG } from './kv-pairs';
 import { normalizeIp } from './netfilter';
 import type { Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
 
@@ -133,12 +133,6 @@ function hostPort(v: string): [string, string | undefined] {
   return [v, undefined];
 }
 
-function port(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const p = toUint(v);
-  return p > 65535 ? -1 : p;
-}
-
 function parse(env: Envelope, clock: Clock): ParseOutcome {
   const m = env.message.trimEnd();
   const close = m.indexOf(']');
@@ -182,8 +176,8 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
   const srcIp = normalizeIp(srcText);
   const dstIp = dstText === '' ? '' : normalizeIp(dstText);
   if (srcIp === undefined || dstIp === undefined) return reject('bad address');
-  const srcPort = port(srcPortText);
-  const dstPort = port(dstPortText);
+  const srcPort = portOf(srcPortText);
+  const dstPort = portOf(dstPortText);
   if (srcPort === -1 || dstPort === -1) return reject('bad port');
   if (ts === undefined) return reject('no timestamp');
 

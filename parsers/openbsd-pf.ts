@@ -117,8 +117,7 @@ function locate(env: Envelope): { body: string; stamp?: RegExpExecArray; numeric
 function sniff(env: Envelope): boolean {
   // FreeBSD tcpdump -v wraps the packet onto a second syslog line; it is claimed to be skipped.
   if (env.tag === 'pf' && isContinuation(env.message)) return true;
-  const m = env.message;
-  if (m.indexOf('(') < 0 || m.indexOf(' on ') < 0) return false;
+  if (env.message.indexOf(' on ') < 0) return false;
   const loc = locate(env);
   return loc !== undefined && HEAD.test(loc.body);
 }

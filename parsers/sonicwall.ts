@@ -105,7 +105,7 @@ function fieldsStart(m: string): number {
 function sniff(env: Envelope): boolean {
   const m = env.message;
   const i = fieldsStart(m);
-  return i >= 0 && m.indexOf(' sn=', i) > 0 && m.indexOf(' m=', i) > 0 && m.indexOf(' c=', i) > 0;
+  return i >= 0 && m.indexOf(' sn=', i) > 0 && m.indexOf(' m=', i) > 0;
 }
 
 function reject(reason: string): ParseOutcome {

@@ -91,7 +91,9 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
   if (env.message.charCodeAt(0) === 35 || env.message.charCodeAt(0) === 0xfeff) return { kind: 'skip', reason: 'w3c header' };
   const rec = record(env);
   if (rec === undefined) return reject('not a pfirewall record');
-  const f = rec.trimEnd().split(/ +/);
+  let f = rec.trimEnd().split(' ');
+  // Windows separates with one space; a hand-edited or re-flowed file may not.
+  if (f.includes('')) f = f.filter((x) => x !== '');
   if (f[2] === 'INFO-EVENTS-LOST') return { kind: 'skip', reason: 'info-events-lost' };
   if (f[2] === 'CLOSE') return { kind: 'skip', reason: 'connection close' };
   if (f.length < 16) return reject('truncated');

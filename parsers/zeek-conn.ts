@@ -48,7 +48,11 @@ function isTsvRow(m: string): boolean {
   const c = m.charCodeAt(0);
   if (c < 48 || c > 57) return false;
   const t1 = m.indexOf('\t');
-  if (t1 < 0 || m.indexOf('.') > t1) return false;
+  if (t1 < 0 || t1 > 24) return false;
+  for (let i = 1; i < t1; i++) {
+    const d = m.charCodeAt(i);
+    if ((d < 48 || d > 57) && d !== 46) return false;
+  }
   // proto is column 7 and conn_state column 12.
   let pos = t1;
   for (let i = 0; i < 5 && pos >= 0; i++) pos = m.indexOf('\t', pos + 1);

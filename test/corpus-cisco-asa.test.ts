@@ -1,0 +1,108 @@
+/**
+ * Real Cisco ASA / PIX samples from the shared corpus (../shared/corpus/cisco-asa, see its
+ * MANIFEST.md). The corpus is not in the repository (licences), so the suite skips without it.
+ * Expected counts come from reading the files: message ids per file, and the decisions in
+ * parsers/cisco-asa.ts (Built = event, Teardown / NAT xlate = skip, …).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { createClock } from '../parsers/clock';
+import { parseRecord } from '../parsers/index';
+import type { FirewallEvent, ParseOutcome } from '../parsers/types';
+
+const DIR = path.join(path.resolve(__dirname, '../../shared/corpus'), 'cisco-asa');
+const HAVE = fs.existsSync(DIR);
+
+function outcomes(file: string): ParseOutcome[] {
+  const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
+  const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => parseRecord(l, clock).outcome);
+}
+
+function tally(os: ParseOutcome[]): Record<string, number> {
+  const t: Record<string, number> = {};
+  for (const o of os) {
+    const k = o.kind === 'event' ? 'event' : `${o.kind}: ${o.reason}`;
+    t[k] = (t[k] ?? 0) + 1;
+  }
+  return t;
+}
+
+const events = (os: ParseOutcome[]): FirewallEvent[] => os.flatMap((o) => (o.kind === 'event' ? [o.event] : []));
+
+(HAVE ? describe : describe.skip)('cisco-asa on the shared corpus', () => {
+  test('every line of every file is claimed by cisco-asa and becomes an event, skip or reject', () => {
+    const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
+    for (const f of fs.readdirSync(DIR)) {
+      for (const line of fs.readFileSync(path.join(DIR, f), 'utf8').split('\n')) {
+        if (line === '') continue;
+        const r = parseRecord(line, clock);
+        expect(r.parser?.id).toBe('cisco-asa');
+        expect(['event', 'skip', 'reject']).toContain(r.outcome.kind);
+      }
+    }
+  });
+
+  test('beats-asa-relay-head.log: 15 + 13 Built and 4 Deny are events; 33 teardowns and 24 xlates skipped', () => {
+    const os = outcomes('beats-asa-relay-head.log');
+    expect(os).toHaveLength(89);
+    expect(tally(os)).toEqual({ event: 32, 'skip: asa connection teardown': 33, 'skip: asa nat translation': 24 });
+    const ev = events(os);
+    // Built outbound: the inside host is the initiator, the web server the destination.
+    expect(ev[0]).toMatchObject({
+      ts: Date.UTC(2018, 9, 10, 12, 34, 56), srcIp: '172.31.98.44', srcPort: 1772, dstIp: '100.66.205.104', dstPort: 80,
+      transport: 'tcp', action: 'allow', direction: 'outbound', inIf: 'inside', outIf: 'outside', hostname: 'localhost',
+    });
+    // Built inbound with an identity-firewall user: no swap.
+    const inbound = ev.filter((e) => e.direction === 'inbound' && e.action === 'allow');
+    expect(inbound).toHaveLength(2);
+    expect(inbound[0]).toMatchObject({ srcIp: '10.10.10.2', srcPort: 1773, dstIp: '10.10.10.3', dstPort: 53, transport: 'udp' });
+    const denies = ev.filter((e) => e.action === 'deny');
+    expect(denies).toHaveLength(4);
+    expect(denies[0]).toMatchObject({ srcIp: '100.66.19.254', dstPort: 8277, rule: 'inbound', direction: 'inbound' });
+  });
+
+  test('beats-asa-sample.log: 44 events, spoof / to-the-box / named-host rejects', () => {
+    const os = outcomes('beats-asa-sample.log');
+    expect(os).toHaveLength(73);
+    expect(tally(os)).toEqual({
+      event: 44,
+      'skip: asa connection teardown': 8,
+      'skip: asa nat translation': 4,
+      'skip: asa url filter message': 4,
+      'skip: asa botnet filter message': 2,
+      'reject: no protocol': 8,
+      'reject: no destination address': 1,
+      'reject: host name instead of address': 2,
+    });
+    const ev = events(os);
+    // `Apr 15 2014 09:34:34 EDT:` is UTC-4, whatever --tz says.
+    expect(ev[2]).toMatchObject({ ts: Date.UTC(2014, 3, 15, 13, 34, 34), action: 'allow', rule: 'acl_in', srcPort: 2241 });
+    // 106100 with `hit-cnt 144 300-second interval`.
+    expect(ev[4]).toMatchObject({ count: 144, transport: 'udp', dstPort: 53, hostname: 'INT-FW01' });
+    expect(ev.filter((e) => e.rule === 'acl_in' && e.action === 'deny')).toHaveLength(2);
+    const rst = ev.find((e) => e.tcpFlags === 'RST');
+    expect(rst).toMatchObject({ srcIp: '192.0.2.222', dstIp: '192.168.1.34', dstPort: 5679, inIf: 'outside', direction: 'inbound' });
+    expect(rst?.hostname).toBeUndefined(); // `<IP>:` is a placeholder, not a host
+    expect(ev.find((e) => e.transport === 'icmp')).toMatchObject({ srcIp: '172.16.30.2', dstIp: '172.16.1.10', icmpType: 0 });
+  });
+
+  test('wazuh-pix-ini-extract.log: bare PIX lines have no time; placeholders and cut-off lines are rejects', () => {
+    const os = outcomes('wazuh-pix-ini-extract.log');
+    expect(os).toHaveLength(22);
+    expect(tally(os)).toEqual({
+      'reject: no timestamp': 7,
+      'reject: placeholder address': 5,
+      'reject: truncated': 3,
+      'skip: asa nat translation': 3,
+      'skip: asa login message': 2,
+      'skip: asa device access message': 1,
+      'skip: asa ids message': 1,
+    });
+    expect(os[4]).toEqual({ kind: 'reject', reason: 'placeholder address' }); // <public IP of 525>
+    expect(os[7]).toEqual({ kind: 'reject', reason: 'truncated' }); // 106011 without dst
+  });
+});
+
+if (!HAVE) test.skip(`cisco-asa corpus: ${DIR} not found`, () => undefined);

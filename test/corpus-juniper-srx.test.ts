@@ -1,0 +1,78 @@
+/**
+ * Real Juniper SRX samples from the shared corpus (../shared/corpus/juniper-srx, see
+ * MANIFEST.md); skipped when the corpus is absent. Counts come from each line's MSGID /
+ * mnemonic: CLOSE and DENY are events, CREATE and APPTRACK_* skips.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { createClock } from '../parsers/clock';
+import { parseRecord } from '../parsers/index';
+import type { FirewallEvent, ParseOutcome } from '../parsers/types';
+
+const DIR = path.join(path.resolve(__dirname, '../../shared/corpus'), 'juniper-srx');
+const HAVE = fs.existsSync(DIR);
+
+function outcomes(file: string): ParseOutcome[] {
+  const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
+  const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => parseRecord(l, clock).outcome);
+}
+
+function tally(os: ParseOutcome[]): Record<string, number> {
+  const t: Record<string, number> = {};
+  for (const o of os) {
+    const k = o.kind === 'event' ? 'event' : `${o.kind}: ${o.reason}`;
+    t[k] = (t[k] ?? 0) + 1;
+  }
+  return t;
+}
+
+const events = (os: ParseOutcome[]): FirewallEvent[] => os.flatMap((o) => (o.kind === 'event' ? [o.event] : []));
+
+(HAVE ? describe : describe.skip)('juniper-srx on the shared corpus', () => {
+  test('every line is claimed by juniper-srx', () => {
+    const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
+    for (const f of fs.readdirSync(DIR)) {
+      for (const line of fs.readFileSync(path.join(DIR, f), 'utf8').split('\n')) {
+        if (line !== '') expect(parseRecord(line, clock).parser?.id).toBe('juniper-srx');
+      }
+    }
+  });
+
+  test('beats-srx-flow-head.log: 7 CLOSE + 3 DENY events, 4 CREATE and 7 APPTRACK skips', () => {
+    const os = outcomes('beats-srx-flow-head.log');
+    expect(os).toHaveLength(21);
+    expect(tally(os)).toEqual({ event: 10, 'skip: srx session create': 4, 'skip: srx apptrack message': 7 });
+    const ev = events(os);
+    expect(ev.filter((e) => e.action === 'deny')).toHaveLength(3);
+    expect(ev[0]).toMatchObject({
+      ts: Date.UTC(2019, 10, 14, 10, 12, 46, 573), action: 'deny', srcIp: '10.0.0.26', dstPort: 161, transport: 'udp',
+      rule: 'MgmtAccess-trust-cleanup', inZone: 'trust', outZone: 'junos-host', direction: 'internal', hostname: 'SRX-GW1',
+    });
+    // +08:00 offset; ICMP has no ports.
+    expect(ev.find((e) => e.rule === 'policy1')).toMatchObject({
+      ts: Date.UTC(2010, 8, 30, 6, 55, 7, 188), transport: 'icmp', srcPort: undefined, direction: 'outbound',
+    });
+    // Pre-NAT tuple, trust → untrust.
+    expect(ev.find((e) => e.rule === 'permit_all')).toMatchObject({ srcIp: '10.3.255.203', srcPort: 47776, dstIp: '8.23.224.110', dstPort: 80 });
+  });
+
+  test('logstash-junos-spec-classic-extract.log: classic text CLOSE and DENY', () => {
+    const os = outcomes('logstash-junos-spec-classic-extract.log');
+    expect(tally(os)).toEqual({ event: 2, 'skip: srx session create': 1 });
+    const ev = events(os);
+    expect(ev[0]).toMatchObject({ action: 'allow', srcIp: '10.10.10.2', dstPort: 22, rule: 'log-host-traffic', inZone: 'untrust', inIf: 'ge-0/0/1.0', direction: 'inbound' });
+    expect(ev[1]).toMatchObject({ action: 'deny', dstPort: 53, transport: 'udp', rule: 'default-deny(global)', hostname: 'SRX-1' });
+  });
+
+  test('wazuh-junos-ini-extract.log: double-wrapped records use the inner stamp and host', () => {
+    const os = outcomes('wazuh-junos-ini-extract.log');
+    expect(tally(os)).toEqual({ event: 2, 'skip: srx flow message': 1 });
+    const ev = events(os);
+    expect(ev[0]).toMatchObject({ ts: Date.UTC(2017, 7, 24, 4, 58, 58, 724), rule: 'IP spoofing!', transport: 'udp', action: 'deny', hostname: 'sis-srx-EUH-03' });
+    expect(ev[1]).toMatchObject({ ts: Date.UTC(2017, 8, 23, 13, 54, 54, 803), action: 'deny', dstPort: 8010, hostname: 'sis-srx-mic-01', rule: 'Local-Default-Deny' });
+  });
+});
+
+if (!HAVE) test.skip(`juniper-srx corpus: ${DIR} not found`, () => undefined);

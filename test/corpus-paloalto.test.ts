@@ -1,0 +1,70 @@
+/**
+ * Real PAN-OS samples from the shared corpus (../shared/corpus/paloalto, see MANIFEST.md);
+ * skipped when the corpus is absent. Counts come from the subtype column of each line.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { createClock } from '../parsers/clock';
+import { parseRecord } from '../parsers/index';
+import type { FirewallEvent, ParseOutcome } from '../parsers/types';
+
+const DIR = path.join(path.resolve(__dirname, '../../shared/corpus'), 'paloalto');
+const HAVE = fs.existsSync(DIR);
+
+function outcomes(file: string): ParseOutcome[] {
+  const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
+  const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => parseRecord(l, clock).outcome);
+}
+
+function tally(os: ParseOutcome[]): Record<string, number> {
+  const t: Record<string, number> = {};
+  for (const o of os) {
+    const k = o.kind === 'event' ? 'event' : `${o.kind}: ${o.reason}`;
+    t[k] = (t[k] ?? 0) + 1;
+  }
+  return t;
+}
+
+const events = (os: ParseOutcome[]): FirewallEvent[] => os.flatMap((o) => (o.kind === 'event' ? [o.event] : []));
+
+(HAVE ? describe : describe.skip)('paloalto on the shared corpus', () => {
+  test('every line is claimed by paloalto', () => {
+    const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
+    for (const f of fs.readdirSync(DIR)) {
+      for (const line of fs.readFileSync(path.join(DIR, f), 'utf8').split('\n')) {
+        if (line !== '') expect(parseRecord(line, clock).parser?.id).toBe('paloalto');
+      }
+    }
+  });
+
+  test('beats-panos-traffic-head.log: 33 TRAFFIC events, one session start skipped', () => {
+    const os = outcomes('beats-panos-traffic-head.log');
+    expect(os).toHaveLength(34);
+    expect(tally(os)).toEqual({ event: 33, 'skip: paloalto session start': 1 });
+    const ev = events(os);
+    // The generated time (col 6), not the 2024 the year-less syslog header would give.
+    expect(ev[0]).toMatchObject({
+      ts: Date.UTC(2018, 10, 30, 16, 9, 7), srcIp: '192.168.15.207', srcPort: 55113, dstIp: '184.51.253.152', dstPort: 443,
+      transport: 'tcp', action: 'allow', rule: 'new_outbound_from_trust', inZone: 'trust', outZone: 'untrust',
+      inIf: 'ethernet1/2', outIf: 'ethernet1/1', direction: 'outbound', hostname: 'PA-220',
+    });
+    // ping: repeat count 6, no ports.
+    expect(ev[1]).toMatchObject({ transport: 'icmp', count: 6, srcPort: undefined, dstPort: undefined });
+    expect(ev.every((e) => e.direction === 'outbound')).toBe(true);
+  });
+
+  test('beats-panos-traffic-ietf-octetcount-head.log: wrong octet counts stripped, +01:00 learnt from the header', () => {
+    const os = outcomes('beats-panos-traffic-ietf-octetcount-head.log');
+    expect(os).toHaveLength(10);
+    expect(tally(os)).toEqual({ event: 5, 'skip: paloalto session start': 5 });
+    const ev = events(os);
+    expect(ev[0]).toMatchObject({
+      ts: Date.UTC(2020, 2, 27, 8, 57, 41), srcIp: '192.168.2.4', dstIp: '0.0.0.0', dstPort: 514, rule: 'Internet Access',
+      inZone: 'Clients', outZone: 'External', direction: 'outbound', hostname: 'PA-VM',
+    });
+  });
+});
+
+if (!HAVE) test.skip(`paloalto corpus: ${DIR} not found`, () => undefined);

@@ -1,0 +1,62 @@
+/**
+ * The real Zeek conn.log samples in ../shared/corpus/zeek-conn: every line must end as an event,
+ * a skip or a reject for a true reason. Counts taken by reading the files (awk on the TSV
+ * columns: 92 tcp rows, conn_state 56 S0, 18 RSTO, 6 RSTR, 6 RSTOS0, 5 REJ, 1 RSTRH; local_orig
+ * and local_resp unset).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { createClock } from '../parsers/clock';
+import { parseRecord } from '../parsers/index';
+import type { FirewallEvent } from '../parsers/types';
+
+const DIR = path.resolve(__dirname, '../../shared/corpus', 'zeek-conn');
+const suite = fs.existsSync(DIR) ? describe : describe.skip;
+
+function run(file: string) {
+  const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
+  const results = lines.map((l) => parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock));
+  const tally: Record<string, number> = {};
+  for (const r of results) {
+    const o = r.outcome;
+    const key = o.kind === 'event' ? 'event' : `${o.kind}: ${o.reason}`;
+    tally[key] = (tally[key] ?? 0) + 1;
+  }
+  const events = results.map((r) => (r.outcome.kind === 'event' ? r.outcome.event : undefined));
+  return { lines, results, tally, events };
+}
+
+function ev(e: FirewallEvent | undefined): FirewallEvent {
+  if (!e) throw new Error('expected an event');
+  return e;
+}
+
+suite('corpus: zeek-conn', () => {
+  test('beats-zeek-conn-json.log: NDJSON, epoch and ISO ts, ICMP', () => {
+    const { lines, tally, events, results } = run('beats-zeek-conn-json.log');
+    expect(lines).toHaveLength(5);
+    expect(tally).toEqual({ event: 5 });
+    expect(results.every((r) => r.parser?.id === 'zeek-conn')).toBe(true);
+    expect(ev(events[0])).toMatchObject({
+      ts: 1547188415857, transport: 'udp', srcIp: '192.168.86.167', srcPort: 38339, dstIp: '192.168.86.1', dstPort: 53, direction: 'internal', action: 'unknown',
+    });
+    expect(ev(events[1]).direction).toBe('outbound');
+    expect(ev(events[2]).direction).toBe('external');
+    expect(ev(events[3])).toMatchObject({ transport: 'icmp', icmpType: 3, icmpCode: 3, srcPort: undefined });
+    expect(ev(events[4])).toMatchObject({ ts: Date.UTC(2021, 5, 9, 20, 55, 13, 160), dstPort: 80, direction: 'outbound', tcpFlags: undefined });
+  });
+
+  test('brimdata-zed-conn.log: TSV with header lines', () => {
+    const { lines, tally, events } = run('brimdata-zed-conn.log');
+    expect(lines).toHaveLength(100);
+    expect(tally).toEqual({ event: 92, 'skip: zeek header': 8 });
+    expect(events.filter((e) => e?.action === 'deny')).toHaveLength(5); // the REJ rows
+    expect(events.every((e) => e === undefined || (e.transport === 'tcp' && e.direction === undefined))).toBe(true);
+    expect(ev(events[8])).toMatchObject({
+      ts: 1521911721255, srcIp: '10.164.94.120', srcPort: 39681, dstIp: '10.47.3.155', dstPort: 3389, tcpFlags: 'SYN', count: 10,
+    });
+    expect(ev(events[9])).toMatchObject({ action: 'deny', dstPort: 23189, tcpFlags: 'SYN', count: 2 });
+  });
+});

@@ -1,0 +1,84 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { createClock } from '../parsers/clock';
+import { peelEnvelope } from '../parsers/envelope/peel';
+import { fortigate } from '../parsers/fortigate';
+import { parseRecord } from '../parsers/index';
+import { parseKv } from '../parsers/kv';
+import type { FirewallEvent, ParseOutcome } from '../parsers/types';
+
+const utc = () => createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
+const BASE = 'logid="0000000013" type="traffic" subtype="forward" srcip=203.0.113.7 srcport=51234 dstip=192.0.2.10 dstport=22 proto=6 action="deny"';
+
+function run(line: string, clock = utc()): ParseOutcome {
+  return parseRecord(line, clock).outcome;
+}
+
+function event(line: string, clock = utc()): FirewallEvent {
+  const o = run(line, clock);
+  if (o.kind !== 'event') throw new Error(`expected an event, got ${o.kind}: ${o.reason}`);
+  return o.event;
+}
+
+describe('parseKv', () => {
+  test('quoted values with spaces, escapes, curly quotes, bare values', () => {
+    const kv = parseKv('a=1 b="two words" c="say \\"hi\\"" d=”curly” e=');
+    expect(Object.fromEntries(kv)).toEqual({ a: '1', b: 'two words', c: 'say "hi"', d: 'curly', e: '' });
+  });
+
+  test('FortiOS 3/4 `time=10: 13:03` is glued back; relay tokens before the first key are ignored', () => {
+    const kv = parseKv('2018 Apr 09 16:03:37 relay->192.0.2.1 date=2011-07-24 time=10: 13:03 devname=x');
+    expect(kv.get('time')).toBe('10: 13:03');
+    expect(kv.get('date')).toBe('2011-07-24');
+    expect(kv.get('devname')).toBe('x');
+  });
+});
+
+describe('fortigate', () => {
+  test('the example line is an inbound deny', () => {
+    expect(event(fortigate.example)).toMatchObject({ action: 'deny', direction: 'inbound', inZone: 'wan', outZone: 'lan', rule: '0' });
+  });
+
+  test('eventtime in s, ms, µs and ns all land on the same instant and beat date/time', () => {
+    const at = Date.UTC(2024, 2, 3, 9, 15, 42);
+    for (const et of ['1709457342', '1709457342000', '1709457342000000', '1709457342000000000']) {
+      expect(event(`date=2001-01-01 time=00:00:00 eventtime=${et} ${BASE}`).ts).toBe(at);
+    }
+  });
+
+  test('date/time use tz= when present, else --tz', () => {
+    expect(event(`date=2024-03-03 time=10:15:42 tz="+0100" ${BASE}`).ts).toBe(Date.UTC(2024, 2, 3, 9, 15, 42));
+    expect(event(`date=2024-03-03 time=10:15:42 tz="-05:30" ${BASE}`).ts).toBe(Date.UTC(2024, 2, 3, 15, 45, 42));
+    const ny = createClock('America/New_York', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
+    expect(event(`date=2024-03-03 time=10:15:42 ${BASE}`, ny).ts).toBe(Date.UTC(2024, 2, 3, 15, 15, 42));
+  });
+
+  test('interface roles give direction; an undefined role falls back to the name', () => {
+    expect(event(`date=2024-03-03 time=10:15:42 ${BASE} srcintf="port1" srcintfrole="lan" dstintf="port9" dstintfrole="wan"`).direction).toBe('outbound');
+    expect(event(`date=2024-03-03 time=10:15:42 ${BASE} srcintf="wan2" srcintfrole="undefined" dstintf="port3" dstintfrole="dmz"`).direction).toBe('inbound');
+    expect(event(`date=2024-03-03 time=10:15:42 ${BASE} srcintf="port1" dstintf="port2"`).direction).toBeUndefined();
+  });
+
+  test('actions: session-end words allow, dns/ip-conn/sniffer unknown, start skipped', () => {
+    const act = (a: string, extra = '') => run(`date=2024-03-03 time=10:15:42 ${BASE.replace('action="deny"', `action="${a}"`)} ${extra}`);
+    for (const a of ['accept', 'close', 'timeout', 'client-rst', 'server-rst']) expect(act(a)).toMatchObject({ kind: 'event', event: { action: 'allow' } });
+    expect(act('ip-conn')).toMatchObject({ event: { action: 'unknown' } });
+    expect(run(`date=2024-03-03 time=10:15:42 ${BASE.replace('subtype="forward"', 'subtype="sniffer"')}`)).toMatchObject({ event: { action: 'unknown' } });
+    expect(act('start')).toEqual({ kind: 'skip', reason: 'fortigate session start' });
+  });
+
+  test('sniff wants logid/log_id and type; it leaves other key=value formats alone', () => {
+    const clock = utc();
+    expect(fortigate.sniff(peelEnvelope('id=firewall sn=C0EAE4000000 time="2024-03-03 10:15:42" fw=203.0.113.1 pri=1 c=32 m=36 msg="TCP connection dropped" src=203.0.113.7:51234:X1 dst=192.0.2.10:445:X0', clock))).toBe(false);
+    expect(fortigate.sniff(peelEnvelope('devname=x subtype=forward srcip=192.0.2.1', clock))).toBe(false);
+    const dir = path.resolve(__dirname, '../fixtures/fortigate');
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log'))) {
+      for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
+        for (let cut = 1; cut < line.length; cut += 11) {
+          const env = peelEnvelope(line.slice(0, cut), clock);
+          if (fortigate.sniff(env)) expect(['event', 'skip', 'reject']).toContain(fortigate.parse(env, clock).kind);
+        }
+      }
+    }
+  });
+});

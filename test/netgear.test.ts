@@ -1,0 +1,104 @@
+import { createClock } from '../parsers/clock';
+import { peelEnvelope } from '../parsers/envelope/peel';
+import { netgear } from '../parsers/netgear';
+import type { FirewallEvent, ParseOutcome } from '../parsers/types';
+
+const utc = () => createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
+const DATE = 'Tuesday, March 05, 2024 19:56:44';
+
+function outcome(line: string, clock = utc()): ParseOutcome {
+  const env = peelEnvelope(line, clock);
+  expect(netgear.sniff(env)).toBe(true);
+  return netgear.parse(env, clock);
+}
+
+function event(line: string, clock = utc()): FirewallEvent {
+  const o = outcome(line, clock);
+  if (o.kind !== 'event') throw new Error(`expected an event, got ${JSON.stringify(o)}`);
+  return o.event;
+}
+
+describe('netgear parser object', () => {
+  test('its example line is an event', () => {
+    expect(event(netgear.example)).toMatchObject({ action: 'deny', srcIp: '203.0.113.5', srcPort: 443, dstIp: '', direction: 'inbound' });
+  });
+
+  test('does not claim other bracketed lines', () => {
+    for (const line of [
+      '[UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.7 DST=192.0.2.10 PROTO=TCP SPT=1 DPT=2',
+      '[Thu Mar 11 20:05:08 2021] hello',
+      '[12345.678] something happened',
+      '[info] Tuesday is a nice day',
+    ]) {
+      expect(netgear.sniff(peelEnvelope(line, utc()))).toBe(false);
+    }
+  });
+});
+
+describe('the stamp at the end', () => {
+  test('is local time in --tz', () => {
+    const ny = createClock('America/New_York', { fixedYear: 2024, reference: () => 0 });
+    expect(event(`[DoS Attack: ACK Scan] from source: 203.0.113.5, port 443, ${DATE}`, ny).ts).toBe(Date.UTC(2024, 2, 6, 0, 56, 44));
+  });
+
+  test.each([
+    ['Tuesday, March 05, 2024 19:56:44'],
+    ['Tuesday, Mar 05,2024 19:56:44'],
+    ['Tuesday, March 5, 2024 19:56:44'],
+    ['Tuesday,  March 05, 2024 19:56:44  '],
+  ])('%s', (stamp) => {
+    expect(event(`[DoS Attack: ACK Scan] from source: 203.0.113.5, port 443, ${stamp}`).ts).toBe(Date.UTC(2024, 2, 5, 19, 56, 44));
+  });
+
+  test('without it the envelope time is used, and without that the line is rejected', () => {
+    expect(event('Mar  5 19:56:44 router [DoS Attack: SYN Flood] from source: 203.0.113.5, port 4444,').ts).toBe(Date.UTC(2024, 2, 5, 19, 56, 44));
+    expect(outcome('[DoS Attack: SYN Flood] from source: 203.0.113.5, port 4444,')).toEqual({ kind: 'reject', reason: 'no timestamp' });
+  });
+});
+
+describe('attack names', () => {
+  test.each([
+    ['SYN/ACK Scan', 'tcp', 'ACK SYN'],
+    ['ACK Scan', 'tcp', 'ACK'],
+    ['RST Scan', 'tcp', 'RST'],
+    ['Null Scan', 'tcp', ''],
+    ['XMAS Scan', 'tcp', 'URG PSH FIN'],
+    ['TCP Port Scan', 'tcp', undefined],
+    ['UDP Port Scan', 'udp', undefined],
+    ['Ascend Kill', 'udp', undefined],
+    ['TCP/UDP Chargen', 'unknown', undefined],
+    ['TCP/UDP Echo', 'unknown', undefined],
+    ['Something New', 'unknown', undefined],
+  ])('%s → %s %s', (name, transport, flags) => {
+    const e = event(`[DoS Attack: ${name}] from source: 203.0.113.5, port 443, ${DATE}`);
+    expect(e).toMatchObject({ transport, tcpFlags: flags, rule: `DoS Attack: ${name}`, srcPort: 443, dstPort: undefined });
+  });
+
+  test('ICMP scans have no port', () => {
+    expect(event(`[DoS Attack: ICMP Scan] from source: 203.0.113.5, ${DATE}`)).toMatchObject({ transport: 'icmp', srcPort: undefined });
+  });
+
+  test('ARP attacks are not IP traffic', () => {
+    expect(outcome(`[DoS Attack: ARP Attack] from source: 192.168.1.103, ${DATE}`)).toEqual({ kind: 'skip', reason: 'netgear arp attack' });
+  });
+});
+
+describe('other lines', () => {
+  test('LAN access from remote is an allowed inbound connection with both ends', () => {
+    expect(event(`[LAN access from remote] from 198.51.100.7:53211 to 192.168.1.2:22, ${DATE}`)).toMatchObject({
+      action: 'allow', srcIp: '198.51.100.7', srcPort: 53211, dstIp: '192.168.1.2', dstPort: 22, transport: 'unknown', direction: 'inbound',
+    });
+  });
+
+  test.each([
+    ['[DHCP IP: 192.168.1.5] to MAC address 00:00:5e:00:53:01,', 'netgear dhcp'],
+    ['[admin login] from source 192.168.1.104,', 'netgear admin login'],
+    ['[Time synchronized with NTP server]', 'netgear ntp sync'],
+    ['[Internet connected] IP address: 203.0.113.1,', 'netgear wan status'],
+    ['[email sent to: owner@example.com]', 'netgear log email'],
+    ['[Site blocked: www.example.com] from source 192.168.1.5,', 'netgear content filter'],
+    ['[Log Cleared]', 'netgear system message'],
+  ])('%s → skip %s', (start, reason) => {
+    expect(outcome(`${start} ${DATE}`)).toEqual({ kind: 'skip', reason });
+  });
+});

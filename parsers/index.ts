@@ -2,7 +2,7 @@
  * The one list of log formats. Adding a format = one module in `parsers/`, one line here,
  * and fixtures in `fixtures/<id>/`.
  */
-import type { Clock, Envelope, LogParser, ParseOutcome } from './types';
+import type { Clock, Envelope, LogParser, ParseOutcome, SourceState } from './types';
 import { peelEnvelope } from './envelope/peel';
 import { netfilter } from './netfilter';
 import { nftTrace } from './nft-trace';
@@ -52,17 +52,17 @@ export interface RecordResult {
  * Envelope + detection + parsing for one record. `forced` is `--format`: that parser only.
  * `hint` is the parser that matched the previous record of the same source.
  */
-export function parseRecord(raw: string, clock: Clock, forced?: LogParser, hint?: LogParser): RecordResult {
+export function parseRecord(raw: string, clock: Clock, forced?: LogParser, hint?: LogParser, state?: SourceState): RecordResult {
   const envelope = peelEnvelope(raw, clock);
   if (forced) {
     if (!forced.sniff(envelope)) {
       return { envelope, outcome: { kind: 'skip', reason: `not a ${forced.id} line` } };
     }
-    return { envelope, parser: forced, outcome: forced.parse(envelope, clock) };
+    return { envelope, parser: forced, outcome: forced.parse(envelope, clock, state) };
   }
   const parser = detect(envelope, hint);
   if (!parser) return { envelope, outcome: { kind: 'skip', reason: skipReason(envelope) } };
-  return { envelope, parser, outcome: parser.parse(envelope, clock) };
+  return { envelope, parser, outcome: parser.parse(envelope, clock, state) };
 }
 
 /** Names what a non-firewall line is, so skips are counted by something a user recognizes. */

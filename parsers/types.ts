@@ -100,6 +100,14 @@ export type ParseOutcome =
   /** Looks like firewall traffic but cannot be read: kept in the rejects table with the reason. */
   | { kind: 'reject'; reason: string };
 
+/**
+ * Per-source memory a parser may keep between the records of one source (one file, one syslog
+ * sender), e.g. the column order a `#Fields:` header declared. The pipeline keeps one per source
+ * and hands it to every parse; a parser only reads and writes its own keys (prefix them with its
+ * id). Parsers stay pure: all they know comes in through their arguments.
+ */
+export type SourceState = Map<string, unknown>;
+
 export interface LogParser {
   /** Stable id used by `--format` and stored with each event. */
   readonly id: string;
@@ -113,5 +121,5 @@ export interface LogParser {
    */
   sniff(env: Envelope): boolean;
   /** Parse a record this parser sniffed (or was forced to by `--format`). */
-  parse(env: Envelope, clock: Clock): ParseOutcome;
+  parse(env: Envelope, clock: Clock, state?: SourceState): ParseOutcome;
 }

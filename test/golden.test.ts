@@ -23,8 +23,8 @@ function readLines(file: string): string[] {
   return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
 }
 
-function outcomeDoc(line: string, clock: ReturnType<typeof createClock>): unknown {
-  const { outcome } = parseRecord(line, clock);
+function outcomeDoc(line: string, clock: ReturnType<typeof createClock>, state: Map<string, unknown>): unknown {
+  const { outcome } = parseRecord(line, clock, undefined, undefined, state);
   if (outcome.kind === 'event') return toEcs(outcome.event);
   return outcome.kind === 'skip' ? { skip: outcome.reason } : { reject: outcome.reason };
 }
@@ -66,7 +66,9 @@ describe.each(dirs)('fixtures/%s', (dir) => {
     // A fresh clock per file: year inference must not leak from one file into the next.
     const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
     const lines = readLines(logPath);
-    const actual = lines.map((line) => outcomeDoc(line, clock));
+    // Likewise one parser memory per file, as the pipeline keeps one per source.
+    const state = new Map<string, unknown>();
+    const actual = lines.map((line) => outcomeDoc(line, clock, state));
 
     if (UPDATE) {
       fs.writeFileSync(expectedPath, actual.map((d) => JSON.stringify(d)).join('\n') + '\n');

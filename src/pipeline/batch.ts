@@ -3,7 +3,7 @@
  * batch that the store writes in one transaction. Pure of storage, so it runs in a worker
  * thread for big files and in-process for stdin and live input.
  */
-import type { Clock, LogParser } from '../../parsers/types';
+import type { Clock, LogParser, SourceState } from '../../parsers/types';
 import { classify, type ClassifierSettings } from '../classify/classifier';
 import type { RawRecord } from '../sources/records';
 import { readRecord } from './read-record';
@@ -38,6 +38,8 @@ export const RAW_SEP = '\x1e';
 export interface SourceCursor {
   clock: Clock;
   hint?: LogParser;
+  /** What parsers remember about this source (header-declared columns). */
+  state?: SourceState;
   /** Reject samples kept so far from this source in this run, per reason. */
   samples: Map<string, number>;
 }
@@ -66,7 +68,8 @@ export class BatchComputer {
 
   process(rec: RawRecord, cur: SourceCursor): void {
     this.records++;
-    const { parser, outcome, text } = readRecord(rec, cur.clock, this.forced, cur.hint);
+    cur.state ??= new Map();
+    const { parser, outcome, text } = readRecord(rec, cur.clock, this.forced, cur.hint, cur.state);
     if (outcome.kind === 'skip') {
       bump(this.skipReasons, outcome.reason);
       return;

@@ -26,8 +26,9 @@ export async function* parseInput(input: Input, settings: ClassifierSettings, op
   const forced = opts.format ? parserById(opts.format) : undefined;
   const splitter = new RecordSplitter();
   let hint: LogParser | undefined;
+  const state = new Map<string, unknown>();
   const one = (record: RawRecord): ParsedRecord => {
-    const { parser, outcome } = readRecord(record, clock, forced, hint);
+    const { parser, outcome } = readRecord(record, clock, forced, hint, state);
     if (parser && outcome.kind !== 'skip') hint = parser;
     if (outcome.kind === 'event') {
       tally.event(outcome.event.format);

@@ -1,5 +1,5 @@
 import { parseRecord } from '../../parsers';
-import type { Clock, LogParser, ParseOutcome } from '../../parsers/types';
+import type { Clock, LogParser, ParseOutcome, SourceState } from '../../parsers/types';
 import type { RawRecord } from '../sources/records';
 
 // Control characters other than tab, DEL, NUL, and U+FFFD from undecodable bytes: not log text.
@@ -18,12 +18,12 @@ export interface ReadRecord {
  * modes: overlong and binary lines are rejects, NUL padding left by a crash is dropped, and an
  * event that cannot be placed in time is a reject.
  */
-export function readRecord(rec: RawRecord, clock: Clock, forced?: LogParser, hint?: LogParser): ReadRecord {
+export function readRecord(rec: RawRecord, clock: Clock, forced?: LogParser, hint?: LogParser, state?: SourceState): ReadRecord {
   if (rec.overlongBytes !== undefined) return { outcome: { kind: 'reject', reason: 'line too long' }, text: rec.text };
   let text = rec.text;
   if (text.charCodeAt(0) === 0) text = text.replace(/^\x00+/, '');
   if (BINARY.test(text)) return { outcome: { kind: 'reject', reason: 'binary data' }, text };
-  const { parser, outcome } = parseRecord(text, clock, forced, hint);
+  const { parser, outcome } = parseRecord(text, clock, forced, hint, state);
   if (outcome.kind === 'event' && !Number.isFinite(outcome.event.ts)) {
     return { outcome: { kind: 'reject', reason: 'no timestamp' }, parser, text };
   }

@@ -274,6 +274,8 @@ const ALERT_COLS: Column<IpAlert>[] = [
   { key: 'last', title: 'last' },
 ];
 
+const n = (count: number, word: string) => `${count} ${count === 1 ? word : word === 'address' ? 'addresses' : `${word}s`}`;
+
 /** JSON as is; table and Markdown as sections, each list through the shared (escaping) renderer. */
 export function renderIpHistory(h: IpHistory, format: Exclude<OutputFormat, 'csv'>): string {
   if (format === 'json') return JSON.stringify(h) + '\n';
@@ -284,8 +286,8 @@ export function renderIpHistory(h: IpHistory, format: Exclude<OutputFormat, 'csv
     { k: 'trusted', v: h.trusted.length ? h.trusted.map((t) => t.cidr + (t.note ? ` (${t.note})` : '')).join(', ') : 'no' },
     { k: 'first seen', v: h.first ?? 'never' },
     { k: 'last seen', v: h.last ?? 'never' },
-    { k: 'as source', v: `${h.asSource.events} events to ${h.asSource.peers} addresses on ${h.asSource.ports} ports` },
-    { k: 'as destination', v: `${h.asDestination.events} events from ${h.asDestination.peers} addresses on ${h.asDestination.ports} ports` },
+    { k: 'as source', v: `${n(h.asSource.events, 'event')} to ${n(h.asSource.peers, 'address')} on ${n(h.asSource.ports, 'port')}` },
+    { k: 'as destination', v: `${n(h.asDestination.events, 'event')} from ${n(h.asDestination.peers, 'address')} on ${n(h.asDestination.ports, 'port')}` },
   ];
   if (h.reverseDns) facts.push({ k: 'reverse DNS', v: dnsText(h.reverseDns) });
   for (const g of h.geoip ?? []) facts.push({ k: 'geoip', v: geoText(g) });
@@ -293,7 +295,7 @@ export function renderIpHistory(h: IpHistory, format: Exclude<OutputFormat, 'csv
   let out = render(facts, [{ key: 'k', title: 'ip' }, { key: 'v', title: h.address }], fmt);
   const section = (title: string, r: RoleHistory, peerTitle: string) => {
     if (r.events === 0) return heading(title) + `(no events)\n`;
-    let s = heading(`${title}: ${r.events} events, ${r.first} … ${r.last} (${h.tz})`);
+    let s = heading(`${title}: ${n(r.events, 'event')}, ${r.first} … ${r.last} (${h.tz})`);
     s += render(r.classes, CLASS_COLS, fmt);
     s += heading(`${title}: ports (top ${r.topPorts.length} of ${r.ports})`) + render(r.topPorts, PORT_COLS, fmt);
     s += heading(`${title}: per day`) + render(r.days, DAY_COLS, fmt);

@@ -155,7 +155,9 @@ describe('sender addresses', () => {
 
 describe('UDP', () => {
   it('takes one datagram as one message, stripping the trailing newline', async () => {
-    const h = await harness();
+    const logged: string[] = [];
+    const h = await harness({ log: (l) => logged.push(l) });
+    expect(logged.some((l) => /^syslog UDP on 127\.0\.0\.1:\d+: receive buffer \d+ bytes/.test(l))).toBe(true);
     await sendUdp(h.udpPort, RFC3164 + '\n', RFC5424, RFC5424_NIL + '\r\n\0');
     await waitFor(() => h.messages.length === 3, '3 messages');
     expect(h.texts().sort()).toEqual([RFC3164, RFC5424, RFC5424_NIL].sort());
@@ -230,6 +232,14 @@ describe('TCP framing', () => {
     await waitFor(() => h.messages.length === 4, '4 messages');
     expect(h.texts()).toEqual([RFC5424, RFC3164, RFC5424_NIL, '<4>after the newline']);
     expect(h.server.stats()).toMatchObject({ received: 4, accepted: 4, dropped: 0 });
+  });
+
+  it('takes a connection whose first line starts with digits but no count as newline-framed', async () => {
+    const h = await harness();
+    const s = await connect(h.tcpPort);
+    s.write('2024-06-14T00:15:11+02:00 fw kernel: DROP IN=eth0\n2024-06-14T00:15:12+02:00 fw kernel: x\n');
+    await waitFor(() => h.messages.length === 2, '2 messages');
+    expect(h.texts()).toEqual(['2024-06-14T00:15:11+02:00 fw kernel: DROP IN=eth0', '2024-06-14T00:15:12+02:00 fw kernel: x']);
   });
 
   it('passes mixed RFC 3164 and 5424 text through unchanged on every transport', async () => {

@@ -15,6 +15,8 @@ import { registerSources } from './commands/sources';
 import { registerWatch } from './commands/watch';
 import { registerIp } from './commands/ip';
 import { registerExport } from './commands/export';
+import { registerPort } from './commands/port';
+import { registerDaily } from './commands/daily';
 
 const program = new Command();
 const out = (s: string) => process.stdout.write(s);
@@ -140,6 +142,8 @@ program
   .action((o) => demoCommand(o));
 
 // Commands registered by their own modules (one line each).
+registerDaily(program);
+registerPort(program);
 registerIp(program);
 registerExport(program);
 registerSources(program);

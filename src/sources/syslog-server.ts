@@ -9,8 +9,10 @@
  *  - UDP: one datagram is one message; a trailing LF (and CR / NUL) is stripped; a datagram
  *    holding several LF-separated lines (some relays batch) yields one message per line.
  *  - TCP: decided per connection from its first byte. A digit → octet counting
- *    (`LEN SP MSG`, RFC 6587 §3.4.1); anything else → non-transparent framing, messages ended
- *    by LF (or NUL, which some senders use; a CR before the LF is stripped). In octet-counting
+ *    (`LEN SP MSG`, RFC 6587 §3.4.1) — unless that first "count" is not followed by a space
+ *    (`2024-06-14T… host kernel: …`, a relay without `<PRI>`): then, as for anything else,
+ *    non-transparent framing, messages ended by LF (or NUL, which some senders use; a CR before
+ *    the LF is stripped). In octet-counting
  *    mode, whitespace (LF, CR, NUL, SP) between frames is skipped — senders that append a
  *    newline to every frame stay in sync; any other byte where a length is expected cannot be
  *    resynchronized: the connection is closed and `framing error` counted.
@@ -225,6 +227,8 @@ class TcpConnection {
   skip = 0;
   /** LF framing: discarding the rest of an oversize line. */
   discarding = false;
+  /** Octet counting: a valid count has been read on this connection. */
+  framed = false;
   closed = false;
   readonly sender: SyslogSender;
 
@@ -531,10 +535,17 @@ export class SyslogServer {
       }
       if (i === n) return pos; // the count continues in the next segment
       if (i === pos || buf[i] !== SP || len === 0) {
+        if (!conn.framed) {
+          // The very first "count" is not one (`2024-06-14T…`, a relay without <PRI>): the
+          // connection is newline-framed after all.
+          conn.mode = 'lf';
+          return this.lfFrames(conn, buf, pos);
+        }
         this.kill(conn, 'framing error', n - pos);
         return n;
       }
       const start = i + 1;
+      conn.framed = true;
       if (len > this.maxMessageBytes) {
         this.drop(conn.address, 'oversize', { transport: 'tcp', port: conn.sender.port, bytes: len });
         const have = n - start;

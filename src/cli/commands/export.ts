@@ -42,7 +42,8 @@ function fileSink(file: string): DshieldSink & { abort(): void } {
 /** Returns the message for stderr; the lines went to the sink. */
 export function dshieldCommand(f: DshieldFlags): string {
   const db = openDb(resolveDbPath(f.db), { mustExist: true });
-  const sink = f.out ? fileSink(f.out) : stdoutSink();
+  const file = f.out ? fileSink(f.out) : undefined;
+  const sink = file ?? stdoutSink();
   try {
     const r = exportDshield(db, sink, { date: f.date, tz: f.tz, userid: f.userid, again: f.again });
     const day = `${r.date} (${r.tz})`;
@@ -50,7 +51,7 @@ export function dshieldCommand(f: DshieldFlags): string {
     if (r.earlierRuns > 0) return `nothing new for ${day}: ${r.earlierEvents} events already exported in ${r.earlierRuns} run(s); --again exports them again\n`;
     return `no inbound scans on ${day}\n`;
   } catch (e) {
-    if ('abort' in sink) sink.abort();
+    file?.abort();
     throw e;
   } finally {
     db.close();

@@ -4,14 +4,22 @@
  *
  *   2 123456789010 eni-0a1b2c3d4e5f60789 203.0.113.7 10.0.1.5 40522 22 6 3 180 1709648521 1709648580 REJECT OK
  *
- * Parsers see one line at a time, so a header line cannot define the columns of the lines after
- * it: the header (`version account-id interface-id srcaddr …`) is a skip, and each record is
- * matched against the layouts we know, column by column (an address where an address belongs,
- * `eni-…` for the interface, ACCEPT/REJECT for the action, bytes ≥ 20 × packets…). Known layouts:
- * the v2 default (14 fields); "all fields" in the documented order for v3 (21), v4 (25), v5 (29),
- * v5 without the sublocation pair (27), v7 (39) and v8 (40); and the two custom orders the AWS
- * documentation uses in its examples (TCP-flag sequence, AWS-service traffic). Any other custom
- * order is rejected as `unknown field layout`.
+ * Columns come from the header line when there is one (S3 objects start with it:
+ * `version account-id interface-id srcaddr …`, in the flow log's own custom order): it is a skip
+ * (`flow log header`) whose field list is kept in the source's state (`aws-vpc-flow.fields`),
+ * and the records after it are read by those names, each value checked against the shape its
+ * column needs (`bad <field>` otherwise); a record whose column count differs from the header is
+ * the reject `columns do not match header`. Without a header (CloudWatch Logs, a file read from
+ * the middle), each record is matched against the layouts we know, column by column (an address
+ * where an address belongs, `eni-…` for the interface, ACCEPT/REJECT for the action, bytes ≥ 20 ×
+ * packets…). Known layouts: the v2 default (14 fields); "all fields" in the documented order for
+ * v3 (21), v4 (25), v5 (29), v5 without the sublocation pair (27), v7 (39) and v8 (40); and the two
+ * custom orders the AWS documentation uses in its examples (TCP-flag sequence, AWS-service
+ * traffic). Any other order without a header is rejected as `unknown field layout`.
+ *
+ * Detection cannot see the header, so it reads the content: a record that starts with its
+ * version, or (columns reordered by a header) plain space-separated values with an action,
+ * log status or `eni-…` interface, an epoch time and an address.
  *
  * Mapping: `start` (epoch s) → ts (the window start, not a packet time); `packets` → count;
  * ACCEPT/REJECT → allow/deny (security group / network ACL verdict); protocol number → keyword;
@@ -24,7 +32,7 @@
  */
 import { flagWords, portOf, toUint, transportOf } from './kv-pairs';
 import { normalizeIp } from './netfilter';
-import type { Direction, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import type { Clock, Direction, Envelope, FirewallEvent, LogParser, ParseOutcome, SourceState } from './types';
 
 /** Every field name AWS defines, for recognising header lines. */
 const V2 = ['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status'];
@@ -41,6 +49,10 @@ const DOC_SERVICES = ['version', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'pr
 
 const LAYOUTS = [V2, V3, V4, V5, V5_NO_SUBLOCATION, V7, V8, DOC_TCP_FLAGS, DOC_SERVICES];
 const FIELD_NAMES = new Set(LAYOUTS.flat());
+const ADDRESS_FIELDS = ['srcaddr', 'dstaddr', 'pkt-srcaddr', 'pkt-dstaddr'];
+
+/** Where the header's field list of this source is kept. */
+const FIELDS_KEY = 'aws-vpc-flow.fields';
 
 const DIGITS = /^\d{1,20}$/;
 const isUint = (v: string) => DIGITS.test(v);
@@ -105,19 +117,66 @@ function layoutOf(f: string[]): (typeof INDEXED)[number] | undefined {
   });
 }
 
-function isHeader(m: string): boolean {
-  if (!m.startsWith('version ') && !m.includes('srcaddr')) return false;
-  const names = m.trim().split(/\s+/);
-  return names.length >= 4 && names.every((n) => FIELD_NAMES.has(n.replace(/^\$\{|\}$/g, '')));
+/**
+ * The field names of a header line, or `undefined`. Names may be written `${srcaddr}` (as in the
+ * format definition); names AWS adds later are accepted (their columns are ignored) as long as
+ * four known ones, one of them an address, are there.
+ */
+function headerFields(m: string): string[] | undefined {
+  const names = m.trim().split(/\s+/).map((n) => n.replace(/^\$\{|\}$/g, ''));
+  if (names.length < 4) return undefined;
+  let known = 0;
+  for (const n of names) {
+    if (!/^[a-z][a-z0-9-]*$/.test(n)) return undefined;
+    if (FIELD_NAMES.has(n)) known++;
+  }
+  return known >= 4 && ADDRESS_FIELDS.some((a) => names.includes(a)) ? names : undefined;
+}
+
+/** Cheap test before `headerFields`: a header starts with a lower-case name or `${` and names an address. */
+function mayBeHeader(m: string): boolean {
+  const c = m.charCodeAt(0);
+  return ((c >= 97 && c <= 122) /* a-z */ || c === 36) /* $ */ && m.includes('addr');
+}
+
+const EPOCH = /^\d{9,11}$/;
+/** Characters no flow log value holds (ARNs hold `:` and `/`, but not at the end of a word). */
+const FOREIGN = /:$|[="'\[\](){},;<>]/;
+
+/**
+ * A record whose columns a header may have reordered or reduced: plain space-separated values
+ * with an action, a log status or an `eni-…` interface, an epoch time (start / end), and an
+ * address (none in a NODATA / SKIPDATA row).
+ */
+function isReorderedRecord(m: string): boolean {
+  if (!(m.includes('ACCEPT') || m.includes('REJECT') || m.includes('NODATA') || m.includes('SKIPDATA') || m.includes('eni-'))) return false;
+  const t = m.split(' ');
+  if (t.length < 5) return false;
+  let marker = false, noData = false, time = false, ips = 0;
+  for (const w of t) {
+    if (w === 'ACCEPT' || w === 'REJECT' || w.startsWith('eni-')) marker = true;
+    else if (w === 'NODATA' || w === 'SKIPDATA') marker = noData = true;
+    else if (EPOCH.test(w)) time = true;
+    else if ((w.includes('.') || w.includes(':')) && normalizeIp(w) !== undefined) ips++;
+    else if (FOREIGN.test(w)) return false;
+  }
+  return marker && time && (ips >= 1 || noData);
 }
 
 function sniff(env: Envelope): boolean {
   const m = env.message;
   const c = m.charCodeAt(0);
   if (c >= 50 && c <= 57 && m.charCodeAt(1) === 32) {
-    return m.includes(' eni-') || m.includes(' ACCEPT') || m.includes(' REJECT') || m.endsWith('NODATA') || m.endsWith('SKIPDATA');
+    if (m.includes(' eni-') || m.includes(' ACCEPT') || m.includes(' REJECT') || m.endsWith('NODATA') || m.endsWith('SKIPDATA')) return true;
   }
-  return c === 118 /* v */ && m.startsWith('version ') && m.includes(' srcaddr') && isHeader(m);
+  if (mayBeHeader(m) && headerFields(m) !== undefined) return true;
+  // Not `version` first: a custom order may open with `eni-…`, an address, `-`…
+  return isReorderedRecord(m);
+}
+
+function fieldsOf(state: SourceState | undefined): readonly string[] | undefined {
+  const v = state?.get(FIELDS_KEY);
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 }
 
 function reject(reason: string): ParseOutcome {
@@ -126,16 +185,32 @@ function reject(reason: string): ParseOutcome {
 
 const DIRECTIONS: Record<string, Direction> = { ingress: 'inbound', egress: 'outbound' };
 
-function parse(env: Envelope): ParseOutcome {
+function parse(env: Envelope, _clock: Clock, state?: SourceState): ParseOutcome {
   const m = env.message.trim();
-  if (m.startsWith('version ')) return isHeader(m) ? { kind: 'skip', reason: 'flow log header' } : reject('unknown field layout');
+  const header = mayBeHeader(m) ? headerFields(m) : undefined;
+  if (header) {
+    state?.set(FIELDS_KEY, header);
+    return { kind: 'skip', reason: 'flow log header' };
+  }
+  if (m.startsWith('version ')) return reject('unknown field layout');
   const f = m.split(/\s+/);
-  const l = layoutOf(f);
-  if (!l) return reject('unknown field layout');
-  const get = (name: string): string | undefined => {
-    const i = l.at[name];
-    return i === undefined ? undefined : f[i];
-  };
+  const declared = fieldsOf(state);
+  let get: (name: string) => string | undefined;
+  if (declared) {
+    if (f.length !== declared.length) return reject('columns do not match header');
+    for (let i = 0; i < f.length; i++) if (!(CHECKS[declared[i]] ?? anything)(f[i])) return reject(`bad ${declared[i]}`);
+    get = (name) => {
+      const i = declared.indexOf(name);
+      return i < 0 ? undefined : f[i];
+    };
+  } else {
+    const l = layoutOf(f);
+    if (!l) return reject('unknown field layout');
+    get = (name) => {
+      const i = l.at[name];
+      return i === undefined ? undefined : f[i];
+    };
+  }
   const status = get('log-status');
   if (status === 'NODATA') return { kind: 'skip', reason: 'flow log no data' };
   if (status === 'SKIPDATA') return { kind: 'skip', reason: 'flow log skipped data' };

@@ -4,13 +4,23 @@
  *
  *   1709648521.123456	CAbc123	203.0.113.7	40522	192.0.2.10	22	tcp	-	-	-	-	S0	F	T	0	S	2	88	0	0	-
  *
- * TSV rows are read in the default field order (ts uid id.orig_h id.orig_p id.resp_h id.resp_p
- * proto service duration orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes
- * history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents, extra columns after
- * that are ignored): parsers see one line at a time, so a `#fields` line cannot reorder them. The
- * `#separator` / `#fields` / `#types` / `#open` / `#close` … lines are skips (`zeek header`).
+ * TSV rows are read by the header: `#separator` (written escaped, `#separator \x09`), `#fields`,
+ * `#unset_field` and `#empty_field` are kept in the source's state (`zeek-conn.separator`,
+ * `zeek-conn.fields`, `zeek-conn.unset_field`, `zeek-conn.empty_field`), and the rows after them
+ * are split on that separator and read by field name, in any order, with any subset of columns.
+ * A row whose column count differs from `#fields` is the reject `columns do not match #fields`.
+ * Without a header (a log piped from the middle of a file) rows are read in the default field
+ * order (ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes
+ * resp_bytes conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes
+ * resp_pkts resp_ip_bytes tunnel_parents, extra columns after that are ignored). All `#…` header
+ * lines (`#separator` / `#fields` / `#types` / `#open` / `#close` …) are skips (`zeek header`).
  * JSON documents are read by key (flat `id.orig_h` or nested `id: {orig_h}`), `ts` as epoch
- * seconds or an ISO-8601 string.
+ * seconds or an ISO-8601 string; the header does not apply to them.
+ *
+ * Detection cannot see the header, so it reads the content: a default-order row (numeric ts,
+ * proto in column 7, conn_state in column 12), or, for reordered columns, a row with a
+ * conn_state, a proto, two addresses and an epoch time among its columns (tab-separated, or
+ * separated by whatever character follows a leading ts).
  *
  * Zeek is a sensor, not a firewall: it sees connections, it does not block them. The action is
  * `unknown` except for `REJ` (the connection attempt was answered with a reset), which is `deny`.
@@ -23,11 +33,22 @@
 import { epochToMs, parseIsoStamp } from './envelope/stamps';
 import { ACK, FIN, flagWords, portOf, RST, SYN, toUint } from './kv-pairs';
 import { normalizeIp } from './netfilter';
-import type { Clock, Direction, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import type { Clock, Direction, Envelope, FirewallEvent, LogParser, ParseOutcome, SourceState } from './types';
 
 const CONN_STATES = new Set(['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH']);
 const HEADERS = ['#separator', '#set_separator', '#empty_field', '#unset_field', '#path', '#open', '#fields', '#types', '#close'];
 const HISTORY_FLAGS: Record<string, number> = { S: SYN, H: SYN | ACK, A: ACK, R: RST, F: FIN, D: -1 };
+const PROTOS = new Set(['tcp', 'udp', 'icmp', 'unknown_transport']);
+
+/** Where the header of this source is kept. */
+const KEY = {
+  separator: 'zeek-conn.separator',
+  fields: 'zeek-conn.fields',
+  unset: 'zeek-conn.unset_field',
+  empty: 'zeek-conn.empty_field',
+} as const;
+/** conn.log's default field order, used when no `#fields` line was seen. */
+const DEFAULT_FIELDS = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'service', 'duration', 'orig_bytes', 'resp_bytes', 'conn_state', 'local_orig', 'local_resp', 'missed_bytes', 'history', 'orig_pkts', 'orig_ip_bytes', 'resp_pkts', 'resp_ip_bytes', 'tunnel_parents'];
 
 /** One connection, whichever way it was written. */
 interface Conn {
@@ -44,7 +65,8 @@ interface Conn {
   origPkts: string;
 }
 
-function isTsvRow(m: string): boolean {
+/** A row in the default field order, tab-separated: the common case, checked by position. */
+function isDefaultRow(m: string): boolean {
   const c = m.charCodeAt(0);
   if (c < 48 || c > 57) return false;
   const t1 = m.indexOf('\t');
@@ -59,7 +81,7 @@ function isTsvRow(m: string): boolean {
   if (pos < 0) return false;
   const t7 = m.indexOf('\t', pos + 1);
   const proto = m.slice(pos + 1, t7);
-  if (proto !== 'tcp' && proto !== 'udp' && proto !== 'icmp' && proto !== 'unknown_transport') return false;
+  if (!PROTOS.has(proto)) return false;
   let q = t7;
   for (let i = 0; i < 4 && q >= 0; i++) q = m.indexOf('\t', q + 1);
   if (q < 0) return false;
@@ -67,14 +89,88 @@ function isTsvRow(m: string): boolean {
   return CONN_STATES.has(m.slice(q + 1, end < 0 ? m.length : end));
 }
 
+const EPOCH = /^\d{9,11}(?:\.\d{1,9})?$/;
+const LEADING_TS = /^\d{9,11}(?:\.\d{1,9})?([^\w.\s])/;
+
+/**
+ * A row whose columns a `#fields` header may have reordered or reduced: among its columns a
+ * conn_state, a proto, two addresses and an epoch time. The separator is the tab, or the
+ * character that follows a leading ts (`#separator \x2c`).
+ */
+function isReorderedRow(m: string): boolean {
+  let sep = '\t';
+  if (m.indexOf('\t') < 0) {
+    const lead = LEADING_TS.exec(m);
+    if (!lead) return false;
+    sep = lead[1];
+  }
+  if (!(m.includes('tcp') || m.includes('udp') || m.includes('icmp') || m.includes('unknown_transport'))) return false;
+  const cols = m.split(sep);
+  if (cols.length < 5) return false;
+  let state = false, proto = false, time = false, ips = 0;
+  for (const v of cols) {
+    if (CONN_STATES.has(v)) state = true;
+    else if (PROTOS.has(v)) proto = true;
+    else if (EPOCH.test(v)) time = true;
+    else if ((v.includes('.') || v.includes(':')) && normalizeIp(v) !== undefined) ips++;
+  }
+  return state && proto && time && ips >= 2;
+}
+
+function isTsvRow(m: string): boolean {
+  return isDefaultRow(m) || isReorderedRow(m);
+}
+
 function isJsonConn(m: string): boolean {
   return m.charCodeAt(0) === 123 /* { */ && m.includes('"conn_state"') && (m.includes('"id.orig_h"') || m.includes('"orig_h"'));
 }
 
+/** The header keyword of a `#…` line (`#fields`), or `undefined`. */
+function headerWord(m: string): string | undefined {
+  // The keyword ends at the separator, whatever it is: not at a letter, digit or underscore.
+  return HEADERS.find((h) => m.startsWith(h) && (m.length === h.length || !/\w/.test(m[h.length])));
+}
+
 function sniff(env: Envelope): boolean {
   const m = env.message;
-  if (m.charCodeAt(0) === 35 /* # */) return HEADERS.some((h) => m.startsWith(h) && (m.length === h.length || m.charCodeAt(h.length) <= 32));
+  if (m.charCodeAt(0) === 35 /* # */) return headerWord(m) !== undefined;
   return isJsonConn(m) || isTsvRow(m);
+}
+
+/** `\x09` → tab: Zeek writes the separator escaped. */
+function unescapeHex(s: string): string {
+  return s.replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+function stateString(state: SourceState | undefined, key: string): string | undefined {
+  const v = state?.get(key);
+  return typeof v === 'string' ? v : undefined;
+}
+
+function stateFields(state: SourceState | undefined): readonly string[] | undefined {
+  const v = state?.get(KEY.fields);
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+}
+
+/** Keeps what a header line declares; every header line is a skip. */
+function readHeader(m: string, state: SourceState | undefined): ParseOutcome {
+  const word = headerWord(m);
+  if (state && word !== undefined) {
+    if (word === '#separator') {
+      // `#separator \x09`: the one header line that is always space-separated.
+      const sep = unescapeHex(m.slice(word.length + 1));
+      if (sep.length > 0) state.set(KEY.separator, sep);
+    } else {
+      const sep = stateString(state, KEY.separator) ?? '\t';
+      if (m.startsWith(sep, word.length)) {
+        const values = m.slice(word.length + sep.length).split(sep);
+        if (word === '#fields') state.set(KEY.fields, values);
+        else if (word === '#unset_field') state.set(KEY.unset, values[0]);
+        else if (word === '#empty_field') state.set(KEY.empty, values[0]);
+      }
+    }
+  }
+  return { kind: 'skip', reason: 'zeek header' };
 }
 
 /** Epoch ms of a TSV `ts` (`1521911721.255387`), exact to the millisecond. */
@@ -87,13 +183,26 @@ function tsvTime(s: string): number | undefined {
   return +whole * 1000 + (frac === '' ? 0 : +frac);
 }
 
-function fromTsv(m: string): Conn | undefined {
-  const f = m.split('\t');
-  if (f.length < 12) return undefined;
+/** A TSV row read by the declared (or default) fields; a reason when it cannot be split. */
+function fromTsv(m: string, state: SourceState | undefined): Conn | string {
+  const declared = stateFields(state);
+  const f = m.split(stateString(state, KEY.separator) ?? '\t');
+  if (declared && f.length !== declared.length) return 'columns do not match #fields';
+  if (!declared && f.length < 12) return 'truncated';
+  const names = declared ?? DEFAULT_FIELDS;
+  const unset = stateString(state, KEY.unset) ?? '-';
+  const empty = stateString(state, KEY.empty) ?? '(empty)';
+  /** A column's value; `-` for unset, empty or absent. */
+  const col = (name: string): string => {
+    const i = names.indexOf(name);
+    const v = i < 0 ? undefined : f[i];
+    return v === undefined || v === unset || v === empty || v === '' ? '-' : v;
+  };
+  const ts = col('ts');
   return {
-    ts: tsvTime(f[0]),
-    origH: f[2], origP: f[3], respH: f[4], respP: f[5], proto: f[6], state: f[11],
-    localOrig: f[12] ?? '-', localResp: f[13] ?? '-', history: f[15] ?? '-', origPkts: f[16] ?? '-',
+    ts: ts === '-' ? undefined : tsvTime(ts),
+    origH: col('id.orig_h'), origP: col('id.orig_p'), respH: col('id.resp_h'), respP: col('id.resp_p'), proto: col('proto'),
+    state: col('conn_state'), localOrig: col('local_orig'), localResp: col('local_resp'), history: col('history'), origPkts: col('orig_pkts'),
   };
 }
 
@@ -153,12 +262,13 @@ function reject(reason: string): ParseOutcome {
   return { kind: 'reject', reason };
 }
 
-function parse(env: Envelope, clock: Clock): ParseOutcome {
+function parse(env: Envelope, clock: Clock, state?: SourceState): ParseOutcome {
   const m = env.message;
-  if (m.charCodeAt(0) === 35) return { kind: 'skip', reason: 'zeek header' };
+  if (m.charCodeAt(0) === 35) return readHeader(m, state);
   const json = m.charCodeAt(0) === 123;
-  const c = json ? fromJson(m, clock) : fromTsv(m);
-  if (!c) return reject(json ? 'bad JSON' : 'truncated');
+  const c = json ? fromJson(m, clock) : fromTsv(m, state);
+  if (typeof c === 'string') return reject(c);
+  if (!c) return reject('bad JSON');
   const srcIp = normalizeIp(c.origH);
   const dstIp = normalizeIp(c.respH);
   if (srcIp === undefined || dstIp === undefined) return reject(c.origH === '-' || c.respH === '-' ? 'no src/dst' : 'bad address');

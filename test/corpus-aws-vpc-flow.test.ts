@@ -16,7 +16,10 @@ function run(file: string) {
   const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-  const results = lines.map((l) => parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock));
+  // One parser memory per file, as the pipeline keeps one per source: a header line decides the
+  // columns of the records after it.
+  const state = new Map<string, unknown>();
+  const results = lines.map((l) => parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock, undefined, undefined, state));
   const tally: Record<string, number> = {};
   for (const r of results) {
     const o = r.outcome;
@@ -24,7 +27,7 @@ function run(file: string) {
     tally[key] = (tally[key] ?? 0) + 1;
   }
   const events = results.map((r) => (r.outcome.kind === 'event' ? r.outcome.event : undefined));
-  return { lines, results, tally, events };
+  return { lines, results, tally, events, state };
 }
 
 function ev(e: FirewallEvent | undefined): FirewallEvent {
@@ -60,8 +63,10 @@ suite('corpus: aws-vpc-flow', () => {
   });
 
   test('restart-lab-vpcflow-head-extract.log: scanners rejected, instance egress accepted', () => {
-    const { lines, tally, events } = run('restart-lab-vpcflow-head-extract.log');
+    const { lines, tally, events, state } = run('restart-lab-vpcflow-head-extract.log');
     expect(lines).toHaveLength(10);
+    // The records were read through the header line.
+    expect(state.get('aws-vpc-flow.fields')).toEqual('version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'.split(' '));
     expect(tally).toEqual({ event: 9, 'skip: flow log header': 1 });
     expect(events.filter((e) => e?.action === 'deny').map((e) => e?.dstPort)).toEqual([3128, 5683, 46615, 102, 12083]);
     expect(ev(events[2])).toMatchObject({ transport: 'udp', srcIp: '65.49.1.107', dstIp: '10.0.1.198', count: 1, ts: 1775386055000 });

@@ -19,19 +19,24 @@ if (!HAVE) test.skip(`windows-firewall corpus: ${DIR} not found, suite skipped`,
   const tally: Record<string, number> = {};
   const ev: FirewallEvent[] = [];
   let lineCount = 0;
+  let declared: unknown;
 
   beforeAll(() => {
     const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
     const lines = fs.readFileSync(path.join(DIR, FILE), 'utf8').split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
     lineCount = lines.length;
+    // One parser memory for the file, as the pipeline keeps one per source: the #Fields: line
+    // decides the columns of the records after it.
+    const state = new Map<string, unknown>();
     for (const l of lines) {
-      const r = parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock);
+      const r = parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock, undefined, undefined, state);
       const o = r.outcome;
       const k = o.kind === 'event' ? `event ${r.parser?.id}` : `${o.kind}: ${o.reason}`;
       tally[k] = (tally[k] ?? 0) + 1;
       if (o.kind === 'event') ev.push(o.event);
     }
+    declared = state.get('windows-firewall.fields');
   });
 
   test(`${FILE}: 16814 lines = 4 headers + 1 blank + 2 INFO-EVENTS-LOST + 16807 events`, () => {
@@ -39,6 +44,10 @@ if (!HAVE) test.skip(`windows-firewall corpus: ${DIR} not found, suite skipped`,
     expect(tally).toEqual({
       'skip: w3c header': 4, 'skip: empty line': 1, 'skip: info-events-lost': 2, 'event windows-firewall': 16807,
     });
+  });
+
+  test('the #Fields: line decided the columns', () => {
+    expect(declared).toEqual('date time action protocol src-ip dst-ip src-port dst-port size tcpflags tcpsyn tcpack tcpwin icmptype icmpcode info path'.split(' '));
   });
 
   test('actions, protocols and paths', () => {

@@ -17,7 +17,10 @@ function run(file: string) {
   const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-  const results = lines.map((l) => parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock));
+  // One parser memory per file, as the pipeline keeps one per source: a header line decides the
+  // columns of the records after it.
+  const state = new Map<string, unknown>();
+  const results = lines.map((l) => parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock, undefined, undefined, state));
   const tally: Record<string, number> = {};
   for (const r of results) {
     const o = r.outcome;
@@ -25,7 +28,7 @@ function run(file: string) {
     tally[key] = (tally[key] ?? 0) + 1;
   }
   const events = results.map((r) => (r.outcome.kind === 'event' ? r.outcome.event : undefined));
-  return { lines, results, tally, events };
+  return { lines, results, tally, events, state };
 }
 
 function ev(e: FirewallEvent | undefined): FirewallEvent {
@@ -49,8 +52,13 @@ suite('corpus: zeek-conn', () => {
   });
 
   test('brimdata-zed-conn.log: TSV with header lines', () => {
-    const { lines, tally, events } = run('brimdata-zed-conn.log');
+    const { lines, tally, events, state } = run('brimdata-zed-conn.log');
     expect(lines).toHaveLength(100);
+    // The rows were read through the header, not the default order.
+    expect(state.get('zeek-conn.separator')).toBe('\t');
+    expect(state.get('zeek-conn.unset_field')).toBe('-');
+    expect(state.get('zeek-conn.empty_field')).toBe('(empty)');
+    expect((state.get('zeek-conn.fields') as string[]).slice(0, 3)).toEqual(['ts', 'uid', 'id.orig_h']);
     expect(tally).toEqual({ event: 92, 'skip: zeek header': 8 });
     expect(events.filter((e) => e?.action === 'deny')).toHaveLength(5); // the REJ rows
     expect(events.every((e) => e === undefined || (e.transport === 'tcp' && e.direction === undefined))).toBe(true);

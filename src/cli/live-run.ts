@@ -11,7 +11,6 @@ import { LivePipeline } from '../pipeline/live';
 import { batchToEcs } from '../pipeline/batch-ecs';
 import { AlertOutputs, Webhook } from '../alerts/outputs';
 import { liveSnapshot, renderPanel } from '../../reports/live';
-import type { Detector } from '../pipeline/sink';
 
 export interface LiveFlags {
   db?: string;
@@ -37,7 +36,7 @@ export interface LiveRun {
   done: Promise<void>;
 }
 
-export function startLive(f: LiveFlags, title: string, detectors: Detector[] = []): LiveRun {
+export function startLive(f: LiveFlags, title: string): LiveRun {
   const db = openDb(resolveDbPath(f.db));
   addToSettings(db, splitList(f.home), splitList(f.wanIf));
   const webhook = f.webhook ? new Webhook(f.webhook) : undefined;
@@ -52,7 +51,6 @@ export function startLive(f: LiveFlags, title: string, detectors: Detector[] = [
     tz: f.tz ?? systemZone(),
     year: f.year,
     format: f.format,
-    detectors,
     onAlerts: (a) => outputs.publish(a),
     onBatch: f.json ? (b) => { for (const doc of batchToEcs(b)) process.stdout.write(JSON.stringify(doc) + '\n'); } : undefined,
   });

@@ -13,6 +13,7 @@ import { demoCommand } from './commands/demo';
 import { coverageCommand } from './commands/coverage';
 import { registerSources } from './commands/sources';
 import { registerWatch } from './commands/watch';
+import { registerListen } from './commands/listen';
 import { registerIp } from './commands/ip';
 import { registerExport } from './commands/export';
 import { registerPort } from './commands/port';
@@ -148,6 +149,7 @@ registerIp(program);
 registerExport(program);
 registerSources(program);
 registerWatch(program);
+registerListen(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`portledger: ${e instanceof Error ? e.message : String(e)}\n`);

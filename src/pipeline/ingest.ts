@@ -14,7 +14,7 @@ import { daysWithRollups } from '../store/rollup-writer';
 import { loadTrusted } from '../store/trust-store';
 import { CidrSet, DEFAULT_HOME } from '../classify/networks';
 import type { ClassifierSettings } from '../classify/classifier';
-import { WormDetector } from '../detectors/worm';
+import { runDetectors, WORM_PORT, type RunDetectors } from './detectors';
 import type { Input } from '../sources/inputs';
 import { packageRoot } from '../util/package-root';
 import type { ComputedBatch } from './batch';
@@ -43,7 +43,6 @@ export interface SourceSummary {
 }
 
 const TAIL_BYTES = 256;
-const WORM_PORT = 445;
 
 export function classifierSettings(db: DB): ClassifierSettings {
   const s = loadSettings(db);
@@ -96,12 +95,12 @@ export class IngestSession {
   private readonly sink: BatchSink;
   private readonly settings: ClassifierSettings;
   private readonly rollupTz: string;
+  private readonly detectors: RunDetectors;
 
   constructor(private readonly db: DB, private readonly opts: IngestOptions) {
     this.rollupTz = pinZone(db, opts.tz);
-    const s = loadSettings(db);
-    const worm = new WormDetector({ threshold: s.wormThreshold, windowMs: s.wormWindowS * 1000, port: WORM_PORT });
-    this.sink = new BatchSink(db, [worm]);
+    this.detectors = runDetectors(db);
+    this.sink = new BatchSink(db, [this.detectors.worm, this.detectors.scan]);
     this.settings = classifierSettings(db);
     // Checkpointing the WAL every 1,000 pages costs about a tenth of bulk insert time; let it
     // grow to ~160 MB during the run and checkpoint once at the end.
@@ -145,6 +144,7 @@ export class IngestSession {
 
   /** Recounts the rollups this session could not count in memory; call once after the last input. */
   finish(): void {
+    this.detectors.save();
     settleRollups(this.db);
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.pragma('wal_autocheckpoint = 1000');

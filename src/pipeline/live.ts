@@ -6,7 +6,7 @@
 import { createClock } from '../../parsers/clock';
 import { parserById } from '../../parsers';
 import type { DB } from '../store/db';
-import { loadSettings, pinZone } from '../store/settings';
+import { pinZone } from '../store/settings';
 import { CLASS, Codes } from '../store/codes';
 import { dayRange, settleRollups } from '../store/rollups';
 import { hourBucketer } from '../store/buckets';
@@ -14,12 +14,12 @@ import { daysWithRollups } from '../store/rollup-writer';
 import { createSource, findSource, sha256, type SourceRow } from '../store/sources';
 import { rollupPort } from '../store/scan-aggregate';
 import type { Alert } from '../detectors/alert';
-import { WormDetector } from '../detectors/worm';
+import { runDetectors, WORM_PORT, type RunDetectors } from './detectors';
 import type { RecordBatch } from '../sources/records';
 import { BatchComputer, type ComputedBatch, type SourceCursor } from './batch';
 import { classifierSettings } from './ingest';
 import { RollupCounter } from './rollup-counter';
-import { BatchSink, type Detector } from './sink';
+import { BatchSink } from './sink';
 import { Tally } from './tally';
 
 export interface LiveOptions {
@@ -30,8 +30,6 @@ export interface LiveOptions {
   onAlerts?: (alerts: Alert[]) => void;
   /** Told of every committed batch (the `--json` event stream, the live panel). */
   onBatch?: (b: ComputedBatch) => void;
-  /** More detectors beside the worm detector (the scan detector). */
-  detectors?: Detector[];
 }
 
 /** A source the live pipeline is reading: a followed file or a syslog sender. */
@@ -41,18 +39,18 @@ export interface LiveSource {
   tally: Tally;
 }
 
-const WORM_PORT = 445;
 
 export class LivePipeline {
   private readonly sink: BatchSink;
   private readonly computer: BatchComputer;
+  private readonly detectors: RunDetectors;
+  private lastSave = Date.now();
   readonly tally = new Tally();
 
   constructor(private readonly db: DB, private readonly opts: LiveOptions) {
     const rollupTz = pinZone(db, opts.tz);
-    const s = loadSettings(db);
-    const worm = new WormDetector({ threshold: s.wormThreshold, windowMs: s.wormWindowS * 1000, port: WORM_PORT });
-    this.sink = new BatchSink(db, [worm, ...(opts.detectors ?? [])], opts.onAlerts);
+    this.detectors = runDetectors(db);
+    this.sink = new BatchSink(db, [this.detectors.worm, this.detectors.scan], opts.onAlerts);
     const counter = new RollupCounter(rollupTz, daysWithRollups(db), (day) => this.scansOfDay(day, rollupTz));
     this.computer = new BatchComputer(classifierSettings(db), WORM_PORT, counter, opts.format ? parserById(opts.format) : undefined);
   }
@@ -88,14 +86,19 @@ export class LivePipeline {
     this.opts.onBatch?.(computed);
   }
 
-  /** Recounts hours that could not be counted in memory (lines far out of order). */
+  /** Recounts hours that could not be counted in memory; saves detector memory once a minute. */
   settle(): void {
     settleRollups(this.db);
+    if (Date.now() - this.lastSave >= 60_000) {
+      this.detectors.save();
+      this.lastSave = Date.now();
+    }
   }
 
-  /** Final recount; the database stays open for the caller to close. */
+  /** Final recount and save; the database stays open for the caller to close. */
   close(): void {
-    this.settle();
+    this.detectors.save();
+    settleRollups(this.db);
   }
 
   private track(row: SourceRow): LiveSource {

@@ -17,12 +17,12 @@ import type { Tally } from './tally';
 export interface Detector {
   /** The class of rows it looks at: `scan` or `outbound`. */
   readonly feeds: 'scan' | 'outbound';
-  observe(src: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: string): unknown;
+  observe(src: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: string, packets?: number): unknown;
   drainChanged(): Alert[];
 }
 
 // Positions in the encoded rows (see row-codec).
-const TS = 0, DPORT = 3, CLASS = VOCAB_AT + 3, TRANSPORT = VOCAB_AT + 5;
+const TS = 0, DPORT = 3, COUNT = 8, CLASS = VOCAB_AT + 3, TRANSPORT = VOCAB_AT + 5;
 const SRC = 0, DST = 1;
 
 export class BatchSink {
@@ -86,7 +86,7 @@ export class BatchSink {
       const dport = n[a + DPORT];
       for (const d of this.detectors) {
         if (d.feeds !== cls) continue;
-        d.observe(strs[r * STRS + SRC], strs[r * STRS + DST], Number.isNaN(dport) ? undefined : dport, vocab[n[a + TRANSPORT]], n[a + TS], texts[i]);
+        d.observe(strs[r * STRS + SRC], strs[r * STRS + DST], Number.isNaN(dport) ? undefined : dport, vocab[n[a + TRANSPORT]], n[a + TS], texts[i], n[a + COUNT]);
       }
     }
   }

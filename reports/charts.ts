@@ -1,0 +1,99 @@
+/**
+ * Charts of the daily report, rendered on the server to SVG strings by ECharts (server-side SVG
+ * rendering: no DOM, no script in the output). Only numbers, dates and port labels reach a chart;
+ * ECharts escapes the text it writes into the SVG all the same.
+ */
+import * as echarts from 'echarts';
+import type { DailyReport, Series } from './daily-data';
+
+export const CHART_WIDTH = 480;
+export const CHART_HEIGHT = 260;
+/** Colour-blind-safe (Okabe–Ito), readable on white and in greyscale print. */
+const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
+const TEXT = { fontSize: 14, fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', color: '#333' };
+
+/** Renders one option to an SVG string; the instance is always disposed. */
+export function renderChart(option: echarts.EChartsOption, width = CHART_WIDTH, height = CHART_HEIGHT): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption({ animation: false, color: PALETTE, textStyle: TEXT, ...option });
+    return chart.renderToSVGString({ useViewBox: true });
+  } finally {
+    chart.dispose();
+  }
+}
+
+const seriesLabel = (s: { port: number; proto: string }) => `${s.port}/${s.proto}`;
+
+/** Axis labels: `HH` for one day, `MM-DD HH` over several, `MM-DD` for days. */
+function timeLabels(labels: string[], unit: 'hour' | 'day'): string[] {
+  if (unit === 'day') return labels.map((l) => l.slice(5, 10));
+  const oneDay = labels.length <= 24;
+  return labels.map((l) => (oneDay ? l.slice(11, 13) : `${l.slice(5, 10)} ${l.slice(11, 13)}h`));
+}
+
+const grid = (legend: boolean) => ({ left: 8, right: 16, top: legend ? 40 : 12, bottom: 8, containLabel: true });
+const valueAxis = () => ({ type: 'value' as const, minInterval: 1, splitLine: { lineStyle: { color: '#e5e5e5' } } });
+const legend = { top: 0, left: 0, itemWidth: 18, itemHeight: 10, textStyle: { fontSize: 13 } };
+
+/** Unique scanning sources per hour (per day over long ranges). */
+export function sourcesChart(r: DailyReport): string {
+  return renderChart({
+    grid: grid(false),
+    xAxis: { type: 'category', data: timeLabels(r.overTime.labels, r.overTime.unit), axisTick: { alignWithLabel: true } },
+    yAxis: valueAxis(),
+    series: [{ type: 'bar', name: 'unique sources', data: r.overTime.sources, barCategoryGap: '25%' }],
+  });
+}
+
+/** Events per hour (or day) of the top ports, one line each. */
+export function topPortsChart(r: DailyReport): string {
+  return renderChart(lineOption(timeLabels(r.overTime.labels, r.overTime.unit), r.topPortsOverTime));
+}
+
+/** Events per day of the top ports over the baseline window; a dashed line where the period begins. */
+export function historyChart(r: DailyReport): string {
+  const labels = r.history.labels.map((l) => l.slice(5));
+  const option = lineOption(labels, r.history.series);
+  const series = option.series as echarts.LineSeriesOption[];
+  if (series.length) {
+    series[0].markLine = {
+      silent: true,
+      symbol: 'none',
+      label: { show: false },
+      lineStyle: { color: '#888', type: 'dashed', width: 1 },
+      data: [{ xAxis: labels[labels.length - r.period.days] }],
+    };
+  }
+  return renderChart(option);
+}
+
+function lineOption(labels: string[], series: Series[]): echarts.EChartsOption {
+  return {
+    legend: { ...legend, data: series.map(seriesLabel) },
+    grid: grid(series.length > 0),
+    xAxis: { type: 'category', data: labels, boundaryGap: false },
+    yAxis: valueAxis(),
+    series: series.map((s) => ({ type: 'line', name: seriesLabel(s), data: s.values, symbol: 'none', lineStyle: { width: 2 } })),
+  };
+}
+
+/** Range reports: events per top port, previous period against this one. */
+export function comparisonChart(r: DailyReport, top = 10): string {
+  const rows = (r.comparison?.ports ?? []).slice(0, top).reverse();
+  return renderChart(
+    {
+      legend: { ...legend, data: ['previous', 'this period'] },
+      // The last value label sits under the right edge.
+      grid: { ...grid(true), right: 32 },
+      xAxis: valueAxis(),
+      yAxis: { type: 'category', data: rows.map(seriesLabel) },
+      series: [
+        { type: 'bar', name: 'previous', data: rows.map((x) => x.eventsBefore), itemStyle: { color: '#999' } },
+        { type: 'bar', name: 'this period', data: rows.map((x) => x.eventsNow) },
+      ],
+    },
+    CHART_WIDTH,
+    Math.max(CHART_HEIGHT, 60 + rows.length * 28),
+  );
+}

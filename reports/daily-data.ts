@@ -1,0 +1,488 @@
+/**
+ * The daily (and range) attack report as one data object: JSON is this object, HTML and
+ * Markdown render it. Counts that need distinct sets over the period (sources across ports,
+ * sources per hour, the worst sources) come from one pass over the period's events by time range
+ * (the `events_ts` index); history (baselines, the 30-day chart, first-seen ports, the previous
+ * period's events) comes from the `port_day` rollup. Every query is parameterized.
+ */
+import { TZDate } from '@date-fns/tz';
+import type { DB } from '../src/store/db';
+import { CLASS, Codes } from '../src/store/codes';
+import { dayLabel, dayNumber, hourBucketer, hourLabel } from '../src/store/buckets';
+import { loadSettings } from '../src/store/settings';
+import { settleRollups } from '../src/store/rollups';
+import { listTrusted } from '../src/store/trust-store';
+import { CidrSet } from '../src/classify/networks';
+import { formatInstant } from './time';
+import { portName } from './port-info';
+
+/** A port is a spike when its daily events exceed this many times its trailing baseline… */
+export const SPIKE_FACTOR = 3;
+/** …and reach at least this many events a day (one packet against a baseline of 0.1 is noise). */
+export const SPIKE_MIN_EVENTS = 10;
+export const BASELINE_DAYS = 30;
+export const TOP_SOURCES = 25;
+export const TOP_CHART_PORTS = 5;
+export const REJECT_SAMPLES = 10;
+/** Longest range the report accepts (the period's events are read in one pass). */
+export const MAX_RANGE_DAYS = 366;
+
+const HOUR = 3_600_000;
+
+/**
+ * `historyZone`: zone of the rollup days behind baselines, history and first-seen ports (the
+ * database's). `baselineDays`: days with scan data among the BASELINE_DAYS before `from`, what
+ * each baseline averages over.
+ */
+export interface Period { from: string; to: string; days: number; tz: string; historyZone: string; baselineDays: number }
+
+/** `parsedPercent`: events per 100 lines that looked like firewall traffic (events + rejects) in the period's inputs. */
+export interface Totals {
+  scans: number; sources: number; ports: number; targets: number;
+  late: number; outbound: number; internal: number; external: number; trusted: number; events: number;
+  rejects: number; skips: number; parsedPercent: number | null;
+}
+
+/**
+ * `baseline`: average events per day over the baseline days (null without any); `ratio`: events
+ * per day in the period / baseline (null when the baseline is null or 0); `new`: first scanned in
+ * the period according to the whole port_day history.
+ */
+export interface PortRow {
+  port: number; proto: string; name: string | null; events: number; sources: number; targets: number;
+  baseline: number | null; ratio: number | null; spike: boolean; new: boolean;
+}
+
+export interface Series { port: number; proto: string; name: string | null; values: number[] }
+
+/** `seenBefore`: the last event from this address before the period (any class), null when never seen. */
+export interface SourceRow {
+  ip: string; events: number; ports: number; topPorts: string[]; first: string; last: string; seenBefore: string | null; new: boolean;
+}
+
+export interface AlertItem {
+  id: number; kind: string; host: string; port: number; proto: string;
+  first: string; last: string; destinations: number; events: number; peak: number; threshold: number; windowS: number;
+  evidence: { firstLine?: string; lastLine?: string; sampleDestinations?: string[] };
+}
+
+/** What logged the period's events: device host name and rule (log prefix), as written in the log. */
+export interface DeviceRow { host: string | null; rule: string | null; scans: number; late: number; outbound: number; trusted: number; other: number; events: number }
+
+export interface TrustedSummary {
+  events: number;
+  sources: number;
+  entries: { cidr: string; note: string | null; events: number; sources: number }[];
+  top: { ip: string; events: number; ports: number; first: string; last: string }[];
+}
+
+export interface Coverage {
+  inputs: { id: number; name: string; lines: number; events: number; skips: number; rejects: number }[];
+  skipReasons: { reason: string; count: number }[];
+  rejectReasons: { reason: string; count: number }[];
+  rejectSamples: { input: string; line: number; reason: string; sample: string }[];
+}
+
+export interface ComparisonRow { port: number; proto: string; name: string | null; eventsBefore: number; eventsNow: number; sourcesBefore: number; sourcesNow: number; change: number | null }
+
+export interface Comparison { from: string; to: string; scansBefore: number; scansNow: number; sourcesBefore: number; sourcesNow: number; ports: ComparisonRow[] }
+
+/**
+ * `overTime`: unique scanning sources (all ports) and scan events per hour (per day beyond a week);
+ * `history`: events per day of the top ports over the baseline window and the period (rollup zone).
+ */
+export interface DailyReport {
+  report: 'daily' | 'range';
+  period: Period;
+  totals: Totals;
+  ports: PortRow[];
+  overTime: { unit: 'hour' | 'day'; labels: string[]; sources: number[]; events: number[] };
+  topPortsOverTime: Series[];
+  history: { labels: string[]; series: (Series & { baseline: number | null })[] };
+  topSources: SourceRow[];
+  newPorts: { port: number; proto: string; name: string | null; events: number; sources: number; firstDay: string }[];
+  alerts: AlertItem[];
+  devices: DeviceRow[];
+  trusted: TrustedSummary;
+  coverage: Coverage;
+  comparison: Comparison | null;
+}
+
+export interface ReportOptions {
+  tz?: string;
+  /** A range report: adds the comparison with the previous period of the same length. */
+  range?: boolean;
+}
+
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** UTC instant where local day `day` begins in `tz`. */
+export function dayStartUtc(day: number, tz: string): number {
+  const d = new Date(day * 24 * HOUR);
+  return new TZDate(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), tz).getTime();
+}
+
+interface SrcStat { events: number; first: number; last: number; ports: Map<number, number> }
+
+/**
+ * Counts from one pass over a period's events. Scan sources are interned to small integers:
+ * per-hour distinct sources are bits in a per-source mask, and the (source, port) pairs give
+ * both each port's distinct sources and each source's distinct ports, so the hot loop touches
+ * no per-port set of addresses.
+ */
+interface Pass {
+  byClass: number[]; // events per class code
+  ids: Map<string, number>;
+  ips: string[];
+  srcEvents: number[];
+  srcFirst: number[];
+  srcLast: number[];
+  pairs: Map<number, number>; // source id * PAIR + port key → events
+  portEvents: Map<number, number>;
+  portTargets: Map<number, Set<number>>;
+  targets: Map<string, number>;
+  bucketSources: number[];
+  bucketEvents: number[];
+  portBuckets: Map<number, number>; // port key * buckets + bucket → events
+  trustedSrc: Map<string, SrcStat>;
+  inputs: Set<number>;
+  devices: Map<string | null, Map<string | null, number[]>>; // host → rule → events per class code
+}
+
+const PAIR = 2 ** 24;
+
+function addSrc(m: Map<string, SrcStat>, ip: string, pk: number, ts: number, n: number): void {
+  const s = m.get(ip);
+  if (!s) m.set(ip, { events: n, first: ts, last: ts, ports: new Map([[pk, n]]) });
+  else {
+    s.events += n;
+    if (ts < s.first) s.first = ts;
+    if (ts > s.last) s.last = ts;
+    s.ports.set(pk, (s.ports.get(pk) ?? 0) + n);
+  }
+}
+
+/**
+ * One pass over the events of local days first..last in `tz`, read by time range. Port keys
+ * (transport code * 65536 + port, ICMP type or 0 for portless) are computed in SQL, and addresses
+ * are only fetched for the classes that need them. `light` (the previous period) keeps per-port
+ * events and sources only.
+ */
+function scanPeriod(db: DB, tz: string, first: number, last: number, unit: 'hour' | 'day', light: boolean): Pass {
+  const nb = unit === 'hour' ? (last - first + 1) * 24 : last - first + 1;
+  const words = Math.ceil(nb / 32);
+  let mask = new Uint32Array(4096 * words);
+  const p: Pass = {
+    byClass: [], ids: new Map(), ips: [], srcEvents: [], srcFirst: [], srcLast: [], pairs: new Map(),
+    portEvents: new Map(), portTargets: new Map(), targets: new Map(), portBuckets: new Map(),
+    bucketSources: new Array<number>(nb).fill(0), bucketEvents: new Array<number>(nb).fill(0), trustedSrc: new Map(), inputs: new Set(), devices: new Map(),
+  };
+  const bucket = hourBucketer(tz);
+  const rows = db
+    .prepare(
+      `SELECT ts, class, transport * 65536 + coalesce(dport, icmp_type, 0),
+         CASE WHEN class IN (?, ?) THEN src END, CASE WHEN class = ? THEN dst END, count, source_id, host, rule
+       FROM events WHERE ts >= ? AND ts < ?`,
+    )
+    .raw()
+    .iterate(CLASS.scan, CLASS.trusted, CLASS.scan, dayStartUtc(first, tz) - HOUR, dayStartUtc(last + 1, tz) + HOUR) as Iterable<[number, number, number, string | null, string | null, number, number, string | null, string | null]>;
+  for (const [ts, cls, pk, src, dst, n, input, host, rule] of rows) {
+    const hour = bucket(ts);
+    const day = Math.floor(hour / 24);
+    if (day < first || day > last) continue;
+    p.byClass[cls] = (p.byClass[cls] ?? 0) + n;
+    if (light) {
+      if (cls !== CLASS.scan) continue;
+    } else {
+      p.inputs.add(input);
+      let rules = p.devices.get(host);
+      if (!rules) p.devices.set(host, (rules = new Map()));
+      let perClass = rules.get(rule);
+      if (!perClass) rules.set(rule, (perClass = []));
+      perClass[cls] = (perClass[cls] ?? 0) + n;
+      if (cls === CLASS.trusted) addSrc(p.trustedSrc, src!, pk, ts, n);
+      if (cls !== CLASS.scan) continue;
+    }
+    let id = p.ids.get(src!);
+    if (id === undefined) {
+      p.ids.set(src!, (id = p.ips.length));
+      p.ips.push(src!);
+      p.srcEvents.push(0);
+      p.srcFirst.push(ts);
+      p.srcLast.push(ts);
+    }
+    const pair = id * PAIR + pk;
+    p.pairs.set(pair, (p.pairs.get(pair) ?? 0) + n);
+    if (light) {
+      p.portEvents.set(pk, (p.portEvents.get(pk) ?? 0) + n);
+      continue;
+    }
+    p.srcEvents[id] += n;
+    if (ts < p.srcFirst[id]) p.srcFirst[id] = ts;
+    if (ts > p.srcLast[id]) p.srcLast[id] = ts;
+    let did = p.targets.get(dst!);
+    if (did === undefined) p.targets.set(dst!, (did = p.targets.size));
+    let t = p.portTargets.get(pk);
+    if (!t) p.portTargets.set(pk, (t = new Set()));
+    t.add(did);
+    const b = unit === 'hour' ? hour - first * 24 : day - first;
+    if ((id + 1) * words > mask.length) {
+      const grown = new Uint32Array(mask.length * 2);
+      grown.set(mask);
+      mask = grown;
+    }
+    const w = id * words + (b >> 5);
+    const bit = 1 << (b & 31);
+    if (!(mask[w] & bit)) {
+      mask[w] |= bit;
+      p.bucketSources[b]++;
+    }
+    p.bucketEvents[b] += n;
+    const key = pk * nb + b;
+    p.portBuckets.set(key, (p.portBuckets.get(key) ?? 0) + n);
+  }
+  // One map update less per event: port totals are the sums of their buckets.
+  if (!light) for (const [key, n] of p.portBuckets) p.portEvents.set(Math.floor(key / nb), (p.portEvents.get(Math.floor(key / nb)) ?? 0) + n);
+  return p;
+}
+
+/** Distinct sources per port and distinct ports per source, from the pairs. */
+function pairCounts(p: Pass): { portSources: Map<number, number>; srcPorts: number[] } {
+  const portSources = new Map<number, number>();
+  const srcPorts = new Array<number>(p.ips.length).fill(0);
+  for (const pair of p.pairs.keys()) {
+    const pk = pair % PAIR;
+    portSources.set(pk, (portSources.get(pk) ?? 0) + 1);
+    srcPorts[Math.floor(pair / PAIR)]++;
+  }
+  return { portSources, srcPorts };
+}
+
+function splitKey(codes: Codes, pk: number): { port: number; proto: string } {
+  return { port: pk % 65536, proto: codes.name('transport', Math.floor(pk / 65536)) };
+}
+
+const nameOf = (port: number, proto: string) => portName(port, proto) ?? null;
+
+/** Builds the report for local days from..to (YYYY-MM-DD) in `opts.tz` (default: the database zone). */
+export function buildReport(db: DB, from: string, to: string, opts: ReportOptions = {}): DailyReport {
+  settleRollups(db);
+  const historyZone = loadSettings(db).tz;
+  const tz = opts.tz ?? historyZone;
+  const first = dayNumber(from);
+  const last = dayNumber(to);
+  if (first > last) throw new Error(`--from ${from} is after --to ${to}`);
+  const days = last - first + 1;
+  if (days > MAX_RANGE_DAYS) throw new Error(`a report covers at most ${MAX_RANGE_DAYS} days`);
+  const codes = new Codes(db);
+  const unit = days <= 7 ? 'hour' : 'day';
+  const pass = scanPeriod(db, tz, first, last, unit, false);
+  const startUtc = dayStartUtc(first, tz);
+  const endUtc = dayStartUtc(last + 1, tz);
+  const fmt = (ms: number) => formatInstant(ms, tz);
+
+  // Baselines: average events per day with data among the BASELINE_DAYS before the period.
+  const bFrom = first - BASELINE_DAYS;
+  const baselineDays = db.prepare('SELECT count(DISTINCT day) FROM port_day WHERE day BETWEEN ? AND ?').pluck().get(bFrom, first - 1) as number;
+  const baseSums = new Map<string, number>();
+  for (const r of db.prepare('SELECT port, proto, sum(events) AS events FROM port_day WHERE day BETWEEN ? AND ? GROUP BY port, proto').all(bFrom, first - 1) as { port: number; proto: string; events: number }[]) {
+    baseSums.set(`${r.port}/${r.proto}`, r.events);
+  }
+  const baselineOf = (port: number, proto: string) => (baselineDays ? round((baseSums.get(`${port}/${proto}`) ?? 0) / baselineDays) : null);
+
+  const firstDays = new Map<string, number>();
+  for (const r of db
+    .prepare('SELECT port, proto, min(day) AS d FROM port_day WHERE day <= ? GROUP BY port, proto HAVING min(day) >= ?')
+    .all(last, first) as { port: number; proto: string; d: number }[]) {
+    firstDays.set(`${r.port}/${r.proto}`, r.d);
+  }
+
+  const { portSources, srcPorts } = pairCounts(pass);
+  const ports: PortRow[] = [...pass.portEvents.entries()]
+    .map(([pk, events]) => {
+      const { port, proto } = splitKey(codes, pk);
+      const baseline = baselineOf(port, proto);
+      const perDay = events / days;
+      return {
+        port, proto, name: nameOf(port, proto), events, sources: portSources.get(pk)!, targets: pass.portTargets.get(pk)!.size, baseline,
+        ratio: baseline ? round(perDay / baseline) : null,
+        spike: isSpike(perDay, baseline),
+        new: firstDays.has(`${port}/${proto}`),
+      };
+    })
+    .sort((a, b) => b.events - a.events || b.sources - a.sources || a.port - b.port || a.proto.localeCompare(b.proto));
+
+  const nb = pass.bucketEvents.length;
+  const labels = Array.from({ length: nb }, (_, i) => (unit === 'hour' ? hourLabel(first * 24 + i) : dayLabel(first + i)));
+  const top = ports.slice(0, TOP_CHART_PORTS);
+  const keyOf = (r: { port: number; proto: string }) => codes.code('transport', r.proto) * 65536 + r.port;
+  const topPortsOverTime = top.map((r) => ({
+    port: r.port, proto: r.proto, name: r.name,
+    values: Array.from({ length: nb }, (_, b) => pass.portBuckets.get(keyOf(r) * nb + b) ?? 0),
+  }));
+
+  const hFrom = first - BASELINE_DAYS;
+  const dayQ = db.prepare('SELECT day, events FROM port_day WHERE day BETWEEN ? AND ? AND port = ? AND proto = ?');
+  const history = {
+    labels: Array.from({ length: last - hFrom + 1 }, (_, i) => dayLabel(hFrom + i)),
+    series: top.map((r) => {
+      const values = new Array<number>(last - hFrom + 1).fill(0);
+      for (const d of dayQ.all(hFrom, last, r.port, r.proto) as { day: number; events: number }[]) values[d.day - hFrom] = d.events;
+      return { port: r.port, proto: r.proto, name: r.name, values, baseline: r.baseline };
+    }),
+  };
+
+  const topSources = worstSources(db, codes, pass, srcPorts, startUtc, fmt);
+  const coverage = coverageOf(db, [...pass.inputs].sort((a, b) => a - b));
+  const skips = coverage.inputs.reduce((a, i) => a + i.skips, 0);
+  const rejects = coverage.inputs.reduce((a, i) => a + i.rejects, 0);
+  const parsed = coverage.inputs.reduce((a, i) => a + i.events, 0);
+  const c = (k: number) => pass.byClass[k] ?? 0;
+
+  return {
+    report: opts.range ? 'range' : 'daily',
+    period: { from: dayLabel(first), to: dayLabel(last), days, tz, historyZone, baselineDays },
+    totals: {
+      scans: c(CLASS.scan), sources: pass.ips.length, ports: pass.portEvents.size, targets: pass.targets.size,
+      late: c(CLASS.late), outbound: c(CLASS.outbound), internal: c(CLASS.internal), external: c(CLASS.external), trusted: c(CLASS.trusted),
+      events: pass.byClass.reduce((a, b) => a + (b ?? 0), 0), rejects, skips,
+      parsedPercent: parsed + rejects ? round((100 * parsed) / (parsed + rejects), 1) : null,
+    },
+    ports,
+    overTime: { unit, labels, sources: pass.bucketSources, events: pass.bucketEvents },
+    topPortsOverTime,
+    history,
+    topSources,
+    newPorts: ports.filter((r) => r.new).map((r) => ({ port: r.port, proto: r.proto, name: r.name, events: r.events, sources: r.sources, firstDay: dayLabel(firstDays.get(`${r.port}/${r.proto}`)!) })),
+    alerts: alertsIn(db, startUtc, endUtc, fmt),
+    devices: devicesOf(pass),
+    trusted: trustedSummary(db, pass.trustedSrc, c(CLASS.trusted), fmt),
+    coverage,
+    comparison: opts.range ? compare(db, codes, tz, first, last, pass.ips.length, ports) : null,
+  };
+}
+
+/** The spike rule, on events per day against the baseline's events per day. */
+export function isSpike(perDay: number, baseline: number | null): boolean {
+  return baseline !== null && perDay >= SPIKE_MIN_EVENTS && perDay > SPIKE_FACTOR * baseline;
+}
+
+function portList(codes: Codes, ports: Map<number, number>, n: number): string[] {
+  return [...ports.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, n)
+    .map(([pk]) => {
+      const { port, proto } = splitKey(codes, pk);
+      return `${port}/${proto}`;
+    });
+}
+
+function worstSources(db: DB, codes: Codes, p: Pass, srcPorts: number[], startUtc: number, fmt: (ms: number) => string): SourceRow[] {
+  const top = p.ips
+    .map((_, id) => id)
+    .sort((a, b) => p.srcEvents[b] - p.srcEvents[a] || (p.ips[a] < p.ips[b] ? -1 : 1))
+    .slice(0, TOP_SOURCES);
+  const portsOf = new Map<number, Map<number, number>>(top.map((id) => [id, new Map()]));
+  for (const [pair, n] of p.pairs) portsOf.get(Math.floor(pair / PAIR))?.set(pair % PAIR, n);
+  // Without an index on src this reads the history before the period once, for all of them.
+  const before = new Map(
+    (db
+      .prepare('SELECT src, max(ts) AS ts FROM events WHERE ts < ? AND src IN (SELECT value FROM json_each(?)) GROUP BY src')
+      .all(startUtc, JSON.stringify(top.map((id) => p.ips[id]))) as { src: string; ts: number }[]).map((r) => [r.src, r.ts]),
+  );
+  return top.map((id) => {
+    const ip = p.ips[id];
+    const prev = before.get(ip);
+    return {
+      ip, events: p.srcEvents[id], ports: srcPorts[id], topPorts: portList(codes, portsOf.get(id)!, 5),
+      first: fmt(p.srcFirst[id]), last: fmt(p.srcLast[id]), seenBefore: prev === undefined ? null : fmt(prev), new: prev === undefined,
+    };
+  });
+}
+
+/** Per port: the period against the previous one of the same length. */
+function compare(db: DB, codes: Codes, tz: string, first: number, last: number, sourcesNow: number, ports: PortRow[]): Comparison {
+  const days = last - first + 1;
+  const before = scanPeriod(db, tz, first - days, first - 1, 'day', true);
+  const { portSources } = pairCounts(before);
+  const rows = new Map<number, ComparisonRow>();
+  const keyOf = (port: number, proto: string) => codes.code('transport', proto) * 65536 + port;
+  for (const r of ports) rows.set(keyOf(r.port, r.proto), { port: r.port, proto: r.proto, name: r.name, eventsBefore: 0, eventsNow: r.events, sourcesBefore: 0, sourcesNow: r.sources, change: null });
+  for (const [pk, events] of before.portEvents) {
+    let r = rows.get(pk);
+    if (!r) {
+      const { port, proto } = splitKey(codes, pk);
+      rows.set(pk, (r = { port, proto, name: nameOf(port, proto), eventsBefore: 0, eventsNow: 0, sourcesBefore: 0, sourcesNow: 0, change: null }));
+    }
+    r.eventsBefore = events;
+    r.sourcesBefore = portSources.get(pk)!;
+  }
+  for (const r of rows.values()) r.change = r.eventsBefore ? round((100 * (r.eventsNow - r.eventsBefore)) / r.eventsBefore, 1) : null;
+  return {
+    from: dayLabel(first - days),
+    to: dayLabel(first - 1),
+    scansBefore: before.byClass[CLASS.scan] ?? 0,
+    scansNow: ports.reduce((a, r) => a + r.events, 0),
+    sourcesBefore: before.ips.length,
+    sourcesNow,
+    ports: [...rows.values()].sort((a, b) => Math.max(b.eventsNow, b.eventsBefore) - Math.max(a.eventsNow, a.eventsBefore) || a.port - b.port || a.proto.localeCompare(b.proto)),
+  };
+}
+
+function alertsIn(db: DB, startUtc: number, endUtc: number, fmt: (ms: number) => string): AlertItem[] {
+  const rows = db
+    .prepare(
+      `SELECT id, kind, host, port, proto, first, last, destinations, events, peak, threshold, window_s, evidence
+       FROM alerts WHERE first < ? AND last >= ? ORDER BY first, id`,
+    )
+    .all(endUtc, startUtc) as { id: number; kind: string; host: string; port: number; proto: string; first: number; last: number; destinations: number; events: number; peak: number; threshold: number; window_s: number; evidence: string }[];
+  return rows.map(({ window_s, evidence, ...r }) => ({ ...r, first: fmt(r.first), last: fmt(r.last), windowS: window_s, evidence: JSON.parse(evidence) as AlertItem['evidence'] }));
+}
+
+function devicesOf(p: Pass): DeviceRow[] {
+  const rows: DeviceRow[] = [];
+  for (const [host, rules] of p.devices) {
+    for (const [rule, by] of rules) {
+      const at = (k: number) => by[k] ?? 0;
+      const events = by.reduce((a, b) => a + (b ?? 0), 0);
+      const known = at(CLASS.scan) + at(CLASS.late) + at(CLASS.outbound) + at(CLASS.trusted);
+      rows.push({ host, rule, scans: at(CLASS.scan), late: at(CLASS.late), outbound: at(CLASS.outbound), trusted: at(CLASS.trusted), other: events - known, events });
+    }
+  }
+  return rows.sort((a, b) => b.events - a.events || String(a.host).localeCompare(String(b.host)) || String(a.rule).localeCompare(String(b.rule)));
+}
+
+function trustedSummary(db: DB, m: Map<string, SrcStat>, events: number, fmt: (ms: number) => string): TrustedSummary {
+  const entries = listTrusted(db).map((e) => ({ cidr: e.cidr, note: e.note, set: new CidrSet([e.cidr]), events: 0, sources: 0 }));
+  for (const [ip, s] of m) {
+    const e = entries.find((x) => x.set.has(ip));
+    if (e) {
+      e.events += s.events;
+      e.sources++;
+    }
+  }
+  return {
+    events,
+    sources: m.size,
+    entries: entries.map(({ set: _set, ...e }) => e),
+    top: [...m.entries()]
+      .sort((a, b) => b[1].events - a[1].events || a[0].localeCompare(b[0]))
+      .slice(0, 10)
+      .map(([ip, s]) => ({ ip, events: s.events, ports: s.ports.size, first: fmt(s.first), last: fmt(s.last) })),
+  };
+}
+
+/** Parse coverage of the inputs that contributed events to the period (their whole content). */
+function coverageOf(db: DB, ids: number[]): Coverage {
+  const list = JSON.stringify(ids);
+  const inSet = 'IN (SELECT value FROM json_each(?))';
+  const tail = `WHERE source_id ${inSet} GROUP BY reason ORDER BY count DESC, reason`;
+  return {
+    inputs: db.prepare(`SELECT id, name, lines, events, skips, rejects FROM sources WHERE id ${inSet} ORDER BY id`).all(list) as Coverage['inputs'],
+    skipReasons: db.prepare(`SELECT reason, sum(count) AS count FROM skip_counts ${tail}`).all(list) as Coverage['skipReasons'],
+    rejectReasons: db.prepare(`SELECT reason, sum(count) AS count FROM reject_counts ${tail}`).all(list) as Coverage['rejectReasons'],
+    rejectSamples: db
+      .prepare(`SELECT s.name AS input, r.line, r.reason, r.sample FROM rejects r JOIN sources s ON s.id = r.source_id WHERE r.source_id ${inSet} ORDER BY r.source_id, r.line LIMIT ?`)
+      .all(list, REJECT_SAMPLES) as Coverage['rejectSamples'],
+  };
+}

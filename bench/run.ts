@@ -13,6 +13,7 @@ import { createClock } from '../parsers/clock';
 import { openDb } from '../src/store/db';
 import { portsReport, sourcesPerHourReport } from '../reports/queries';
 import { formatParseRates } from './formats';
+import { udpStored, watchLatency } from './live';
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const out = path.resolve(__dirname, '..', '..', 'bench', 'out');
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
   process.stdout.write(`- ingest peak RSS: ${ingest.maxRssMb.toFixed(0)} MB (own process); database ${dbMb.toFixed(0)} MB\n`);
   process.stdout.write(`- report ports over 7 days (${portsRows} rows): ${portsMs.toFixed(1)} ms; report sources-per-hour for one day: ${hourMs.toFixed(1)} ms (median of 7)\n`);
   process.stdout.write(`\nparse-only rate per format (fixture event lines, repeated):\n\n${formatParseRates()}\n`);
+  process.stdout.write(`\nlive input:\n\n${await watchLatency(out)}\n\n${await udpStored(out)}\n`);
 }
 
 main().catch((e) => {

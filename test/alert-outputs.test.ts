@@ -29,7 +29,7 @@ function server(): Promise<{ url: string; got: AlertDocument[]; fail: { on: bool
   });
   return new Promise((resolve) =>
     s.listen(0, '127.0.0.1', () =>
-      resolve({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/hook`, got, fail, close: () => new Promise((r) => s.close(() => r())) }),
+      resolve({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/hook`, got, fail, close: () => new Promise((r) => { s.close(() => r()); s.closeAllConnections(); }) }),
     ),
   );
 }

@@ -44,6 +44,7 @@ program
 readOptions(program.command('ingest').argument('[paths...]', 'files, globs, .gz files, or - for stdin', []))
   .description('read logs into the database (already-ingested text is recognized and skipped)')
   .option('-q, --quiet', 'no progress bar and no summary')
+  .option('--slow-scans', 'also detect scans spread over 24 hours, remembered across runs (slower; watch and listen always do)')
   .action(async (paths: string[], o) => {
     await ingestCommand(paths, o);
   });

@@ -1,10 +1,9 @@
 import { toEcs, type EcsDocument } from '../../parsers/ecs';
 import type { Action, Direction, FirewallEvent } from '../../parsers/types';
 import type { ComputedBatch } from './batch';
-import { decodeStrings, NULL_TEXT, NUMS, STRS, VOCAB_AT } from './row-codec';
+import { decodeStrings, NUMS, STRS, VOCAB_AT, vocabText } from './row-codec';
 
 const num = (v: number) => (Number.isNaN(v) ? undefined : v);
-const str = (v: string) => (v === NULL_TEXT ? undefined : v);
 
 /** The events of a computed batch as ECS documents (the `--json` stream of watch and listen). */
 export function batchToEcs(b: ComputedBatch): EcsDocument[] {
@@ -19,7 +18,8 @@ export function batchToEcs(b: ComputedBatch): EcsDocument[] {
     const e: FirewallEvent = {
       ts: n[a], format: w[n[v]], action: w[n[v + 1]] as Action, transport: w[n[v + 5]], srcIp: s[t], dstIp: s[t + 1],
       srcPort: num(n[a + 2]), dstPort: num(n[a + 3]), icmpType: num(n[a + 4]), icmpCode: num(n[a + 5]), length: num(n[a + 6]), ttl: num(n[a + 7]),
-      count: n[a + 8], tcpFlags: str(s[t + 2]), inIf: str(s[t + 3]), outIf: str(s[t + 4]), hostname: str(s[t + 5]), rule: str(s[t + 6]),
+      count: n[a + 8], tcpFlags: vocabText(b.rows, r, 0), inIf: vocabText(b.rows, r, 1), outIf: vocabText(b.rows, r, 2),
+      hostname: vocabText(b.rows, r, 3), rule: vocabText(b.rows, r, 4),
     };
     out.push(toEcs(e, { direction: w[n[v + 2]] as Direction, class: w[n[v + 3]], reason: w[n[v + 4]] }));
   }

@@ -8,15 +8,16 @@ import { classify, type ClassifierSettings } from '../classify/classifier';
 import type { RawRecord } from '../sources/records';
 import { readRecord } from './read-record';
 import { RowEncoder, type EncodedRows } from './row-codec';
-import { RollupCounter, rollupPort, type RollupDelta } from './rollup-counter';
 
 const SAMPLES_PER_REASON = 100;
 const SAMPLE_CHARS = 512;
 
 export interface ComputedBatch {
   rows: EncodedRows;
-  rollup: RollupDelta;
-  /** Raw text of the rows detectors look at (scans, outbound to the worm port): alert evidence. */
+  /**
+   * The rows the write half looks at one by one (scans for rollups and the scan detector,
+   * outbound to the worm port), with their raw text: alert evidence.
+   */
   raws: RawLines;
   rejects: { line: number; reason: string; sample: string }[];
   skipReasons: [string, number][];
@@ -57,7 +58,6 @@ export class BatchComputer {
   constructor(
     private readonly settings: ClassifierSettings,
     private readonly wormPort: number,
-    private readonly rollups: RollupCounter,
     private readonly forced?: LogParser,
   ) {}
 
@@ -88,7 +88,6 @@ export class BatchComputer {
     const e = outcome.event;
     const c = classify(e, this.settings);
     if (c.class === 'scan') {
-      this.rollups.add(rollupPort(e.dstPort, e.icmpType), e.transport, e.ts, e.srcIp, e.dstIp, e.count ?? 1);
       this.rawRows.push(this.rows.count);
       this.rawText.push(text);
     } else if (c.class === 'outbound' && e.dstPort === this.wormPort) {
@@ -102,7 +101,6 @@ export class BatchComputer {
   take(endOffset: number, lines: number): ComputedBatch {
     const b: ComputedBatch = {
       rows: this.rows.take(),
-      rollup: this.rollups.take(),
       raws: { rows: Int32Array.from(this.rawRows), text: this.rawText.join(RAW_SEP) },
       rejects: this.rejects,
       skipReasons: [...this.skipReasons],

@@ -8,7 +8,6 @@ import { CidrSet } from '../classify/networks';
 import type { Input } from '../sources/inputs';
 import { RecordSplitter } from '../sources/records';
 import { BatchComputer, type ComputedBatch } from './batch';
-import { RollupCounter } from './rollup-counter';
 
 export const COMMIT_RECORDS = 4000;
 
@@ -21,9 +20,6 @@ export interface ComputeSpec {
   wanIf: string[];
   trusted: string[];
   wormPort: number;
-  /** Zone of the report rollups, and the days that already have rollup data. */
-  rollupTz: string;
-  staleDays: number[];
   /** Where to start: the saved read position of the source. */
   offset: number;
   lines: number;
@@ -33,7 +29,6 @@ export async function* computeBatches(input: Input, spec: ComputeSpec): AsyncGen
   const computer = new BatchComputer(
     { home: new CidrSet(spec.home), wanIf: new Set(spec.wanIf), trusted: new CidrSet(spec.trusted) },
     spec.wormPort,
-    new RollupCounter(spec.rollupTz, new Set(spec.staleDays)),
     spec.format ? parserById(spec.format) : undefined,
   );
   const cursor = { clock: createClock(spec.tz, { fixedYear: spec.year, reference: () => input.mtimeMs }), samples: new Map<string, number>() };

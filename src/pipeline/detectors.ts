@@ -17,10 +17,19 @@ export interface RunDetectors {
   save(): void;
 }
 
-export function runDetectors(db: DB): RunDetectors {
+/**
+ * `slowScans`: the scan detector also remembers 24 hours (psad-style slow scans) and its memory
+ * is kept across runs — what `watch` and `listen` do. One-shot `ingest` uses the 5-minute window
+ * unless asked, since the long window costs several microseconds per scan.
+ */
+export function runDetectors(db: DB, opts: { slowScans: boolean }): RunDetectors {
   const s = loadSettings(db);
   const worm = new WormDetector({ threshold: s.wormThreshold, windowMs: s.wormWindowS * 1000, port: WORM_PORT });
   let scan: ScanDetector | undefined;
+  if (!opts.slowScans) {
+    const fast = new ScanDetector({ longWindowMs: 0 });
+    return { worm, scan: fast, save: () => undefined };
+  }
   const saved = loadDetectorState(db, 'scan');
   if (saved) {
     try {

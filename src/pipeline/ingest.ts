@@ -20,6 +20,7 @@ import { packageRoot } from '../util/package-root';
 import type { ComputedBatch } from './batch';
 import { computeBatches, type ComputeSpec } from './compute-loop';
 import { BatchSink } from './sink';
+import { RollupCounter } from './rollup-counter';
 import { Tally } from './tally';
 
 export interface IngestOptions {
@@ -33,6 +34,8 @@ export interface IngestOptions {
   onProgress?: (bytes: number, lines: number) => void;
   /** Inputs at least this big on disk are parsed in a worker thread (default 4 MB). */
   workerMinBytes?: number;
+  /** Also remember scans over 24 hours (slow scans); costs several µs per scan (default off). */
+  slowScans?: boolean;
 }
 
 export interface SourceSummary {
@@ -99,8 +102,9 @@ export class IngestSession {
 
   constructor(private readonly db: DB, private readonly opts: IngestOptions) {
     this.rollupTz = pinZone(db, opts.tz);
-    this.detectors = runDetectors(db);
-    this.sink = new BatchSink(db, [this.detectors.worm, this.detectors.scan]);
+    this.detectors = runDetectors(db, { slowScans: opts.slowScans ?? false });
+    const rollups = new RollupCounter(this.rollupTz, daysWithRollups(db));
+    this.sink = new BatchSink(db, rollups, [this.detectors.worm, this.detectors.scan]);
     this.settings = classifierSettings(db);
     // Checkpointing the WAL every 1,000 pages costs about a tenth of bulk insert time; let it
     // grow to ~160 MB during the run and checkpoint once at the end.
@@ -121,8 +125,7 @@ export class IngestSession {
 
     const spec: ComputeSpec = {
       tz: this.opts.tz, year: this.opts.year, format: this.opts.format, home: this.settings.home.cidrs, wanIf: [...this.settings.wanIf],
-      trusted: this.settings.trusted.cidrs, wormPort: WORM_PORT, rollupTz: this.rollupTz, staleDays: [...daysWithRollups(this.db)],
-      offset: src.offset, lines: src.lines,
+      trusted: this.settings.trusted.cidrs, wormPort: WORM_PORT, offset: src.offset, lines: src.lines,
     };
     const script = workerScript();
     const useWorker = script !== undefined && input.kind !== 'stdin' && (input.size ?? 0) >= (this.opts.workerMinBytes ?? 4 * 1024 * 1024);

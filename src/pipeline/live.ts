@@ -49,10 +49,10 @@ export class LivePipeline {
 
   constructor(private readonly db: DB, private readonly opts: LiveOptions) {
     const rollupTz = pinZone(db, opts.tz);
-    this.detectors = runDetectors(db);
-    this.sink = new BatchSink(db, [this.detectors.worm, this.detectors.scan], opts.onAlerts);
+    this.detectors = runDetectors(db, { slowScans: true });
     const counter = new RollupCounter(rollupTz, daysWithRollups(db), (day) => this.scansOfDay(day, rollupTz));
-    this.computer = new BatchComputer(classifierSettings(db), WORM_PORT, counter, opts.format ? parserById(opts.format) : undefined);
+    this.sink = new BatchSink(db, counter, [this.detectors.worm, this.detectors.scan], opts.onAlerts);
+    this.computer = new BatchComputer(classifierSettings(db), WORM_PORT, opts.format ? parserById(opts.format) : undefined);
   }
 
   /** The source a file continues (same first bytes, same bytes before the saved position), or a new one. */

@@ -11,6 +11,7 @@ import { progressWriter } from '../store/sources';
 import type { Alert } from '../detectors/alert';
 import { decodeStrings, NUMS, STRS, VOCAB_AT } from './row-codec';
 import { RAW_SEP, type ComputedBatch } from './batch';
+import { rollupPort, type RollupCounter } from './rollup-counter';
 import type { Tally } from './tally';
 
 /** A detector fed with the rows of one class. */
@@ -22,7 +23,7 @@ export interface Detector {
 }
 
 // Positions in the encoded rows (see row-codec).
-const TS = 0, DPORT = 3, COUNT = 8, CLASS = VOCAB_AT + 3, TRANSPORT = VOCAB_AT + 5;
+const TS = 0, DPORT = 3, ICMP_TYPE = 4, COUNT = 8, CLASS = VOCAB_AT + 3, TRANSPORT = VOCAB_AT + 5;
 const SRC = 0, DST = 1;
 
 export class BatchSink {
@@ -36,6 +37,8 @@ export class BatchSink {
 
   constructor(
     private readonly db: DB,
+    /** Counts scans into the report rollups; one per run, shared by all its sources. */
+    private readonly rollups: RollupCounter,
     private readonly detectors: Detector[],
     /** Told of every alert opened or updated, after it is committed. */
     private readonly onAlerts?: (alerts: Alert[]) => void,
@@ -53,7 +56,7 @@ export class BatchSink {
 
   commit(b: ComputedBatch, sourceId: number, tally: Tally, tailHash: string | null): void {
     const strs = decodeStrings(b.rows);
-    this.detect(b, strs);
+    this.perRow(b, strs);
     const alerts = this.detectors.flatMap((d) => d.drainChanged());
     const events = b.rows.count;
     let skips = 0;
@@ -64,7 +67,7 @@ export class BatchSink {
     tally.events += events;
     this.db.transaction(() => {
       this.events.write(b.rows, strs, sourceId);
-      this.writeRollups(b.rollup);
+      this.writeRollups(this.rollups.take());
       for (const r of b.rejects) this.insReject.run(sourceId, r.line, r.reason, r.sample);
       for (const [reason, c] of b.rejectReasons) this.addRejectCount.run(sourceId, reason, c);
       for (const [reason, c] of b.skipReasons) this.addSkipCount.run(sourceId, reason, c);
@@ -74,20 +77,26 @@ export class BatchSink {
     if (alerts.length > 0) this.onAlerts?.(alerts);
   }
 
-  private detect(b: ComputedBatch, strs: string[]): void {
-    if (this.detectors.length === 0 || b.raws.rows.length === 0) return;
+  /** Scans into the rollups; scans and outbound rows to the detectors that want them. */
+  private perRow(b: ComputedBatch, strs: string[]): void {
+    if (b.raws.rows.length === 0) return;
     const n = b.rows.nums;
     const vocab = b.rows.vocab;
-    const texts = b.raws.text.split(RAW_SEP);
+    const texts = this.detectors.length ? b.raws.text.split(RAW_SEP) : [];
     for (let i = 0; i < b.raws.rows.length; i++) {
       const r = b.raws.rows[i];
       const a = r * NUMS;
       const cls = vocab[n[a + CLASS]];
       const dport = n[a + DPORT];
-      for (const d of this.detectors) {
-        if (d.feeds !== cls) continue;
-        d.observe(strs[r * STRS + SRC], strs[r * STRS + DST], Number.isNaN(dport) ? undefined : dport, vocab[n[a + TRANSPORT]], n[a + TS], texts[i], n[a + COUNT]);
+      const port = Number.isNaN(dport) ? undefined : dport;
+      const proto = vocab[n[a + TRANSPORT]];
+      const src = strs[r * STRS + SRC];
+      const dst = strs[r * STRS + DST];
+      if (cls === 'scan') {
+        const icmp = n[a + ICMP_TYPE];
+        this.rollups.add(rollupPort(port, Number.isNaN(icmp) ? undefined : icmp), proto, n[a + TS], src, dst, n[a + COUNT]);
       }
+      for (const d of this.detectors) if (d.feeds === cls) d.observe(src, dst, port, proto, n[a + TS], texts[i], n[a + COUNT]);
     }
   }
 }

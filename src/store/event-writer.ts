@@ -1,5 +1,5 @@
 import type { DB } from './db';
-import { NULL_TEXT, NUMS, STRS, VOCAB_AT, VOCAB_FIELDS, type EncodedRows } from '../pipeline/row-codec';
+import { NUMS, STRS, VOCAB_AT, VOCAB_FIELDS, VOCAB_TEXT_AT, type EncodedRows } from '../pipeline/row-codec';
 import { Codes } from './codes';
 
 const COLUMNS = [
@@ -13,7 +13,6 @@ const ROWS_PER_STATEMENT = 50;
 type Value = string | number | null;
 
 const num = (v: number): number | null => (Number.isNaN(v) ? null : v);
-const str = (v: string): string | null => (v === NULL_TEXT ? null : v);
 
 /** Writes encoded event rows with multi-row prepared INSERTs. */
 export class EventWriter {
@@ -32,9 +31,15 @@ export class EventWriter {
   /** Call inside the batch transaction. `strs` is `decodeStrings(rows)`, shared with the caller. */
   write(rows: EncodedRows, strs: string[], sourceId: number): void {
     const n = rows.nums;
-    // Vocabulary index → database code, per field, for this batch.
-    const map = VOCAB_FIELDS.map((f) => rows.vocab.map((w) => this.codes.code(f, w)));
-    const [fmt, act, dir, cls, rsn, trn] = map;
+    // Vocabulary index → database code, per coded field, looked up the first time a batch uses it
+    // (the vocabulary also holds words of other columns, which must not become codes).
+    const coded = VOCAB_FIELDS.map((f) => {
+      const cache: number[] = [];
+      return (i: number): number => (cache[i] ??= this.codes.code(f, rows.vocab[i]));
+    });
+    const [fmt, act, dir, cls, rsn, trn] = coded;
+    const words = rows.vocab;
+    const word = (i: number): string | null => (Number.isNaN(i) ? null : words[i]);
     const v: Value[] = new Array(WIDTH * Math.min(rows.count, ROWS_PER_STATEMENT));
     let k = 0;
     let inChunk = 0;
@@ -42,12 +47,13 @@ export class EventWriter {
       const a = r * NUMS;
       const s = r * STRS;
       const w = a + VOCAB_AT;
-      // Column order of COLUMNS; numbers and vocabulary from NUM_COLUMNS, text from STR_COLUMNS.
+      const t = a + VOCAB_TEXT_AT;
+      // Column order of COLUMNS; numbers and vocabulary from NUM_COLUMNS, addresses from STR_COLUMNS.
       v[k++] = n[a]; v[k++] = sourceId; v[k++] = n[a + 1];
-      v[k++] = fmt[n[w]]; v[k++] = act[n[w + 1]]; v[k++] = dir[n[w + 2]]; v[k++] = cls[n[w + 3]]; v[k++] = rsn[n[w + 4]]; v[k++] = trn[n[w + 5]];
-      v[k++] = strs[s]; v[k++] = num(n[a + 2]); v[k++] = strs[s + 1]; v[k++] = num(n[a + 3]); v[k++] = str(strs[s + 2]);
-      v[k++] = num(n[a + 4]); v[k++] = num(n[a + 5]); v[k++] = str(strs[s + 3]); v[k++] = str(strs[s + 4]); v[k++] = str(strs[s + 5]);
-      v[k++] = str(strs[s + 6]); v[k++] = num(n[a + 6]); v[k++] = num(n[a + 7]); v[k++] = n[a + 8];
+      v[k++] = fmt(n[w]); v[k++] = act(n[w + 1]); v[k++] = dir(n[w + 2]); v[k++] = cls(n[w + 3]); v[k++] = rsn(n[w + 4]); v[k++] = trn(n[w + 5]);
+      v[k++] = strs[s]; v[k++] = num(n[a + 2]); v[k++] = strs[s + 1]; v[k++] = num(n[a + 3]); v[k++] = word(n[t]);
+      v[k++] = num(n[a + 4]); v[k++] = num(n[a + 5]); v[k++] = word(n[t + 1]); v[k++] = word(n[t + 2]); v[k++] = word(n[t + 3]);
+      v[k++] = word(n[t + 4]); v[k++] = num(n[a + 6]); v[k++] = num(n[a + 7]); v[k++] = n[a + 8];
       if (++inChunk === ROWS_PER_STATEMENT) {
         this.many.run(v);
         k = 0;

@@ -16,7 +16,8 @@ import { detach } from '../util/detach';
  */
 function member(ip: string): number | string {
   const n = ipv4ToInt(ip);
-  return n >= 0 ? n : detach(ip);
+  // `| 0` keeps it a small integer (half of all addresses exceed 2^31 and would be boxed).
+  return n >= 0 ? n | 0 : detach(ip);
 }
 
 /** One bucket: a local hour or day, one port and protocol. */
@@ -31,25 +32,36 @@ export interface Bucket {
   changed: boolean;
 }
 
-type Level = Map<number, Map<number, Map<string, Bucket>>>;
+/** bucket → (port, proto) key → bucket counts. */
+type Level = Map<number, Map<number, Bucket>>;
 
-// Nested maps (bucket → port → proto) rather than string keys: this runs once per scan.
+const PROTO_CODES = new Map<string, number>([['tcp', 0], ['udp', 1], ['icmp', 2], ['ipv6-icmp', 3]]);
+
+/** One number for (port, proto): a single Map lookup on the hot path instead of nested ones. */
+function portKey(port: number, proto: string): number {
+  let c = PROTO_CODES.get(proto);
+  if (c === undefined) {
+    c = PROTO_CODES.size;
+    PROTO_CODES.set(proto, c);
+  }
+  return port * 1024 + c;
+}
+
 function bucketOf(level: Level, at: number, port: number, proto: string, withDst: boolean): Bucket {
-  let byPort = level.get(at);
-  if (!byPort) level.set(at, (byPort = new Map()));
-  let byProto = byPort.get(port);
-  if (!byProto) byPort.set(port, (byProto = new Map()));
-  let b = byProto.get(proto);
+  let byKey = level.get(at);
+  if (!byKey) level.set(at, (byKey = new Map()));
+  const key = portKey(port, proto);
+  let b = byKey.get(key);
   if (!b) {
     b = { at, port, proto, events: 0, src: new Set(), changed: false };
     if (withDst) b.dst = new Set();
-    byProto.set(proto, b);
+    byKey.set(key, b);
   }
   return b;
 }
 
-function* bucketsAt(level: Level, at: number): Iterable<Bucket> {
-  for (const byProto of level.get(at)?.values() ?? []) yield* byProto.values();
+function bucketsAt(level: Level, at: number): Iterable<Bucket> {
+  return level.get(at)?.values() ?? [];
 }
 
 export class ScanAggregate {
@@ -59,9 +71,17 @@ export class ScanAggregate {
   private changedHours: Bucket[] = [];
   private changedDays: Bucket[] = [];
 
+  // The target is almost always the same address (the WAN address): parse it once.
+  private lastDst = '';
+  private lastDstMember: number | string = '';
+
   add(hour: number, port: number, proto: string, srcIp: string, dstIp: string, count: number): void {
     const src = member(srcIp);
-    const dst = member(dstIp);
+    if (dstIp !== this.lastDst) {
+      this.lastDst = dstIp.length < 13 ? dstIp : detach(dstIp);
+      this.lastDstMember = member(dstIp);
+    }
+    const dst = this.lastDstMember;
     const h = bucketOf(this.hours, hour, port, proto, false);
     h.events += count;
     h.src.add(src);

@@ -18,6 +18,7 @@ export interface IngestFlags {
   wanIf?: string[];
   quiet?: boolean;
   progress?: boolean;
+  slowScans?: boolean;
 }
 
 export async function ingestCommand(paths: string[], f: IngestFlags, log: (s: string) => void = console.log): Promise<Tally> {
@@ -26,7 +27,7 @@ export async function ingestCommand(paths: string[], f: IngestFlags, log: (s: st
   try {
     addToSettings(db, splitList(f.home), splitList(f.wanIf));
     const bar = progressBar(f.progress !== false && !f.quiet);
-    const session = new IngestSession(db, { tz: f.tz ?? systemZone(), year: f.year, format: f.format, onProgress: (b, l) => bar.update(b, l) });
+    const session = new IngestSession(db, { tz: f.tz ?? systemZone(), year: f.year, format: f.format, slowScans: f.slowScans, onProgress: (b, l) => bar.update(b, l) });
     const total = new Tally();
     const started = Date.now();
     for (const file of files) {

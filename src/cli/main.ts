@@ -114,7 +114,7 @@ config.command('show').addOption(formatOut()).addOption(dbOption()).action((o) =
   });
 config
   .command('set')
-  .argument('<key>', 'home | wan-if | tz | worm-threshold | worm-window')
+  .argument('<key>', 'home | wan-if | tz | worm-threshold | worm-window | scan-ports | scan-hosts | scan-window | scan-min-level')
   .argument('<value>', 'comma list for home and wan-if')
   .addOption(dbOption())
   .action((k: string, v: string, o) => {

@@ -25,19 +25,20 @@ export interface RunDetectors {
 export function runDetectors(db: DB, opts: { slowScans: boolean }): RunDetectors {
   const s = loadSettings(db);
   const worm = new WormDetector({ threshold: s.wormThreshold, windowMs: s.wormWindowS * 1000, port: WORM_PORT });
+  const tuned = { verticalPorts: s.scanPorts, horizontalTargets: s.scanHosts, windowMs: s.scanWindowS * 1000, minLevel: s.scanMinLevel };
   let scan: ScanDetector | undefined;
   if (!opts.slowScans) {
-    const fast = new ScanDetector({ longWindowMs: 0 });
+    const fast = new ScanDetector({ ...tuned, longWindowMs: 0 });
     return { worm, scan: fast, save: () => undefined };
   }
   const saved = loadDetectorState(db, 'scan');
   if (saved) {
     try {
-      scan = ScanDetector.fromJSON(saved);
+      scan = ScanDetector.fromJSON(saved, tuned);
     } catch {
       scan = undefined; // another version's memory: start afresh rather than fail
     }
   }
-  scan ??= new ScanDetector();
+  scan ??= new ScanDetector(tuned);
   return { worm, scan, save: () => saveDetectorState(db, 'scan', scan!.toJSON()) };
 }

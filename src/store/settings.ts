@@ -13,9 +13,14 @@ export interface Settings {
   tz: string;
   wormThreshold: number;
   wormWindowS: number;
+  /** Scan detector: distinct ports of one target, distinct targets on one port, window, minimum danger level. */
+  scanPorts: number;
+  scanHosts: number;
+  scanWindowS: number;
+  scanMinLevel: number;
 }
 
-export const SETTING_KEYS = ['home', 'wan-if', 'tz', 'worm-threshold', 'worm-window'] as const;
+export const SETTING_KEYS = ['home', 'wan-if', 'tz', 'worm-threshold', 'worm-window', 'scan-ports', 'scan-hosts', 'scan-window', 'scan-min-level'] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 function raw(db: DB): Map<string, string> {
@@ -36,6 +41,10 @@ export function loadSettings(db: DB): Settings {
     tz: get('tz', systemZone()),
     wormThreshold: get('worm-threshold', DEFAULT_WORM.threshold),
     wormWindowS: get('worm-window', DEFAULT_WORM.windowMs / 1000),
+    scanPorts: get('scan-ports', 15),
+    scanHosts: get('scan-hosts', 25),
+    scanWindowS: get('scan-window', 300),
+    scanMinLevel: get('scan-min-level', 2),
   };
 }
 
@@ -72,9 +81,14 @@ export function setSetting(db: DB, key: string, value: string): void {
       put(db, 'tz', checkZone(value.trim()));
       return;
     case 'worm-threshold':
-    case 'worm-window': {
+    case 'worm-window':
+    case 'scan-ports':
+    case 'scan-hosts':
+    case 'scan-window':
+    case 'scan-min-level': {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 1) throw new Error(`${key} must be a whole number ≥ 1`);
+      if (key === 'scan-min-level' && n > 5) throw new Error('scan-min-level is a danger level from 1 to 5');
       put(db, key, n);
       return;
     }

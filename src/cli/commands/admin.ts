@@ -48,6 +48,10 @@ export function configShow(f: { db?: string; format?: string }): string {
       { key: 'tz', value: s.tz, note: 'zone of report days and hours' },
       { key: 'worm-threshold', value: String(s.wormThreshold), note: 'distinct outside hosts on 445 that raise a worm alert' },
       { key: 'worm-window', value: String(s.wormWindowS), note: 'seconds in which they must be reached' },
+      { key: 'scan-ports', value: String(s.scanPorts), note: 'distinct ports of one target that make a vertical scan (Zeek, CrowdSec: 15)' },
+      { key: 'scan-hosts', value: String(s.scanHosts), note: 'distinct targets on one port that make a horizontal sweep (Zeek: 25)' },
+      { key: 'scan-window', value: String(s.scanWindowS), note: 'seconds of the fast scan window (watch and listen also keep 24 h)' },
+      { key: 'scan-min-level', value: String(s.scanMinLevel), note: "psad danger level (1-5: 5/15/150/1,500/10,000 packets) an alert needs" },
     ];
     return render(rows, [{ key: 'key', title: 'setting' }, { key: 'value', title: 'value' }, { key: 'note', title: 'meaning' }], outputFormat(f.format));
   });

@@ -24,5 +24,5 @@ export async function demoCommand(f: { db?: string }): Promise<void> {
   process.stdout.write(sourcesPerHourCommand({ db, date: day, port: 23, proto: 'tcp', format: 'table' }));
   say('\nAlerts:');
   process.stdout.write(alertsCommand({ db, format: 'table' }));
-  say(`\nExplore further: npx portledger report ports --db ${db} --from 2024-01-01 --to 2024-12-31`);
+  say(`\nExplore further: node dist/src/cli/main.js report daily --db ${db} --date ${day} --out reports/  (or portledger … after npm link)`);
 }

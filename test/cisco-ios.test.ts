@@ -1,23 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { createClock } from '../parsers/clock';
 import { ciscoIos } from '../parsers/cisco-ios';
 import { peelEnvelope } from '../parsers/envelope/peel';
-import { parseRecord } from '../parsers/index';
 import { ciscoStamp } from '../parsers/kv';
-import type { FirewallEvent, ParseOutcome } from '../parsers/types';
-
-const utc = () => createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-
-function run(line: string, clock = utc()): ParseOutcome {
-  return parseRecord(line, clock).outcome;
-}
-
-function event(line: string, clock = utc()): FirewallEvent {
-  const o = run(line, clock);
-  if (o.kind !== 'event') throw new Error(`expected an event, got ${o.kind}: ${o.reason}`);
-  return o.event;
-}
+import { parseEvent as event, parseLine as run, utc } from './helpers/parse';
 
 describe('cisco-ios', () => {
   test('the example line parses', () => {

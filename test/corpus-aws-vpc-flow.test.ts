@@ -3,41 +3,13 @@
  * line must end as an event, a skip or a reject for a true reason. Counts taken by reading the
  * files.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { createClock } from '../parsers/clock';
-import { parseRecord } from '../parsers/index';
-import type { FirewallEvent } from '../parsers/types';
+import { describeCorpus, ev, parseFile } from './helpers/corpus';
 
-const DIR = path.resolve(__dirname, '../../shared/corpus', 'aws-vpc-flow');
-const suite = fs.existsSync(DIR) ? describe : describe.skip;
+const run = (file: string) => parseFile(`aws-vpc-flow/${file}`);
 
-function run(file: string) {
-  const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-  // One parser memory per file, as the pipeline keeps one per source: a header line decides the
-  // columns of the records after it.
-  const state = new Map<string, unknown>();
-  const results = lines.map((l) => parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock, undefined, undefined, state));
-  const tally: Record<string, number> = {};
-  for (const r of results) {
-    const o = r.outcome;
-    const key = o.kind === 'event' ? 'event' : `${o.kind}: ${o.reason}`;
-    tally[key] = (tally[key] ?? 0) + 1;
-  }
-  const events = results.map((r) => (r.outcome.kind === 'event' ? r.outcome.event : undefined));
-  return { lines, results, tally, events, state };
-}
-
-function ev(e: FirewallEvent | undefined): FirewallEvent {
-  if (!e) throw new Error('expected an event');
-  return e;
-}
-
-suite('corpus: aws-vpc-flow', () => {
+describeCorpus('corpus: aws-vpc-flow', 'aws-vpc-flow', () => {
   test('beats-vpcflow-accept-reject.log: header + 4 v2 records', () => {
-    const { lines, tally, events, results } = run('beats-vpcflow-accept-reject.log');
+    const { lines, tally, eventAt: events, results } = run('beats-vpcflow-accept-reject.log');
     expect(lines).toHaveLength(5);
     expect(tally).toEqual({ event: 4, 'skip: flow log header': 1 });
     expect(results.every((r) => r.parser?.id === 'aws-vpc-flow')).toBe(true);
@@ -48,7 +20,7 @@ suite('corpus: aws-vpc-flow', () => {
   });
 
   test('integrations-vpcflow-extra-samples.log: no header, NODATA / SKIPDATA, IPv6, no final newline', () => {
-    const { lines, tally, events } = run('integrations-vpcflow-extra-samples.log');
+    const { lines, tally, eventAt: events } = run('integrations-vpcflow-extra-samples.log');
     expect(lines).toHaveLength(7);
     expect(tally).toEqual({ event: 5, 'skip: flow log no data': 1, 'skip: flow log skipped data': 1 });
     expect(ev(events[0])).toMatchObject({ srcIp: '2001:db8:1234:a100:8d6e:3477:df66:f105', dstPort: 22, count: 54, ts: 1477913708000 });
@@ -63,7 +35,7 @@ suite('corpus: aws-vpc-flow', () => {
   });
 
   test('restart-lab-vpcflow-head-extract.log: scanners rejected, instance egress accepted', () => {
-    const { lines, tally, events, state } = run('restart-lab-vpcflow-head-extract.log');
+    const { lines, tally, eventAt: events, state } = run('restart-lab-vpcflow-head-extract.log');
     expect(lines).toHaveLength(10);
     // The records were read through the header line.
     expect(state.get('aws-vpc-flow.fields')).toEqual('version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'.split(' '));

@@ -2,36 +2,11 @@
  * The real Check Point samples in ../shared/corpus/checkpoint (not redistributable): every line
  * must end as an event, a skip or a reject for a true reason. Counts taken by reading the files.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { createClock } from '../parsers/clock';
-import { parseRecord } from '../parsers/index';
-import type { FirewallEvent } from '../parsers/types';
+import { describeCorpus, ev, parseFile } from './helpers/corpus';
 
-const DIR = path.resolve(__dirname, '../../shared/corpus', 'checkpoint');
-const suite = fs.existsSync(DIR) ? describe : describe.skip;
+const run = (file: string) => parseFile(`checkpoint/${file}`);
 
-function run(file: string) {
-  const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-  const results = lines.map((l) => parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock));
-  const tally: Record<string, number> = {};
-  for (const r of results) {
-    const o = r.outcome;
-    const key = o.kind === 'event' ? 'event' : `${o.kind}: ${o.reason}`;
-    tally[key] = (tally[key] ?? 0) + 1;
-  }
-  const events = results.map((r) => (r.outcome.kind === 'event' ? r.outcome.event : undefined));
-  return { lines, results, tally, events };
-}
-
-function ev(e: FirewallEvent | undefined): FirewallEvent {
-  if (!e) throw new Error('expected an event');
-  return e;
-}
-
-suite('corpus: checkpoint', () => {
+describeCorpus('corpus: checkpoint', 'checkpoint', () => {
   test('beats-checkpoint-R81.log: a Log Update accounting record', () => {
     const { lines, tally } = run('beats-checkpoint-R81.log');
     expect(lines).toHaveLength(1);
@@ -39,7 +14,7 @@ suite('corpus: checkpoint', () => {
   });
 
   test('beats-checkpoint-with-time.log', () => {
-    const { tally, events, results } = run('beats-checkpoint-with-time.log');
+    const { tally, eventAt: events, results } = run('beats-checkpoint-with-time.log');
     expect(tally).toEqual({ event: 2 });
     expect(results.every((r) => r.parser?.id === 'checkpoint')).toBe(true);
     // time:"1594646954" (not the 2020-03-30 header), Local → External zones.
@@ -51,7 +26,7 @@ suite('corpus: checkpoint', () => {
   });
 
   test('integrations-checkpoint-gw-lab.log', () => {
-    const { lines, tally, events } = run('integrations-checkpoint-gw-lab.log');
+    const { lines, tally, eventAt: events } = run('integrations-checkpoint-gw-lab.log');
     expect(lines).toHaveLength(21);
     // 7 records without action: 2 System Monitor, 3 Contracts, Application Control and URL Filtering updates.
     expect(tally).toEqual({ event: 14, 'skip: checkpoint system log': 7 });
@@ -69,7 +44,7 @@ suite('corpus: checkpoint', () => {
   });
 
   test('wazuh-checkpoint-smart1-ini-extract.log', () => {
-    const { lines, tally, events } = run('wazuh-checkpoint-smart1-ini-extract.log');
+    const { lines, tally, eventAt: events } = run('wazuh-checkpoint-smart1-ini-extract.log');
     expect(lines).toHaveLength(5);
     // Drop and Decrypt are connections; IKE Reject and Key Install are VPN; the Encrypt record was cut short.
     expect(tally).toEqual({ event: 2, 'skip: checkpoint vpn log': 2, 'reject: truncated': 1 });

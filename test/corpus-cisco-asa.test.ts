@@ -5,37 +5,17 @@
  * parsers/cisco-asa.ts (Built = event, Teardown / NAT xlate = skip, …).
  */
 import * as fs from 'fs';
-import * as path from 'path';
-import { createClock } from '../parsers/clock';
 import { parseRecord } from '../parsers/index';
-import type { FirewallEvent, ParseOutcome } from '../parsers/types';
+import { corpusDir, describeCorpus, events, newClock, parseFile, readRecords, tally } from './helpers/corpus';
 
-const DIR = path.join(path.resolve(__dirname, '../../shared/corpus'), 'cisco-asa');
-const HAVE = fs.existsSync(DIR);
+const FOLDER = 'cisco-asa';
+const outcomes = (file: string) => parseFile(`${FOLDER}/${file}`, { keepCr: true }).outcomes;
 
-function outcomes(file: string): ParseOutcome[] {
-  const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-  const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.map((l) => parseRecord(l, clock).outcome);
-}
-
-function tally(os: ParseOutcome[]): Record<string, number> {
-  const t: Record<string, number> = {};
-  for (const o of os) {
-    const k = o.kind === 'event' ? 'event' : `${o.kind}: ${o.reason}`;
-    t[k] = (t[k] ?? 0) + 1;
-  }
-  return t;
-}
-
-const events = (os: ParseOutcome[]): FirewallEvent[] => os.flatMap((o) => (o.kind === 'event' ? [o.event] : []));
-
-(HAVE ? describe : describe.skip)('cisco-asa on the shared corpus', () => {
+describeCorpus('cisco-asa on the shared corpus', FOLDER, () => {
   test('every line of every file is claimed by cisco-asa and becomes an event, skip or reject', () => {
-    const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-    for (const f of fs.readdirSync(DIR)) {
-      for (const line of fs.readFileSync(path.join(DIR, f), 'utf8').split('\n')) {
+    const clock = newClock();
+    for (const f of fs.readdirSync(corpusDir(FOLDER))) {
+      for (const line of readRecords(`${FOLDER}/${f}`, { keepCr: true })) {
         if (line === '') continue;
         const r = parseRecord(line, clock);
         expect(r.parser?.id).toBe('cisco-asa');
@@ -104,5 +84,3 @@ const events = (os: ParseOutcome[]): FirewallEvent[] => os.flatMap((o) => (o.kin
     expect(os[7]).toEqual({ kind: 'reject', reason: 'truncated' }); // 106011 without dst
   });
 });
-
-if (!HAVE) test.skip(`cisco-asa corpus: ${DIR} not found`, () => undefined);

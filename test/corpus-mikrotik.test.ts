@@ -2,41 +2,14 @@
  * MikroTik RouterOS samples from the shared corpus (../shared/corpus/mikrotik, see its
  * MANIFEST.md). Skips when the corpus is absent. Counts were taken by reading the files.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { createClock } from '../parsers/clock';
-import { parseRecord } from '../parsers/index';
-import type { FirewallEvent, ParseOutcome } from '../parsers/types';
+import { describeCorpus, parseFile } from './helpers/corpus';
 
-const DIR = path.resolve(__dirname, '../../shared/corpus', 'mikrotik');
-const HAVE = fs.existsSync(DIR);
+const FOLDER = 'mikrotik';
+const parsed = (file: string) => parseFile(`${FOLDER}/${file}`, { byParser: true });
+const tally = (file: string) => parsed(file).tally;
+const events = (file: string) => parsed(file).events;
 
-function outcomes(file: string): { parser?: string; outcome: ParseOutcome }[] {
-  const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-  const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.map((l) => {
-    const r = parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock);
-    return { parser: r.parser?.id, outcome: r.outcome };
-  });
-}
-
-function tally(file: string): Record<string, number> {
-  const t: Record<string, number> = {};
-  for (const { parser, outcome: o } of outcomes(file)) {
-    const k = o.kind === 'event' ? `event ${parser}` : `${o.kind}: ${o.reason}`;
-    t[k] = (t[k] ?? 0) + 1;
-  }
-  return t;
-}
-
-function events(file: string): FirewallEvent[] {
-  return outcomes(file).flatMap(({ outcome: o }) => (o.kind === 'event' ? [o.event] : []));
-}
-
-if (!HAVE) test.skip(`mikrotik corpus: ${DIR} not found, suite skipped`, () => undefined);
-
-(HAVE ? describe : describe.skip)('mikrotik on the shared corpus', () => {
+describeCorpus('mikrotik on the shared corpus', FOLDER, () => {
   test('crowdsec-mikrotik-logs.log: 6 firewall lines, 1 login failure skipped', () => {
     expect(tally('crowdsec-mikrotik-logs.log')).toEqual({ 'event mikrotik': 6, 'skip: mikrotik system message': 1 });
     const ev = events('crowdsec-mikrotik-logs.log');

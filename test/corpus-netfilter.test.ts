@@ -4,52 +4,31 @@
  * skips when the folder is absent.
  */
 import * as fs from 'fs';
-import * as path from 'path';
-import { createClock } from '../parsers/clock';
 import { parseRecord } from '../parsers/index';
 import type { FirewallEvent, ParseOutcome } from '../parsers/types';
+import { corpusDir, countBy as tally, describeCorpus, events as eventsOf, newClock, outcomeKey, parseFile } from './helpers/corpus';
 
-const CORPUS = path.resolve(__dirname, '../../shared/corpus');
 const FOLDERS = ['iptables', 'ufw', 'dd-wrt-asus-tomato-ubnt', 'nftables', 'journald-wrapped'];
-const HAVE_CORPUS = fs.existsSync(path.join(CORPUS, 'MANIFEST.md'));
-
-const newClock = () => createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-
-function lines(rel: string): string[] {
-  const l = fs.readFileSync(path.join(CORPUS, rel), 'utf8').split('\n');
-  if (l[l.length - 1] === '') l.pop();
-  return l;
-}
+const HAVE_CORPUS = fs.existsSync(corpusDir('MANIFEST.md'));
 
 function outcomes(rel: string): ParseOutcome[] {
-  const clock = newClock();
-  return lines(rel).map((l) => parseRecord(l, clock).outcome);
+  return parseFile(rel, { keepCr: true }).outcomes;
 }
 
 function events(rel: string): FirewallEvent[] {
-  return outcomes(rel).flatMap((o) => (o.kind === 'event' ? [o.event] : []));
+  return eventsOf(outcomes(rel));
 }
 
 /** `event`, `skip: reason` or `reject: reason` per line, for compact expectations. */
 function kinds(rel: string): string[] {
-  return outcomes(rel).map((o) => (o.kind === 'event' ? 'event' : `${o.kind}: ${o.reason}`));
+  return outcomes(rel).map((o) => outcomeKey(o));
 }
 
-function tally(list: string[]): Record<string, number> {
-  const t: Record<string, number> = {};
-  for (const k of list) t[k] = (t[k] ?? 0) + 1;
-  return t;
-}
-
-if (!HAVE_CORPUS) {
-  test.skip(`netfilter corpus: ${CORPUS} not found, suite skipped`, () => undefined);
-}
-
-(HAVE_CORPUS ? describe : describe.skip)('netfilter on the shared corpus', () => {
+describeCorpus('netfilter on the shared corpus', '', () => {
   describe('every line becomes an event, a skip or a reject', () => {
     const files = HAVE_CORPUS
       ? FOLDERS.flatMap((f) =>
-          fs.existsSync(path.join(CORPUS, f)) ? fs.readdirSync(path.join(CORPUS, f)).map((n) => `${f}/${n}`) : [],
+          fs.existsSync(corpusDir(f)) ? fs.readdirSync(corpusDir(f)).map((n) => `${f}/${n}`) : [],
         )
       : [];
     // `test.each` refuses an empty table, and describe bodies run even when skipped.
@@ -232,17 +211,17 @@ if (!HAVE_CORPUS) {
     test('the whole pretty-printed document as one record is never a bogus event or a reject', () => {
       // The file is Elastic's pipeline-test wrapper {"events": [ … ]}; the envelope looks for
       // `message` at the top level. Until it unwraps `events`, the record is a skip.
-      const o = parseRecord(fs.readFileSync(path.join(CORPUS, rel), 'utf8'), newClock()).outcome;
+      const o = parseRecord(fs.readFileSync(corpusDir(rel), 'utf8'), newClock()).outcome;
       if (o.kind === 'event') expect(o.event).toMatchObject(expected);
       else expect(o.kind).toBe('skip');
     });
 
     test('the Filebeat event inside it is the iptables drop', () => {
-      const doc = JSON.parse(fs.readFileSync(path.join(CORPUS, rel), 'utf8')) as { events: unknown[] };
+      const doc = JSON.parse(fs.readFileSync(corpusDir(rel), 'utf8')) as { events: unknown[] };
       expect(doc.events).toHaveLength(1);
       const o = parseRecord(JSON.stringify(doc.events[0]), newClock()).outcome;
       expect(o.kind).toBe('event');
       if (o.kind === 'event') expect(o.event).toMatchObject({ ...expected, format: 'netfilter', inIf: 'eth0' });
     });
   });
-});
+}, 'MANIFEST.md');

@@ -4,38 +4,13 @@
  * bracketed types (the full file also holds 41 unresolved git merge-conflict blocks, 3 marker
  * lines each, which are not Netgear lines at all, and mixed CRLF/LF endings).
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { createClock } from '../parsers/clock';
-import { parseRecord } from '../parsers/index';
-import type { FirewallEvent } from '../parsers/types';
+import { describeCorpus, ev, parseFile } from './helpers/corpus';
 
-const DIR = path.resolve(__dirname, '../../shared/corpus', 'netgear');
-const suite = fs.existsSync(DIR) ? describe : describe.skip;
+const run = (file: string) => parseFile(`netgear/${file}`);
 
-function run(file: string) {
-  const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-  const results = lines.map((l) => parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock));
-  const tally: Record<string, number> = {};
-  for (const r of results) {
-    const o = r.outcome;
-    const key = o.kind === 'event' ? 'event' : `${o.kind}: ${o.reason}`;
-    tally[key] = (tally[key] ?? 0) + 1;
-  }
-  const events = results.map((r) => (r.outcome.kind === 'event' ? r.outcome.event : undefined));
-  return { lines, results, tally, events };
-}
-
-function ev(e: FirewallEvent | undefined): FirewallEvent {
-  if (!e) throw new Error('expected an event');
-  return e;
-}
-
-suite('corpus: netgear', () => {
+describeCorpus('corpus: netgear', 'netgear', () => {
   test('netgear-routerHack-201707.log', () => {
-    const { lines, tally, events, results } = run('netgear-routerHack-201707.log');
+    const { lines, tally, eventAt: events, results } = run('netgear-routerHack-201707.log');
     expect(lines).toHaveLength(1505);
     // 1055 SYN/ACK + 242 ACK + 88 Ascend Kill + 52 RST + 35 Chargen + 30 Echo + 1 ICMP Scan.
     expect(tally).toEqual({ event: 1503, 'skip: netgear ntp sync': 1, 'skip: netgear arp attack': 1 });
@@ -51,7 +26,7 @@ suite('corpus: netgear', () => {
   });
 
   test('netgear-routerHack-full.log', () => {
-    const { lines, tally, events } = run('netgear-routerHack-full.log');
+    const { lines, tally, eventAt: events } = run('netgear-routerHack-full.log');
     expect(lines).toHaveLength(6333);
     expect(tally).toEqual({
       event: 3862 + 1177 + 389 + 155 + 48 + 1,

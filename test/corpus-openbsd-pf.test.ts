@@ -2,37 +2,22 @@
  * OpenBSD pf (tcpdump of pflog) samples from the shared corpus (../shared/corpus/openbsd-pf, see
  * its MANIFEST.md). Skips when the corpus is absent. Counts were taken by reading the files.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { createClock } from '../parsers/clock';
-import { parseRecord } from '../parsers/index';
-import type { FirewallEvent, ParseOutcome } from '../parsers/types';
+import type { FirewallEvent } from '../parsers/types';
+import { describeCorpus, parseFile } from './helpers/corpus';
 
-const DIR = path.resolve(__dirname, '../../shared/corpus', 'openbsd-pf');
-const HAVE = fs.existsSync(DIR);
-
-function outcomes(file: string): { parser?: string; outcome: ParseOutcome }[] {
-  const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-  const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.map((l) => {
-    const r = parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock);
-    return { parser: r.parser?.id, outcome: r.outcome };
-  });
-}
+const FOLDER = 'openbsd-pf';
+const parsed = (file: string) => parseFile(`${FOLDER}/${file}`, { byParser: true });
 
 function events(file: string): FirewallEvent[] {
-  const out = outcomes(file);
-  for (const { parser, outcome } of out) {
+  const { results, events } = parsed(file);
+  for (const { parser, outcome } of results) {
     expect(outcome.kind).toBe('event');
-    expect(parser).toBe('openbsd-pf');
+    expect(parser?.id).toBe('openbsd-pf');
   }
-  return out.flatMap(({ outcome: o }) => (o.kind === 'event' ? [o.event] : []));
+  return events;
 }
 
-if (!HAVE) test.skip(`openbsd-pf corpus: ${DIR} not found, suite skipped`, () => undefined);
-
-(HAVE ? describe : describe.skip)('openbsd-pf on the shared corpus', () => {
+describeCorpus('openbsd-pf on the shared corpus', FOLDER, () => {
   test('ossec-pf-decoder-comment-extract.log: 6 lines, all events (1 syslog-wrapped, 5 bare)', () => {
     const ev = events('ossec-pf-decoder-comment-extract.log');
     expect(ev).toHaveLength(6);

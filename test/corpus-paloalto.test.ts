@@ -3,37 +3,17 @@
  * skipped when the corpus is absent. Counts come from the subtype column of each line.
  */
 import * as fs from 'fs';
-import * as path from 'path';
-import { createClock } from '../parsers/clock';
 import { parseRecord } from '../parsers/index';
-import type { FirewallEvent, ParseOutcome } from '../parsers/types';
+import { corpusDir, describeCorpus, events, newClock, parseFile, readRecords, tally } from './helpers/corpus';
 
-const DIR = path.join(path.resolve(__dirname, '../../shared/corpus'), 'paloalto');
-const HAVE = fs.existsSync(DIR);
+const FOLDER = 'paloalto';
+const outcomes = (file: string) => parseFile(`${FOLDER}/${file}`, { keepCr: true }).outcomes;
 
-function outcomes(file: string): ParseOutcome[] {
-  const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-  const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.map((l) => parseRecord(l, clock).outcome);
-}
-
-function tally(os: ParseOutcome[]): Record<string, number> {
-  const t: Record<string, number> = {};
-  for (const o of os) {
-    const k = o.kind === 'event' ? 'event' : `${o.kind}: ${o.reason}`;
-    t[k] = (t[k] ?? 0) + 1;
-  }
-  return t;
-}
-
-const events = (os: ParseOutcome[]): FirewallEvent[] => os.flatMap((o) => (o.kind === 'event' ? [o.event] : []));
-
-(HAVE ? describe : describe.skip)('paloalto on the shared corpus', () => {
+describeCorpus('paloalto on the shared corpus', FOLDER, () => {
   test('every line is claimed by paloalto', () => {
-    const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-    for (const f of fs.readdirSync(DIR)) {
-      for (const line of fs.readFileSync(path.join(DIR, f), 'utf8').split('\n')) {
+    const clock = newClock();
+    for (const f of fs.readdirSync(corpusDir(FOLDER))) {
+      for (const line of readRecords(`${FOLDER}/${f}`, { keepCr: true })) {
         if (line !== '') expect(parseRecord(line, clock).parser?.id).toBe('paloalto');
       }
     }
@@ -66,5 +46,3 @@ const events = (os: ParseOutcome[]): FirewallEvent[] => os.flatMap((o) => (o.kin
     });
   });
 });
-
-if (!HAVE) test.skip(`paloalto corpus: ${DIR} not found`, () => undefined);

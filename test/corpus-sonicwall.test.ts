@@ -4,38 +4,13 @@
  * taken by reading the files (message ids: m=98/537/38/36/14/1233 traffic, m=30 admin login,
  * m=346/483/1388 IKE/IPsec, m=1197 NAT mapping).
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { createClock } from '../parsers/clock';
-import { parseRecord } from '../parsers/index';
-import type { FirewallEvent } from '../parsers/types';
+import { describeCorpus, ev, parseFile } from './helpers/corpus';
 
-const DIR = path.resolve(__dirname, '../../shared/corpus', 'sonicwall');
-const suite = fs.existsSync(DIR) ? describe : describe.skip;
+const run = (file: string) => parseFile(`sonicwall/${file}`);
 
-function run(file: string) {
-  const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-  const results = lines.map((l) => parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock));
-  const tally: Record<string, number> = {};
-  for (const r of results) {
-    const o = r.outcome;
-    const key = o.kind === 'event' ? 'event' : `${o.kind}: ${o.reason}`;
-    tally[key] = (tally[key] ?? 0) + 1;
-  }
-  const events = results.map((r) => (r.outcome.kind === 'event' ? r.outcome.event : undefined));
-  return { lines, results, tally, events };
-}
-
-function ev(e: FirewallEvent | undefined): FirewallEvent {
-  if (!e) throw new Error('expected an event');
-  return e;
-}
-
-suite('corpus: sonicwall', () => {
+describeCorpus('corpus: sonicwall', 'sonicwall', () => {
   test('beats-sonicwall-general.log', () => {
-    const { lines, results, tally, events } = run('beats-sonicwall-general.log');
+    const { lines, results, tally, eventAt: events } = run('beats-sonicwall-general.log');
     expect(lines).toHaveLength(21);
     expect(tally).toEqual({ event: 17, 'skip: sonicwall admin message': 2, 'skip: sonicwall vpn message': 2 });
     expect(results.every((r) => r.parser?.id === 'sonicwall')).toBe(true);
@@ -51,7 +26,7 @@ suite('corpus: sonicwall', () => {
   });
 
   test('wazuh-sonicwall-ini-extract.log', () => {
-    const { lines, tally, events } = run('wazuh-sonicwall-ini-extract.log');
+    const { lines, tally, eventAt: events } = run('wazuh-sonicwall-ini-extract.log');
     expect(lines).toHaveLength(11);
     expect(tally).toEqual({
       event: 6, 'skip: sonicwall nat mapping': 2, 'skip: sonicwall vpn message': 2, 'skip: sonicwall admin message': 1,

@@ -3,40 +3,26 @@
  * its MANIFEST.md). Skips when the corpus is absent. The counts below were taken with awk over
  * the file's columns (action, protocol, address family, path), not from the parser's output.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { createClock } from '../parsers/clock';
-import { parseRecord } from '../parsers/index';
 import type { FirewallEvent } from '../parsers/types';
+import { describeCorpus, parseFile } from './helpers/corpus';
 
-const DIR = path.resolve(__dirname, '../../shared/corpus', 'windows-firewall');
+const FOLDER = 'windows-firewall';
 const FILE = 'betahydri-pfirewall.log';
-const HAVE = fs.existsSync(path.join(DIR, FILE));
 
-if (!HAVE) test.skip(`windows-firewall corpus: ${DIR} not found, suite skipped`, () => undefined);
-
-(HAVE ? describe : describe.skip)('windows-firewall on the shared corpus', () => {
+describeCorpus('windows-firewall on the shared corpus', FOLDER, () => {
   const tally: Record<string, number> = {};
   const ev: FirewallEvent[] = [];
   let lineCount = 0;
   let declared: unknown;
 
   beforeAll(() => {
-    const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-    const lines = fs.readFileSync(path.join(DIR, FILE), 'utf8').split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    lineCount = lines.length;
     // One parser memory for the file, as the pipeline keeps one per source: the #Fields: line
     // decides the columns of the records after it.
-    const state = new Map<string, unknown>();
-    for (const l of lines) {
-      const r = parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock, undefined, undefined, state);
-      const o = r.outcome;
-      const k = o.kind === 'event' ? `event ${r.parser?.id}` : `${o.kind}: ${o.reason}`;
-      tally[k] = (tally[k] ?? 0) + 1;
-      if (o.kind === 'event') ev.push(o.event);
-    }
-    declared = state.get('windows-firewall.fields');
+    const parsed = parseFile(`${FOLDER}/${FILE}`, { byParser: true });
+    lineCount = parsed.lines.length;
+    Object.assign(tally, parsed.tally);
+    ev.push(...parsed.events);
+    declared = parsed.state.get('windows-firewall.fields');
   });
 
   test(`${FILE}: 16814 lines = 4 headers + 1 blank + 2 INFO-EVENTS-LOST + 16807 events`, () => {
@@ -79,4 +65,4 @@ if (!HAVE) test.skip(`windows-firewall corpus: ${DIR} not found, suite skipped`,
     // hosts never come from the envelope's misreading of the action word as a host name
     expect(ev.some((e) => e.hostname !== undefined)).toBe(false);
   });
-});
+}, FILE);

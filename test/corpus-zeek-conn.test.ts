@@ -4,41 +4,13 @@
  * columns: 92 tcp rows, conn_state 56 S0, 18 RSTO, 6 RSTR, 6 RSTOS0, 5 REJ, 1 RSTRH; local_orig
  * and local_resp unset).
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { createClock } from '../parsers/clock';
-import { parseRecord } from '../parsers/index';
-import type { FirewallEvent } from '../parsers/types';
+import { describeCorpus, ev, parseFile } from './helpers/corpus';
 
-const DIR = path.resolve(__dirname, '../../shared/corpus', 'zeek-conn');
-const suite = fs.existsSync(DIR) ? describe : describe.skip;
+const run = (file: string) => parseFile(`zeek-conn/${file}`);
 
-function run(file: string) {
-  const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const clock = createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-  // One parser memory per file, as the pipeline keeps one per source: a header line decides the
-  // columns of the records after it.
-  const state = new Map<string, unknown>();
-  const results = lines.map((l) => parseRecord(l.endsWith('\r') ? l.slice(0, -1) : l, clock, undefined, undefined, state));
-  const tally: Record<string, number> = {};
-  for (const r of results) {
-    const o = r.outcome;
-    const key = o.kind === 'event' ? 'event' : `${o.kind}: ${o.reason}`;
-    tally[key] = (tally[key] ?? 0) + 1;
-  }
-  const events = results.map((r) => (r.outcome.kind === 'event' ? r.outcome.event : undefined));
-  return { lines, results, tally, events, state };
-}
-
-function ev(e: FirewallEvent | undefined): FirewallEvent {
-  if (!e) throw new Error('expected an event');
-  return e;
-}
-
-suite('corpus: zeek-conn', () => {
+describeCorpus('corpus: zeek-conn', 'zeek-conn', () => {
   test('beats-zeek-conn-json.log: NDJSON, epoch and ISO ts, ICMP', () => {
-    const { lines, tally, events, results } = run('beats-zeek-conn-json.log');
+    const { lines, tally, eventAt: events, results } = run('beats-zeek-conn-json.log');
     expect(lines).toHaveLength(5);
     expect(tally).toEqual({ event: 5 });
     expect(results.every((r) => r.parser?.id === 'zeek-conn')).toBe(true);
@@ -52,7 +24,7 @@ suite('corpus: zeek-conn', () => {
   });
 
   test('brimdata-zed-conn.log: TSV with header lines', () => {
-    const { lines, tally, events, state } = run('brimdata-zed-conn.log');
+    const { lines, tally, eventAt: events, state } = run('brimdata-zed-conn.log');
     expect(lines).toHaveLength(100);
     // The rows were read through the header, not the default order.
     expect(state.get('zeek-conn.separator')).toBe('\t');

@@ -1,22 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { createClock } from '../parsers/clock';
 import { peelEnvelope } from '../parsers/envelope/peel';
-import { parseRecord } from '../parsers/index';
 import { juniperSrx } from '../parsers/juniper-srx';
-import type { FirewallEvent, ParseOutcome } from '../parsers/types';
-
-const utc = () => createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) });
-
-function run(line: string, clock = utc()): ParseOutcome {
-  return parseRecord(line, clock).outcome;
-}
-
-function event(line: string, clock = utc()): FirewallEvent {
-  const o = run(line, clock);
-  if (o.kind !== 'event') throw new Error(`expected an event, got ${o.kind}: ${o.reason}`);
-  return o.event;
-}
+import { parseEvent as event, parseLine as run, utc } from './helpers/parse';
 
 describe('juniper-srx', () => {
   test('the example line is an inbound deny', () => {

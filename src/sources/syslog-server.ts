@@ -51,192 +51,47 @@ import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
 import { CidrSet } from '../classify/networks';
+import { bindError, fmtAddr, normalizeAddress } from './syslog/address';
+import { LF, trimEnd } from './syslog/bytes';
+import {
+  DEFAULT_ALLOW,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFER_PER_CONNECTION,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_RECV_BUFFER_SIZE,
+  positive,
+} from './syslog/defaults';
+import { MAX_TRACKED_SENDERS, newSenderStats, OTHER_SENDERS, type SenderStats, type SyslogServerStats } from './syslog/stats';
+import { TcpConnection } from './syslog/tcp-connection';
+import type { DropDetail, DropReason, ListenAddress, ListeningInfo, SyslogSender, SyslogServerOptions } from './syslog/types';
 
-export type SyslogTransport = 'udp' | 'tcp';
-
-export interface SyslogSender {
-  /** Remote address; IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is given as plain IPv4. */
-  address: string;
-  port: number;
-  transport: SyslogTransport;
-}
-
-export interface ListenAddress {
-  host: string;
-  port: number;
-}
-
-export type DropReason =
-  | 'not allowed'
-  | 'oversize'
-  | 'framing error'
-  | 'too many connections'
-  | 'buffer overflow'
-  | 'truncated'
-  | 'idle timeout'
-  | 'shutdown';
-
-export interface DropDetail {
-  transport: SyslogTransport;
-  port: number;
-  /** Bytes of the dropped message when known. */
-  bytes?: number;
-}
-
-export interface SyslogServerOptions {
-  udp?: ListenAddress;
-  tcp?: ListenAddress;
-  /** Called for every accepted message, synchronously, in arrival order per connection. */
-  onMessage: (text: string, sender: SyslogSender) => void;
-  /** Called for every refused message, datagram line or connection. `sender` is the address. */
-  onDrop?: (sender: string, reason: DropReason, detail?: DropDetail) => void;
-  /** Sender CIDRs allowed (default: DEFAULT_ALLOW, loopback and private ranges). */
-  allow?: string[];
-  /** Default 8192. */
-  maxMessageBytes?: number;
-  /** Open TCP connections at once; default 64. */
-  maxConnections?: number;
-  /** Unparsed bytes kept per TCP connection; default 64 KiB. */
-  maxBufferPerConnection?: number;
-  /** A TCP connection silent this long is closed; default 5 minutes. */
-  idleTimeoutMs?: number;
-  /** UDP SO_RCVBUF requested; default 8 MiB (the kernel caps it at net.core.rmem_max). */
-  recvBufferSize?: number;
-  /** How long close() lets open TCP connections finish before destroying them; default 2000. */
-  closeTimeoutMs?: number;
-  /** Operational messages (bound addresses, effective receive buffer, socket errors). */
-  log?: (line: string) => void;
-}
-
-export interface SenderStats {
-  received: number;
-  accepted: number;
-  dropped: number;
-  droppedByReason: Partial<Record<DropReason, number>>;
-}
-
-export interface SyslogServerStats extends SenderStats {
-  /** Per sender address. After MAX_TRACKED_SENDERS distinct senders the rest share `OTHER_SENDERS`. */
-  bySender: Record<string, SenderStats>;
-  udp?: { datagrams: number; bytes: number; recvBufferSize: number };
-  tcp?: { bytes: number; open: number; accepted: number; refused: number; idleClosed: number };
-}
-
-export interface ListeningInfo {
-  udp?: ListenAddress & { recvBufferSize: number };
-  tcp?: ListenAddress;
-}
-
-export const DEFAULT_LISTEN: ListenAddress = { host: '127.0.0.1', port: 5514 };
-export const DEFAULT_ALLOW = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7', 'fe80::/10'];
-export const DEFAULT_MAX_MESSAGE_BYTES = 8192;
-export const DEFAULT_MAX_CONNECTIONS = 64;
-export const DEFAULT_MAX_BUFFER_PER_CONNECTION = 64 * 1024;
-export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
-export const DEFAULT_RECV_BUFFER_SIZE = 8 * 1024 * 1024;
-export const MAX_TRACKED_SENDERS = 10_000;
-export const OTHER_SENDERS = '(other senders)';
-
-/** Longest RFC 6587 MSG-LEN we read (9 digits, < 1 GB); a longer digit run is a framing error. */
-const MAX_LEN_DIGITS = 9;
-
-/**
- * `PORT`, `HOST:PORT`, `[IPV6]:PORT` → { host, port }. HOST is an IPv4 or bracketed IPv6
- * literal or `localhost` (→ 127.0.0.1); without one, `defaultHost`. Port 0 means any free port.
- */
-export function parseListenAddress(text: string, defaultHost = DEFAULT_LISTEN.host): ListenAddress {
-  const t = text.trim();
-  const usage = 'expected [HOST:]PORT, e.g. 5514, 0.0.0.0:514, [::]:514 or [::1]:5514';
-  if (!t) throw new Error(`empty listen address; ${usage}`);
-  let host: string;
-  let portText: string;
-  if (t.startsWith('[')) {
-    const close = t.indexOf(']');
-    if (close < 0) throw new Error(`"${text}": missing "]" after the IPv6 address; ${usage}`);
-    host = t.slice(1, close);
-    if (t.charAt(close + 1) !== ':' || close + 2 >= t.length) throw new Error(`"${text}": missing ":PORT" after "[${host}]"; ${usage}`);
-    portText = t.slice(close + 2);
-    if (!net.isIPv6(host)) throw new Error(`"${text}": "${host}" is not an IPv6 address; ${usage}`);
-  } else {
-    const colons = t.split(':').length - 1;
-    if (colons > 1) throw new Error(`"${text}": an IPv6 address needs brackets, e.g. [${t.replace(/:\d+$/, '')}]:5514; ${usage}`);
-    if (colons === 1) {
-      const i = t.indexOf(':');
-      host = t.slice(0, i) || defaultHost;
-      portText = t.slice(i + 1);
-    } else if (/^\d+$/.test(t)) {
-      host = defaultHost;
-      portText = t;
-    } else throw new Error(`"${text}": no port; ${usage}`);
-    if (host.toLowerCase() === 'localhost') host = '127.0.0.1';
-    if (!net.isIP(host)) throw new Error(`"${text}": "${host}" is not an IP address (give 127.0.0.1, 0.0.0.0, [::] or another address of this host); ${usage}`);
-  }
-  if (!/^\d{1,5}$/.test(portText) || +portText > 65535) throw new Error(`"${text}": port "${portText}" is not a number from 0 to 65535; ${usage}`);
-  return { host, port: +portText };
-}
-
-/** `::ffff:192.0.2.1` → `192.0.2.1`; anything else unchanged. */
-export function normalizeAddress(address: string | undefined): string {
-  if (!address) return 'unknown';
-  if (address.length > 7 && (address.charCodeAt(0) === 58 /* : */) && /^::ffff:/i.test(address)) {
-    const v4 = address.slice(7);
-    if (net.isIPv4(v4)) return v4;
-  }
-  return address;
-}
-
-function positive(name: string, v: number | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number, got ${v}`);
-  return Math.floor(v);
-}
-
-function newSenderStats(): SenderStats {
-  return { received: 0, accepted: 0, dropped: 0, droppedByReason: {} };
-}
+export { normalizeAddress, parseListenAddress } from './syslog/address';
+export {
+  DEFAULT_ALLOW,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_LISTEN,
+  DEFAULT_MAX_BUFFER_PER_CONNECTION,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_RECV_BUFFER_SIZE,
+} from './syslog/defaults';
+export { MAX_TRACKED_SENDERS, OTHER_SENDERS, type SenderStats, type SyslogServerStats } from './syslog/stats';
+export type {
+  DropDetail,
+  DropReason,
+  ListenAddress,
+  ListeningInfo,
+  SyslogSender,
+  SyslogServerOptions,
+  SyslogTransport,
+} from './syslog/types';
 
 function rmemMax(): number | undefined {
   try {
     return Number(fs.readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim()) || undefined;
   } catch {
     return undefined;
-  }
-}
-
-const LF = 10;
-const CR = 13;
-const NUL = 0;
-const SP = 32;
-
-/** End of `buf[start, end)` without trailing LF / CR / NUL. */
-function trimEnd(buf: Buffer, start: number, end: number): number {
-  while (end > start) {
-    const c = buf[end - 1];
-    if (c === LF || c === CR || c === NUL) end--;
-    else break;
-  }
-  return end;
-}
-
-/** Framing state of one TCP connection. */
-class TcpConnection {
-  mode: 'unknown' | 'octet' | 'lf' = 'unknown';
-  /** Unparsed bytes (a partial message or length). */
-  pending: Buffer | null = null;
-  /** Octet counting: bytes of an oversize frame still to skip. */
-  skip = 0;
-  /** LF framing: discarding the rest of an oversize line. */
-  discarding = false;
-  /** Octet counting: a valid count has been read on this connection. */
-  framed = false;
-  closed = false;
-  readonly sender: SyslogSender;
-
-  constructor(
-    readonly socket: net.Socket,
-    readonly address: string,
-  ) {
-    this.sender = Object.freeze({ address, port: socket.remotePort ?? 0, transport: 'tcp' as const });
   }
 }
 
@@ -440,7 +295,14 @@ export class SyslogServer {
       return;
     }
     this.tcpCounters.accepted++;
-    const conn = new TcpConnection(socket, address);
+    const conn: TcpConnection = new TcpConnection(socket, address, this.maxMessageBytes, this.maxBuffer, {
+      message: (text) => this.accept(text, conn.sender),
+      oversize: (bytes) => this.drop(address, 'oversize', { transport: 'tcp', port: conn.sender.port, bytes }),
+      fail: (reason, bytes) => {
+        socket.destroy();
+        this.drop(address, reason, { transport: 'tcp', port: conn.sender.port, bytes });
+      },
+    });
     this.connections.add(conn);
     socket.setTimeout(this.idleTimeoutMs);
     socket.on('timeout', () => {
@@ -452,7 +314,7 @@ export class SyslogServer {
     socket.on('data', (chunk: Buffer) => {
       if (conn.closed) return;
       this.tcpCounters.bytes += chunk.length;
-      this.onTcpData(conn, chunk);
+      conn.push(chunk);
     });
     socket.on('end', () => {
       if (conn.closed) return;
@@ -461,7 +323,7 @@ export class SyslogServer {
       if (conn.mode === 'lf' && conn.pending && !conn.discarding && !this.closing) {
         const p = conn.pending;
         conn.pending = null;
-        this.lfMessage(conn, p, 0, p.length);
+        conn.lfMessage(p, 0, p.length);
       }
       this.abandon(conn, this.closing ? 'shutdown' : 'truncated');
     });
@@ -478,123 +340,6 @@ export class SyslogServer {
     conn.skip = 0; // an oversize frame being skipped was counted already
     conn.closed = true;
     if (bytes > 0) this.drop(conn.address, reason, { transport: 'tcp', port: conn.sender.port, bytes });
-  }
-
-  private kill(conn: TcpConnection, reason: DropReason, bytes?: number): void {
-    conn.pending = null;
-    conn.skip = 0;
-    conn.closed = true;
-    conn.socket.destroy();
-    this.drop(conn.address, reason, { transport: 'tcp', port: conn.sender.port, bytes });
-  }
-
-  private onTcpData(conn: TcpConnection, chunk: Buffer): void {
-    let buf = chunk;
-    let pos = 0;
-    if (conn.skip > 0) {
-      const n = Math.min(conn.skip, buf.length);
-      conn.skip -= n;
-      pos = n;
-      if (pos === buf.length) return;
-    }
-    if (conn.pending) {
-      buf = Buffer.concat([conn.pending, buf.subarray(pos)]);
-      pos = 0;
-      conn.pending = null;
-    }
-    if (conn.mode === 'unknown') {
-      const c = buf[pos];
-      conn.mode = c >= 48 && c <= 57 ? 'octet' : 'lf';
-    }
-    const rest = conn.mode === 'octet' ? this.octetFrames(conn, buf, pos) : this.lfFrames(conn, buf, pos);
-    if (conn.closed || rest >= buf.length) return;
-    const left = buf.length - rest;
-    if (left > this.maxBuffer) {
-      this.kill(conn, 'buffer overflow', left);
-      return;
-    }
-    conn.pending = Buffer.from(buf.subarray(rest)); // copy: do not pin the whole chunk
-  }
-
-  /** Octet counting: frames from `pos`; returns where the unparsed rest starts. */
-  private octetFrames(conn: TcpConnection, buf: Buffer, pos: number): number {
-    const n = buf.length;
-    while (pos < n) {
-      const c = buf[pos];
-      if (c === LF || c === CR || c === NUL || c === SP) {
-        pos++; // whitespace between frames (a newline after each frame is common)
-        continue;
-      }
-      let i = pos;
-      let len = 0;
-      while (i < n && i - pos < MAX_LEN_DIGITS) {
-        const d = buf[i];
-        if (d < 48 || d > 57) break;
-        len = len * 10 + (d - 48);
-        i++;
-      }
-      if (i === n) return pos; // the count continues in the next segment
-      if (i === pos || buf[i] !== SP || len === 0) {
-        if (!conn.framed) {
-          // The very first "count" is not one (`2024-06-14T…`, a relay without <PRI>): the
-          // connection is newline-framed after all.
-          conn.mode = 'lf';
-          return this.lfFrames(conn, buf, pos);
-        }
-        this.kill(conn, 'framing error', n - pos);
-        return n;
-      }
-      const start = i + 1;
-      conn.framed = true;
-      if (len > this.maxMessageBytes) {
-        this.drop(conn.address, 'oversize', { transport: 'tcp', port: conn.sender.port, bytes: len });
-        const have = n - start;
-        if (have >= len) {
-          pos = start + len;
-          continue;
-        }
-        conn.skip = len - have;
-        return n;
-      }
-      if (n - start < len) return pos; // wait for the rest of the frame
-      const end = trimEnd(buf, start, start + len);
-      if (end > start) this.accept(buf.toString('utf8', start, end), conn.sender);
-      pos = start + len;
-    }
-    return pos;
-  }
-
-  /** LF / NUL framing: messages from `pos`; returns where the unparsed rest starts. */
-  private lfFrames(conn: TcpConnection, buf: Buffer, pos: number): number {
-    const n = buf.length;
-    let nextLf = buf.indexOf(LF, pos);
-    let nextNul = buf.indexOf(NUL, pos);
-    while (pos < n) {
-      if (nextLf >= 0 && nextLf < pos) nextLf = buf.indexOf(LF, pos);
-      if (nextNul >= 0 && nextNul < pos) nextNul = buf.indexOf(NUL, pos);
-      const stop = nextLf < 0 ? nextNul : nextNul < 0 ? nextLf : Math.min(nextLf, nextNul);
-      if (stop < 0) {
-        if (conn.discarding) return n;
-        if (n - pos > this.maxMessageBytes) {
-          // Too long already: count it once and discard up to the next terminator.
-          conn.discarding = true;
-          this.drop(conn.address, 'oversize', { transport: 'tcp', port: conn.sender.port, bytes: n - pos });
-          return n;
-        }
-        return pos;
-      }
-      if (conn.discarding) conn.discarding = false;
-      else this.lfMessage(conn, buf, pos, stop);
-      pos = stop + 1;
-    }
-    return pos;
-  }
-
-  private lfMessage(conn: TcpConnection, buf: Buffer, start: number, stop: number): void {
-    const end = trimEnd(buf, start, stop);
-    if (end <= start) return;
-    if (end - start > this.maxMessageBytes) this.drop(conn.address, 'oversize', { transport: 'tcp', port: conn.sender.port, bytes: end - start });
-    else this.accept(buf.toString('utf8', start, end), conn.sender);
   }
 
   // ---- bookkeeping ------------------------------------------------------------------------
@@ -648,21 +393,4 @@ export async function startSyslogServer(options: SyslogServerOptions): Promise<S
   const server = new SyslogServer(options);
   await server.listen();
   return server;
-}
-
-function fmtAddr(host: string, port: number): string {
-  return net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-function bindError(what: string, addr: ListenAddress, e: NodeJS.ErrnoException): Error {
-  const where = fmtAddr(addr.host, addr.port);
-  if (e.code === 'EACCES' && addr.port < 1024) {
-    return new Error(
-      `cannot listen on ${what} ${where}: ports below 1024 need CAP_NET_BIND_SERVICE. Use the default port 5514 ` +
-        `(with a redirect from 514), or run as a systemd service with AmbientCapabilities=CAP_NET_BIND_SERVICE; see docs/listen.md`,
-    );
-  }
-  if (e.code === 'EADDRINUSE') return new Error(`cannot listen on ${what} ${where}: the port is in use (is rsyslog or another portledger listening?)`);
-  if (e.code === 'EADDRNOTAVAIL') return new Error(`cannot listen on ${what} ${where}: ${addr.host} is not an address of this host`);
-  return new Error(`cannot listen on ${what} ${where}: ${e.message}`);
 }

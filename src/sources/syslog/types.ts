@@ -1,0 +1,60 @@
+export type SyslogTransport = 'udp' | 'tcp';
+
+export interface SyslogSender {
+  /** Remote address; IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is given as plain IPv4. */
+  address: string;
+  port: number;
+  transport: SyslogTransport;
+}
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export type DropReason =
+  | 'not allowed'
+  | 'oversize'
+  | 'framing error'
+  | 'too many connections'
+  | 'buffer overflow'
+  | 'truncated'
+  | 'idle timeout'
+  | 'shutdown';
+
+export interface DropDetail {
+  transport: SyslogTransport;
+  port: number;
+  /** Bytes of the dropped message when known. */
+  bytes?: number;
+}
+
+export interface SyslogServerOptions {
+  udp?: ListenAddress;
+  tcp?: ListenAddress;
+  /** Called for every accepted message, synchronously, in arrival order per connection. */
+  onMessage: (text: string, sender: SyslogSender) => void;
+  /** Called for every refused message, datagram line or connection. `sender` is the address. */
+  onDrop?: (sender: string, reason: DropReason, detail?: DropDetail) => void;
+  /** Sender CIDRs allowed (default: DEFAULT_ALLOW, loopback and private ranges). */
+  allow?: string[];
+  /** Default 8192. */
+  maxMessageBytes?: number;
+  /** Open TCP connections at once; default 64. */
+  maxConnections?: number;
+  /** Unparsed bytes kept per TCP connection; default 64 KiB. */
+  maxBufferPerConnection?: number;
+  /** A TCP connection silent this long is closed; default 5 minutes. */
+  idleTimeoutMs?: number;
+  /** UDP SO_RCVBUF requested; default 8 MiB (the kernel caps it at net.core.rmem_max). */
+  recvBufferSize?: number;
+  /** How long close() lets open TCP connections finish before destroying them; default 2000. */
+  closeTimeoutMs?: number;
+  /** Operational messages (bound addresses, effective receive buffer, socket errors). */
+  log?: (line: string) => void;
+}
+
+export interface ListeningInfo {
+  udp?: ListenAddress & { recvBufferSize: number };
+  tcp?: ListenAddress;
+}

@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 
-function mulberry32(seed: number): () => number {
+/** Small seeded PRNG: the same log on every machine. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -11,17 +11,7 @@
  * floods, so it never sends anywhere else.
  */
 import dgram from 'node:dgram';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './generate';
 
 const HOT_PORTS = [23, 445, 22, 3389, 80, 8080, 443, 1433, 5060, 2323, 5555, 6379, 8443, 3306, 5900, 25, 21, 139, 135, 1900];
 

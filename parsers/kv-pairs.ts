@@ -5,6 +5,8 @@
  */
 import { PROTO_NUMBERS } from './netfilter';
 import type { Direction } from './types';
+import { toUint } from './numbers';
+export { toUint };
 
 /**
  * `key=value key="quoted value" …` → map of first occurrences. Values run to the next space, or
@@ -85,18 +87,6 @@ export function flagMaskOfWords(s: string): number {
     mask |= bit;
   }
   return mask;
-}
-
-/** Non-negative decimal integer, or -1 (no sign, no spaces, at most 10 digits). */
-export function toUint(s: string): number {
-  if (s.length === 0 || s.length > 10) return -1;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
 }
 
 /** A port: `undefined` for empty or `-`, -1 for anything that is not 0–65535. */

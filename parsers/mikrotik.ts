@@ -22,6 +22,7 @@
 import { actionFromPrefix, normalizeIp, PROTO_NUMBERS } from './netfilter';
 import { MONTHS } from './envelope/stamps';
 import type { Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { toUint as portOf } from './numbers';
 
 /** RouterOS log topics; a first token made only of these (comma-joined) is a topic list. */
 const TOPICS = new Set([
@@ -144,18 +145,6 @@ function endpoint(s: string): { ip?: string; port?: number } {
   if (colon < 0) return { ip: normalizeIp(s) };
   if (s.indexOf(':', colon + 1) > 0) return { ip: normalizeIp(s) };
   return { ip: normalizeIp(s.slice(0, colon)), port: portOf(s.slice(colon + 1)) };
-}
-
-/** Decimal of at most 10 digits; -1 when it is not one (a present but unreadable port). */
-function portOf(s: string): number {
-  if (s.length === 0 || s.length > 10) return -1;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
 }
 
 /** RFC 7042 form, as netfilter writes MACs. */

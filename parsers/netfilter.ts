@@ -9,6 +9,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { Action, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { toUint } from './numbers';
 
 /** TCP flag words in the order the kernel prints them; bit 7 is CWR, bit 0 FIN. */
 const FLAG_ORDER = ['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'];
@@ -208,18 +209,6 @@ function isPlaceholder(s: string): boolean {
     if (s.charCodeAt(i) === 95 /* _ */) return true;
   }
   return false;
-}
-
-/** Non-negative decimal, or -1. */
-function toUint(s: string): number {
-  if (s.length === 0 || s.length > 10) return -1;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
 }
 
 function badPort(p: number | undefined): boolean {

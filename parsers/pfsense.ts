@@ -19,6 +19,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { normalizeIp, PROTO_NUMBERS } from './netfilter';
 import type { Action, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { toUint } from './numbers';
 
 /** Canonical flag words for a bitmask (bit 7 CWR … bit 0 FIN), precomputed. */
 const FLAG_ORDER = ['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'];
@@ -87,18 +88,6 @@ export function unreachCode(text: string): number | undefined {
   if (text.includes('admin prohibited')) return net ? 9 : 10;
   if (text.includes('- unknown')) return net ? 6 : 7;
   return net ? 0 : 1;
-}
-
-/** Non-negative decimal of at most 10 digits, or -1. */
-function toUint(s: string | undefined): number {
-  if (s === undefined || s.length === 0 || s.length > 10) return -1;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
 }
 
 function reject(reason: string): ParseOutcome {

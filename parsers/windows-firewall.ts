@@ -29,6 +29,7 @@
 import { normalizeIp, PROTO_NUMBERS } from './netfilter';
 import { flagsFromLetters } from './pfsense';
 import type { Action, Clock, Direction, Envelope, FirewallEvent, LogParser, ParseOutcome, SourceState } from './types';
+import { toUint } from './numbers';
 
 /** XP also wrote OPEN / OPEN-INBOUND (a connection was allowed) and CLOSE (it ended). */
 const ACTIONS = new Map<string, Action>([['ALLOW', 'allow'], ['DROP', 'deny'], ['OPEN', 'allow'], ['OPEN-INBOUND', 'allow']]);
@@ -126,18 +127,6 @@ function sniff(env: Envelope): boolean {
 
 function reject(reason: string): ParseOutcome {
   return { kind: 'reject', reason };
-}
-
-/** Non-negative decimal of at most 10 digits, or -1 (also for `-`). */
-function toUint(s: string): number {
-  if (s.length === 0 || s.length > 10) return -1;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
 }
 
 function transportOf(proto: string, v6: boolean): string | undefined {

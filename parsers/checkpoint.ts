@@ -25,7 +25,7 @@
  * single tuple and is rejected.
  */
 import { epochToMs } from './envelope/stamps';
-import { flagMaskOfWords, flagWords, portOf, toUint, transportOf, zoneDirection } from './kv-pairs';
+import { flagMaskOfWords, flagWords, portOf, toUint, transportOf, zoneDirection, icmpFields } from './kv-pairs';
 import { normalizeIp } from './netfilter';
 import type { Action, Direction, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
 
@@ -160,11 +160,9 @@ function parse(env: Envelope): ParseOutcome {
   let icmpType: number | undefined;
   let icmpCode: number | undefined;
   if (transport === 'icmp' || transport === 'ipv6-icmp') {
-    const t = kv.icmp_type === undefined ? -1 : toUint(kv.icmp_type);
-    const c = kv.icmp_code === undefined ? -1 : toUint(kv.icmp_code);
-    if (t > 255 || c > 255) return reject('bad ICMP type');
-    if (t >= 0) icmpType = t;
-    if (t >= 0 && c >= 0) icmpCode = c;
+    const icmp = icmpFields(kv.icmp_type, kv.icmp_code);
+    if (icmp === 'bad') return reject('bad ICMP type');
+    ({ icmpType, icmpCode } = icmp);
   } else {
     srcPort = portOf(kv.s_port);
     // `service` is the destination port; a name there (old exporters) gives no number.

@@ -186,3 +186,15 @@ const ZONE_ABBREVIATIONS: Record<string, number> = {
   HST: -600, CET: 60, CEST: 120, MET: 60, MEST: 120, WET: 0, WEST: 60, EET: 120, EEST: 180, BST: 60,
   JST: 540, KST: 540, AEST: 600, AEDT: 660, NZST: 720, NZDT: 780,
 };
+
+/**
+ * ICMP type and code from their text fields: `undefined` when the record carries none (a code
+ * without a type means nothing), 'bad' when either is not 0–255.
+ */
+export function icmpFields(typeText: string | undefined, codeText: string | undefined): { icmpType?: number; icmpCode?: number } | 'bad' {
+  const t = typeText === undefined ? -1 : toUint(typeText);
+  const c = codeText === undefined ? -1 : toUint(codeText);
+  if (t > 255 || c > 255) return 'bad';
+  if (t < 0) return {};
+  return c >= 0 ? { icmpType: t, icmpCode: c } : { icmpType: t };
+}

@@ -25,7 +25,7 @@
  * Time: `time=` without a zone is the firewall's local time (`--tz`); `UTC` or an offset after
  * it is honoured. The syslog header's own stamp is often another clock and is only a fallback.
  */
-import { dateTimeParts, portOf, splitKv, toUint, transportOf, zoneDirection, zoneOffsetMinutes } from './kv-pairs';
+import { dateTimeParts, portOf, splitKv, toUint, transportOf, zoneDirection, zoneOffsetMinutes, icmpFields } from './kv-pairs';
 import { normalizeIp } from './netfilter';
 import type { Action, Clock, Direction, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
 
@@ -181,11 +181,9 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
   let icmpCode: number | undefined;
   if (transport === 'icmp' || transport === 'ipv6-icmp') {
     // The "ports" of an ICMP flow are SonicWall's own identifiers; type/code come separately.
-    const t = kv.type === undefined ? -1 : toUint(kv.type);
-    const c = kv.code === undefined ? -1 : toUint(kv.code);
-    if (t > 255 || c > 255) return reject('bad ICMP type');
-    if (t >= 0) icmpType = t;
-    if (c >= 0 && t >= 0) icmpCode = c;
+    const icmp = icmpFields(kv.type, kv.code);
+    if (icmp === 'bad') return reject('bad ICMP type');
+    ({ icmpType, icmpCode } = icmp);
   } else {
     srcPort = portOf(src?.[1]);
     dstPort = portOf(dst?.[1]);

@@ -34,38 +34,15 @@ export abstract class PairWindows extends SourceTable {
   protected pushFast(hv: Heavy, key: number, t: number): void {
     hv.fk.push(key);
     hv.ft.push(t);
-    // Refreshes leave stale entries behind: compact when they dominate.
-    if (hv.fk.length - hv.fh > 4 * hv.fp.size + 64) {
-      const fk: number[] = [];
-      const ft: number[] = [];
-      for (let i = hv.fh; i < hv.fk.length; i++) {
-        if (hv.fp.get(hv.fk[i]) === hv.ft[i]) {
-          fk.push(hv.fk[i]);
-          ft.push(hv.ft[i]);
-        }
-      }
-      hv.fk = fk;
-      hv.ft = ft;
-      hv.fh = 0;
-    }
+    const c = compacted(hv.fk, hv.ft, hv.fh, hv.fp);
+    if (c) [hv.fk, hv.ft, hv.fh] = [c.keys, c.times, 0];
   }
 
   protected pushSlow(hv: Heavy, key: number, t: number): void {
     hv.sk.push(key);
     hv.st.push(t);
-    if (hv.sk.length - hv.sh > 4 * hv.sp.size + 64) {
-      const sk: number[] = [];
-      const stt: number[] = [];
-      for (let i = hv.sh; i < hv.sk.length; i++) {
-        if (hv.sp.get(hv.sk[i]) === hv.st[i]) {
-          sk.push(hv.sk[i]);
-          stt.push(hv.st[i]);
-        }
-      }
-      hv.sk = sk;
-      hv.st = stt;
-      hv.sh = 0;
-    }
+    const c = compacted(hv.sk, hv.st, hv.sh, hv.sp);
+    if (c) [hv.sk, hv.st, hv.sh] = [c.keys, c.times, 0];
   }
 
   /** Moves pairs out of the fast window, forgets those out of the long one. */
@@ -163,4 +140,21 @@ export abstract class PairWindows extends SourceTable {
     this.charge(st, -ep.seen.size);
     po.ep = undefined;
   }
+}
+
+/**
+ * A window queue (keys and times from `head` on) without its stale entries — those a later
+ * refresh of the same key superseded — once they dominate; undefined while it is not worth it.
+ */
+function compacted(keys: number[], times: number[], head: number, live: Map<number, number>): { keys: number[]; times: number[] } | undefined {
+  if (keys.length - head <= 4 * live.size + 64) return undefined;
+  const k: number[] = [];
+  const t: number[] = [];
+  for (let i = head; i < keys.length; i++) {
+    if (live.get(keys[i]) === times[i]) {
+      k.push(keys[i]);
+      t.push(times[i]);
+    }
+  }
+  return { keys: k, times: t };
 }

@@ -146,7 +146,7 @@ interface Pass {
   portBuckets: Map<number, number>; // port key * buckets + bucket → events
   trustedSrc: Map<string, SrcStat>;
   inputs: Set<number>;
-  devices: Map<string | null, Map<string | null, number[]>>; // host → rule → events per class code
+  devices: Map<number | null, Map<number | null, number[]>>; // host code → rule code → events per class code
 }
 
 const PAIR = 2 ** 24;
@@ -185,7 +185,7 @@ function scanPeriod(db: DB, tz: string, first: number, last: number, unit: 'hour
        FROM events WHERE ts >= ? AND ts < ?`,
     )
     .raw()
-    .iterate(CLASS.scan, CLASS.trusted, CLASS.scan, dayStartUtc(first, tz) - HOUR, dayStartUtc(last + 1, tz) + HOUR) as Iterable<[number, number, number, string | null, string | null, number, number, string | null, string | null]>;
+    .iterate(CLASS.scan, CLASS.trusted, CLASS.scan, dayStartUtc(first, tz) - HOUR, dayStartUtc(last + 1, tz) + HOUR) as Iterable<[number, number, number, string | null, string | null, number, number, number | null, number | null]>;
   for (const [ts, cls, pk, src, dst, n, input, host, rule] of rows) {
     const hour = bucket(ts);
     const day = Math.floor(hour / 24);
@@ -355,7 +355,7 @@ export function buildReport(db: DB, from: string, to: string, opts: ReportOption
     topSources,
     newPorts: ports.filter((r) => r.new).map((r) => ({ port: r.port, proto: r.proto, name: r.name, events: r.events, sources: r.sources, firstDay: dayLabel(firstDays.get(`${r.port}/${r.proto}`)!) })),
     alerts: alertsIn(db, startUtc, endUtc, fmt),
-    devices: devicesOf(pass),
+    devices: devicesOf(pass, codes),
     trusted: trustedSummary(db, pass.trustedSrc, c(CLASS.trusted), fmt),
     coverage,
     comparison: opts.range ? compare(db, codes, tz, first, last, pass.ips.length, ports) : null,
@@ -439,10 +439,12 @@ function alertsIn(db: DB, startUtc: number, endUtc: number, fmt: (ms: number) =>
   return rows.map(({ window_s, evidence, ...r }) => ({ ...r, first: fmt(r.first), last: fmt(r.last), windowS: window_s, evidence: JSON.parse(evidence) as AlertItem['evidence'] }));
 }
 
-function devicesOf(p: Pass): DeviceRow[] {
+function devicesOf(p: Pass, codes: Codes): DeviceRow[] {
   const rows: DeviceRow[] = [];
-  for (const [host, rules] of p.devices) {
-    for (const [rule, by] of rules) {
+  for (const [hostCode, rules] of p.devices) {
+    const host = hostCode === null ? null : codes.name('host', hostCode);
+    for (const [ruleCode, by] of rules) {
+      const rule = ruleCode === null ? null : codes.name('rule', ruleCode);
       const at = (k: number) => by[k] ?? 0;
       const events = by.reduce((a, b) => a + (b ?? 0), 0);
       const known = at(CLASS.scan) + at(CLASS.late) + at(CLASS.outbound) + at(CLASS.trusted);

@@ -114,7 +114,7 @@ function dayBounds(date: string, tz: string): [number, number] {
 
 interface Row {
   id: number; ts: number; src: string; sport: number | null; dst: string; dport: number | null;
-  transport: number; tcp_flags: string | null; icmp_type: number | null; icmp_code: number | null; count: number;
+  transport: number; tcp_flags: number | null; icmp_type: number | null; icmp_code: number | null; count: number;
 }
 
 /** Writes the day's not-yet-exported inbound scans to `sink`, then remembers them. */
@@ -159,7 +159,7 @@ export function exportDshield(db: DB, sink: DshieldSink, opts: DshieldExportOpti
     if (proto === 'icmp' || proto === 'ipv6-icmp') [p1, p2] = [String(r.icmp_type ?? ''), String(r.icmp_code ?? '')];
     else if (PORTED.has(proto)) [p1, p2] = [String(r.sport ?? ''), String(r.dport ?? '')];
     else [p1, p2] = ['0', '0'];
-    const flags = proto === 'tcp' ? dshieldFlags(r.tcp_flags) : '';
+    const flags = proto === 'tcp' ? dshieldFlags(r.tcp_flags === null ? null : codes.name('tcp_flags', r.tcp_flags)) : '';
     buf.push(`${stamp(r.ts)}\t${userid}\t${r.count}\t${r.src}\t${p1}\t${r.dst}\t${p2}\t${protocolNumber(proto)}\t${flags}\n`);
     written++;
     if (r.id < minId) minId = r.id;

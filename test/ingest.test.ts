@@ -136,7 +136,7 @@ describe('bad input loses nothing and crashes nothing', () => {
     expect(count(db, 'SELECT sum(count) FROM reject_counts')).toBe(5);
     expect(count(db, 'SELECT sum(count) FROM skip_counts')).toBe(1);
     // The CRLF line parsed cleanly: no stray \r in any stored field.
-    expect(count(db, "SELECT count(*) FROM events WHERE rule LIKE '%' || char(13) || '%'")).toBe(0);
+    expect(count(db, "SELECT count(*) FROM events_named WHERE rule LIKE '%' || char(13) || '%'")).toBe(0);
   });
 });
 

@@ -6,17 +6,14 @@
 import type { Clock, Envelope } from '../types';
 import { peelJson } from './json';
 import { MONTHS, parseIsoStamp } from './stamps';
+import { readBsdStamp, tagNameEnd } from './bsd';
 
-// `May  5 20:46:45` / `Jan 1 02:21:38` / `Apr 15 2013 09:36:50` / `Jan  8 03:37:09.123`
-const RFC3164_STAMP = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (?:(\d{4}) )?(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(?::? |:$)/;
 // `[Thu Mar 11 20:05:08 2021] `
 const DMESG_STAMP = /^\[[A-Z][a-z]{2} ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})\] ?/;
 // OpenWrt logread: `Sun Jun  2 16:18:17 2024 kern.warn kernel: …`
 const LOGREAD_STAMP = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4}) /;
 // Proxmox: `0 3 PVEFW-HOST-IN 20/Jun/2022:13:09:14 +0200 `
 const PVEFW = /^\d+ \d+ (\S+) (\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d) /;
-// `name:` / `name[123]:` — a syslog TAG (program name, or a log prefix in that position).
-const TAG = /^([A-Za-z0-9_.\-/()@]{1,64}?)(?:\[(\d+)\])?:$/;
 const FACILITY_LEVEL = /^[a-z0-9]+\.(?:emerg|alert|crit|err|error|warn|warning|notice|info|debug)$/;
 const UPTIME = /^\[ *(\d+\.\d+)\] ?/;
 
@@ -50,15 +47,10 @@ export function peelEnvelope(raw: string, clock: Clock): Envelope {
       const ts = clock.localToUtc(+lr[6], MONTHS[lr[1]], +lr[2], +lr[3], +lr[4], +lr[5]);
       return afterStamp(raw, s.slice(lr[0].length), 'rfc3164', ts, false);
     }
-    const m = RFC3164_STAMP.exec(s);
-    if (m) {
-      const month = MONTHS[m[1]];
-      if (month) {
-        const year = m[3] ? +m[3] : clock.yearFor(month);
-        const ms = m[7] ? Math.floor(+`0.${m[7]}` * 1000) : 0;
-        const ts = clock.localToUtc(year, month, +m[2], +m[4], +m[5], +m[6], ms);
-        return afterStamp(raw, s.slice(m[0].length), 'rfc3164', ts);
-      }
+    const b = readBsdStamp(s);
+    if (b) {
+      const ts = clock.localToUtc(b.year ?? clock.yearFor(b.month), b.month, b.day, b.hour, b.minute, b.second, b.ms);
+      return afterStamp(raw, s.slice(b.end), 'rfc3164', ts);
     }
   }
   if (first >= 48 && first <= 57) {
@@ -87,7 +79,7 @@ export function peelEnvelope(raw: string, clock: Clock): Envelope {
 function afterStamp(raw: string, rest: string, kind: Envelope['kind'], ts: number, mayHaveHost = true): Envelope {
   let hostname: string | undefined;
   let token = nextToken(rest);
-  if (mayHaveHost && token && !TAG.test(token) && !FACILITY_LEVEL.test(token) && isHostname(token)) {
+  if (mayHaveHost && token && tagNameEnd(token) < 0 && !FACILITY_LEVEL.test(token) && isHostname(token)) {
     hostname = token;
     rest = rest.slice(token.length + 1);
     token = nextToken(rest);
@@ -114,10 +106,10 @@ function afterTag(
   rest = rest.trimStart();
   if (tag === undefined) {
     const token = nextToken(rest);
-    const m = token ? TAG.exec(token) : null;
-    if (m) {
-      tag = m[1];
-      pid = m[2];
+    const end = token ? tagNameEnd(token) : -1;
+    if (end > 0) {
+      tag = token!.slice(0, end);
+      if (end < token!.length - 1) pid = token!.slice(end + 1, -2);
       rest = rest.slice(token!.length).trimStart();
     }
   }

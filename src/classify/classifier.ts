@@ -47,38 +47,56 @@ export function direction(e: FirewallEvent, s: ClassifierSettings): Direction {
   return 'external';
 }
 
+type Kind = { class: 'scan' | 'late'; reason: string };
+
+// Results are shared constants: this runs for every event, and they are only read.
+const kind = (cls: 'scan' | 'late', reason: string): Kind => Object.freeze({ class: cls, reason });
+const K = {
+  tcp: kind('scan', 'tcp'), tcpNull: kind('scan', 'tcp-null'), syn: kind('scan', 'tcp-syn'), synAck: kind('late', 'tcp-synack'),
+  xmas: kind('scan', 'tcp-xmas'), rst: kind('late', 'tcp-rst'), fin: kind('late', 'tcp-fin'), ack: kind('late', 'tcp-ack'),
+  tcpOther: kind('scan', 'tcp-other'), udpReply: kind('late', 'udp-reply'), udp: kind('scan', 'udp'),
+  icmpEcho: kind('scan', 'icmp-echo'), icmpReply: kind('late', 'icmp-reply'),
+};
+
 /** What kind of unsolicited inbound packet this is: a scan, or a late remnant of a session. */
-function inboundKind(e: FirewallEvent): { class: 'scan' | 'late'; reason: string } {
+function inboundKind(e: FirewallEvent): Kind {
   switch (e.transport) {
     case 'tcp': {
       const f = e.tcpFlags;
-      if (f === undefined) return { class: 'scan', reason: 'tcp' };
-      if (f === '') return { class: 'scan', reason: 'tcp-null' };
+      if (f === undefined) return K.tcp;
+      if (f === '') return K.tcpNull;
       const syn = f.includes('SYN');
       const ack = f.includes('ACK');
-      if (syn && !ack) return { class: 'scan', reason: 'tcp-syn' };
-      if (syn && ack) return { class: 'late', reason: 'tcp-synack' };
-      if (!ack && f.includes('FIN') && f.includes('URG') && f.includes('PSH')) return { class: 'scan', reason: 'tcp-xmas' };
-      if (f.includes('RST')) return { class: 'late', reason: 'tcp-rst' };
-      if (f.includes('FIN')) return { class: 'late', reason: 'tcp-fin' };
-      if (ack) return { class: 'late', reason: 'tcp-ack' };
-      return { class: 'scan', reason: 'tcp-other' };
+      if (syn && !ack) return K.syn;
+      if (syn && ack) return K.synAck;
+      if (!ack && f.includes('FIN') && f.includes('URG') && f.includes('PSH')) return K.xmas;
+      if (f.includes('RST')) return K.rst;
+      if (f.includes('FIN')) return K.fin;
+      if (ack) return K.ack;
+      return K.tcpOther;
     }
     case 'udp':
-      if (e.srcPort !== undefined && UDP_REPLY_PORTS.has(e.srcPort) && (e.dstPort ?? 0) >= 1024) {
-        return { class: 'late', reason: 'udp-reply' };
-      }
-      return { class: 'scan', reason: 'udp' };
+      if (e.srcPort !== undefined && UDP_REPLY_PORTS.has(e.srcPort) && (e.dstPort ?? 0) >= 1024) return K.udpReply;
+      return K.udp;
     case 'icmp':
-      if (e.icmpType === undefined || ICMP_PROBES.has(e.icmpType)) return { class: 'scan', reason: 'icmp-echo' };
-      return { class: 'late', reason: 'icmp-reply' };
+      if (e.icmpType === undefined || ICMP_PROBES.has(e.icmpType)) return K.icmpEcho;
+      return K.icmpReply;
     case 'ipv6-icmp':
-      if (e.icmpType === undefined || ICMP6_PROBES.has(e.icmpType)) return { class: 'scan', reason: 'icmp-echo' };
-      return { class: 'late', reason: 'icmp-reply' };
+      if (e.icmpType === undefined || ICMP6_PROBES.has(e.icmpType)) return K.icmpEcho;
+      return K.icmpReply;
     default:
       return { class: 'scan', reason: `proto-${e.transport}` };
   }
 }
+
+const classified = (direction: Direction, cls: EventClass, reason: string): Classified => Object.freeze({ direction, class: cls, reason });
+const OUTBOUND = classified('outbound', 'outbound', 'home-to-outside');
+const INTERNAL = classified('internal', 'internal', 'home-to-home');
+const EXTERNAL = classified('external', 'external', 'outside-to-outside');
+/** Inbound results by kind, untrusted and trusted. */
+const INBOUND = new Map<Kind, [Classified, Classified]>(
+  Object.values(K).map((k) => [k, [classified('inbound', k.class, k.reason), classified('inbound', 'trusted', k.reason)]]),
+);
 
 /**
  * Scan vs late vs outbound vs internal, with the reason stored beside it.
@@ -86,16 +104,18 @@ function inboundKind(e: FirewallEvent): { class: 'scan' | 'late'; reason: string
  * ACK, UDP, ICMP requests, other protocols) count as scans; ACK / RST / FIN without SYN are the
  * tail of a session the firewall already forgot.
  */
-export function classify(e: FirewallEvent, s: ClassifierSettings): Classified {
+export function classify(e: FirewallEvent, s: ClassifierSettings): Readonly<Classified> {
   const dir = direction(e, s);
   if (dir === 'inbound') {
     const k = inboundKind(e);
-    if (s.trusted.size > 0 && s.trusted.has(e.srcIp)) return { direction: dir, class: 'trusted', reason: k.reason };
-    return { direction: dir, class: k.class, reason: k.reason };
+    const trusted = s.trusted.size > 0 && s.trusted.has(e.srcIp);
+    const known = INBOUND.get(k);
+    if (known) return known[trusted ? 1 : 0];
+    return { direction: dir, class: trusted ? 'trusted' : k.class, reason: k.reason };
   }
-  if (dir === 'outbound') return { direction: dir, class: 'outbound', reason: 'home-to-outside' };
-  if (dir === 'internal') return { direction: dir, class: 'internal', reason: 'home-to-home' };
-  return { direction: dir, class: 'external', reason: 'outside-to-outside' };
+  if (dir === 'outbound') return OUTBOUND;
+  if (dir === 'internal') return INTERNAL;
+  return EXTERNAL;
 }
 
 /** Inbound reasons that make a late packet rather than a scan. */

@@ -22,7 +22,8 @@
  */
 
 import type { ScanAlert, ScanStats } from './scan/alert';
-import { own } from './scan/copy';
+import { detach } from '../util/detach';
+import type { LineRef } from './lines';
 import { ipv4 } from './scan/keys';
 import { parseState, PersistentMemory } from './scan/persistence';
 import { Src } from './scan/records';
@@ -41,7 +42,7 @@ export class ScanDetector extends PersistentMemory {
    * portless protocols — counts as 0); `proto`: `tcp`, `udp`, `icmp`…; `ts`: UTC epoch ms; `raw`:
    * the log line; `packets`: packets the event stands for (flow logs), default 1.
    */
-  observe(src: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: string, packets = 1): void {
+  observe(src: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: LineRef, packets = 1): void {
     if (!(packets >= 1)) return;
     let t = ts - this.epoch;
     if (!(t <= REBASE_AT)) {
@@ -59,7 +60,7 @@ export class ScanDetector extends PersistentMemory {
 
     let st = this.sources.get(sk);
     if (st === undefined) {
-      st = new Src(typeof sk === 'string' ? own(sk) : sk, t, packets, own(raw), dk, pk);
+      st = new Src(typeof sk === 'string' ? detach(sk) : sk, t, packets, this.line(raw), dk, pk);
       this.sources.set(st.key, st);
       this.append(st);
       this.total++;
@@ -81,13 +82,13 @@ export class ScanDetector extends PersistentMemory {
     if (gap > s.windowMs || st.runPackets === 0) {
       st.runFirst = t;
       st.runPackets = 0;
-      st.runLine = line ??= own(raw);
+      st.runLine = line ??= this.line(raw);
     }
     let fresh = false;
     if (gap > this.longMs || st.lifePackets === 0) {
       st.lifeFirst = t;
       st.lifePackets = 0;
-      st.lifeLine = line ??= own(raw);
+      st.lifeLine = line ??= this.line(raw);
       fresh = true;
     }
     st.runPackets += packets;
@@ -99,7 +100,7 @@ export class ScanDetector extends PersistentMemory {
     } else if (fresh) {
       // Everything it probed before is out of the long window.
       this.charge(st, 1 - st.n);
-      this.setPair0(st, dk, pk, t, t, packets, line ?? own(raw));
+      this.setPair0(st, dk, pk, t, t, packets, line ?? this.line(raw));
       st.n = 1;
       st.more = st.moreLines = undefined;
     } else {
@@ -109,12 +110,12 @@ export class ScanDetector extends PersistentMemory {
         st.c0 += packets;
       } else if (!this.lightUpdate(st, dk, pk, t, packets)) {
         if (st.n === 0) {
-          this.setPair0(st, dk, pk, t, t, packets, line ?? own(raw));
+          this.setPair0(st, dk, pk, t, t, packets, line ?? this.line(raw));
           st.n = 1;
           this.charge(st, 1);
         } else if (st.n < this.light) {
           (st.more ??= []).push(dk, pk, t, t, packets);
-          (st.moreLines ??= []).push(line ?? own(raw));
+          (st.moreLines ??= []).push(line ?? this.line(raw));
           st.n++;
           this.charge(st, 1);
         } else {

@@ -7,6 +7,7 @@
  */
 
 import { detach } from '../util/detach';
+import { lineText, type LineRef, type LineTable } from './lines';
 import type { Alert } from './alert';
 
 export interface WormSettings {
@@ -47,11 +48,18 @@ export class WormDetector {
   readonly feeds = 'outbound' as const;
   private readonly hosts = new Map<string, HostState>();
   private readonly changed = new Set<WormAlert>();
+  /** The current batch's lines, which line indexes passed to `observe` point into. */
+  private table: LineTable | undefined = undefined;
 
   constructor(private readonly settings: WormSettings = DEFAULT_WORM) {}
 
+  /** The pipeline hands over each batch's line table before feeding its rows. */
+  readLinesFrom(table: LineTable): void {
+    this.table = table;
+  }
+
   /** Feed one outbound event. Returns the alert when this event opened or updated an episode. */
-  observe(host: string, dst: string, dstPort: number | undefined, transport: string, ts: number, raw: string): WormAlert | undefined {
+  observe(host: string, dst: string, dstPort: number | undefined, transport: string, ts: number, raw: LineRef): WormAlert | undefined {
     if (dstPort !== this.settings.port || transport !== 'tcp') return undefined;
     const w = this.settings.windowMs;
     let st = this.hosts.get(host);
@@ -69,7 +77,7 @@ export class WormDetector {
       st.queue.push({ ts, dst });
       st.recent.set(dst, ts);
       // Raw lines are only needed as evidence for an episode still to open.
-      if (prev === undefined && !st.episode) st.lines.push({ ts, raw: detach(raw) });
+      if (prev === undefined && !st.episode) st.lines.push({ ts, raw: lineText(raw, this.table) });
     }
 
     let ep = st.episode;
@@ -79,12 +87,13 @@ export class WormDetector {
     const distinct = st.recent.size;
     if (!ep) {
       if (distinct < this.settings.threshold) return undefined;
-      const firstInWindow = st.lines[0] ?? { ts, raw };
+      const lastLine = lineText(raw, this.table);
+      const firstInWindow = st.lines[0] ?? { ts, raw: lastLine };
       const alert: WormAlert = {
         kind: 'worm', host, port: this.settings.port, proto: 'tcp',
         first: firstInWindow.ts, last: ts, destinations: 0, events: distinct, peak: distinct,
         threshold: this.settings.threshold, windowS: Math.round(w / 1000),
-        evidence: { firstLine: firstInWindow.raw, lastLine: detach(raw), sampleDestinations: [] },
+        evidence: { firstLine: firstInWindow.raw, lastLine, sampleDestinations: [] },
       };
       ep = { alert, seen: new Set() };
       st.lines = [];
@@ -93,7 +102,7 @@ export class WormDetector {
     } else {
       ep.alert.events += 1;
       ep.alert.last = ts;
-      ep.alert.evidence.lastLine = detach(raw);
+      ep.alert.evidence.lastLine = lineText(raw, this.table);
       ep.alert.peak = Math.max(ep.alert.peak, distinct);
       this.remember(ep, dst);
     }

@@ -8,6 +8,7 @@ import { classify, type ClassifierSettings } from '../classify/classifier';
 import type { RawRecord } from '../sources/records';
 import { readRecord } from './read-record';
 import { RowEncoder, type EncodedRows } from './row-codec';
+import { RawLineWriter, type RawLines } from './raw-lines';
 
 const SAMPLES_PER_REASON = 100;
 const SAMPLE_CHARS = 512;
@@ -29,12 +30,6 @@ export interface ComputedBatch {
   lines: number;
 }
 
-/** Row indexes and their raw lines joined by RAW_SEP (a control byte, so never in a line). */
-export interface RawLines {
-  rows: Int32Array;
-  text: string;
-}
-export const RAW_SEP = '\x1e';
 
 export interface SourceCursor {
   clock: Clock;
@@ -47,8 +42,7 @@ export interface SourceCursor {
 
 export class BatchComputer {
   private rows = new RowEncoder();
-  private rawRows: number[] = [];
-  private rawText: string[] = [];
+  private raws = new RawLineWriter();
   private rejects: ComputedBatch['rejects'] = [];
   private skipReasons = new Map<string, number>();
   private rejectReasons = new Map<string, number>();
@@ -87,13 +81,7 @@ export class BatchComputer {
     }
     const e = outcome.event;
     const c = classify(e, this.settings);
-    if (c.class === 'scan') {
-      this.rawRows.push(this.rows.count);
-      this.rawText.push(text);
-    } else if (c.class === 'outbound' && e.dstPort === this.wormPort) {
-      this.rawRows.push(this.rows.count);
-      this.rawText.push(text);
-    }
+    if (c.class === 'scan' || (c.class === 'outbound' && e.dstPort === this.wormPort)) this.raws.add(this.rows.count, text);
     this.rows.add(e, c, rec.line);
     this.format(e.format)[0]++;
   }
@@ -101,7 +89,7 @@ export class BatchComputer {
   take(endOffset: number, lines: number): ComputedBatch {
     const b: ComputedBatch = {
       rows: this.rows.take(),
-      raws: { rows: Int32Array.from(this.rawRows), text: this.rawText.join(RAW_SEP) },
+      raws: this.raws.take(),
       rejects: this.rejects,
       skipReasons: [...this.skipReasons],
       rejectReasons: [...this.rejectReasons],
@@ -109,8 +97,6 @@ export class BatchComputer {
       endOffset,
       lines,
     };
-    this.rawRows = [];
-    this.rawText = [];
     this.rejects = [];
     this.skipReasons = new Map();
     this.rejectReasons = new Map();

@@ -22,7 +22,8 @@ async function run(): Promise<void> {
   for await (const batch of computeBatches(input, spec)) {
     while (inFlight >= IN_FLIGHT) await new Promise<void>((r) => (wake = r));
     inFlight++;
-    port.postMessage({ batch, bytes: input.bytesRead() }, [batch.rows.nums.buffer as ArrayBuffer, batch.raws.rows.buffer as ArrayBuffer]);
+    const { rows, raws } = batch;
+    port.postMessage({ batch, bytes: input.bytesRead() }, [rows.nums, raws.rows, raws.ends, raws.bytes].map((a) => a.buffer as ArrayBuffer));
   }
   port.postMessage({ done: true });
   port.close();

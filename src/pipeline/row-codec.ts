@@ -7,6 +7,7 @@
  */
 import type { FirewallEvent } from '../../parsers/types';
 import type { Classified } from '../classify/classifier';
+import type { CodedField } from '../store/codes';
 
 /** Numeric columns, in this order; NaN stands for NULL. From VOCAB_AT on, vocabulary indexes. */
 export const NUM_COLUMNS = [
@@ -19,14 +20,16 @@ export const NUMS = NUM_COLUMNS.length;
 export const STRS = STR_COLUMNS.length;
 /** Index of the first vocabulary column in a row's numbers. */
 export const VOCAB_AT = 9;
-/** The coded event columns (stored as integers, see store/codes), then the vocabulary text columns. */
-export const VOCAB_FIELDS = ['format', 'action', 'direction', 'class', 'reason', 'transport'] as const;
-export const VOCAB_TEXT_AT = VOCAB_AT + VOCAB_FIELDS.length;
+/** The vocabulary columns: all stored as codes (store/codes). */
+export const VOCAB_FIELDS = NUM_COLUMNS.slice(VOCAB_AT) as readonly CodedField[];
+/** Index of the first optional text vocabulary column (tcp_flags, then in_if, out_if, host, rule). */
+export const VOCAB_TEXT_AT = NUM_COLUMNS.indexOf('tcp_flags');
 
 const SEP = '\x1f';
 
 export interface EncodedRows {
   count: number;
+  /** Row r's numbers start at r * NUMS; the array may be longer than count * NUMS. */
   nums: Float64Array;
   strs: string;
   /** This batch's vocabulary; rows hold indexes into it. */
@@ -39,12 +42,18 @@ function text(v: string): string {
   return v.includes(SEP) ? v.replace(/\x1f/g, ' ') : v;
 }
 
+const VOCAB_COLUMNS = NUMS - VOCAB_AT;
+
 export class RowEncoder {
   private nums = new Float64Array(NUMS * 1024);
   private n = 0;
   private strs: string[] = [];
   private vocab: string[] = [];
   private vocabIndex = new Map<string, number>();
+  // Per vocabulary column, its last word and index: consecutive events mostly repeat them, and
+  // comparing a short string is cheaper than hashing a fresh one.
+  private readonly lastWord: (string | undefined)[] = new Array<undefined>(VOCAB_COLUMNS).fill(undefined);
+  private readonly lastIndex = new Float64Array(VOCAB_COLUMNS).fill(NaN);
 
   add(e: FirewallEvent, c: Classified, line: number): void {
     if (this.n + NUMS > this.nums.length) {
@@ -56,9 +65,10 @@ export class RowEncoder {
     let i = this.n;
     v[i++] = e.ts; v[i++] = line; v[i++] = e.srcPort ?? NaN; v[i++] = e.dstPort ?? NaN; v[i++] = e.icmpType ?? NaN;
     v[i++] = e.icmpCode ?? NaN; v[i++] = e.length ?? NaN; v[i++] = e.ttl ?? NaN; v[i++] = e.count ?? 1;
-    v[i++] = this.word(e.format); v[i++] = this.word(e.action); v[i++] = this.word(c.direction);
-    v[i++] = this.word(c.class); v[i++] = this.word(c.reason); v[i++] = this.word(e.transport);
-    v[i++] = this.word(e.tcpFlags); v[i++] = this.word(e.inIf); v[i++] = this.word(e.outIf); v[i++] = this.word(e.hostname); v[i++] = this.word(e.rule);
+    v[i++] = this.word(e.format, 0); v[i++] = this.word(e.action, 1); v[i++] = this.word(c.direction, 2);
+    v[i++] = this.word(c.class, 3); v[i++] = this.word(c.reason, 4); v[i++] = this.word(e.transport, 5);
+    v[i++] = this.word(e.tcpFlags, 6); v[i++] = this.word(e.inIf, 7); v[i++] = this.word(e.outIf, 8); v[i++] = this.word(e.hostname, 9);
+    v[i++] = this.word(e.rule, 10);
     this.n = i;
     this.strs.push(text(e.srcIp), text(e.dstIp));
   }
@@ -68,23 +78,33 @@ export class RowEncoder {
   }
 
   take(): EncodedRows {
-    const out = { count: this.count, nums: this.nums.slice(0, this.n), strs: this.strs.join(SEP), vocab: this.vocab };
+    // The numbers are handed over whole (a worker transfers them) and a fresh array is started.
+    const out = { count: this.count, nums: this.nums, strs: this.strs.join(SEP), vocab: this.vocab };
+    this.nums = new Float64Array(Math.max(NUMS * 1024, this.n + (this.n >> 2)));
     this.n = 0;
     this.strs = [];
     // A fresh vocabulary per batch keeps it bounded whatever the log holds.
     this.vocab = [];
     this.vocabIndex = new Map();
+    this.lastWord.fill(undefined);
+    this.lastIndex.fill(NaN);
     return out;
   }
 
-  private word(w: string | undefined): number {
-    if (w === undefined) return NaN;
-    let i = this.vocabIndex.get(w);
-    if (i === undefined) {
-      i = this.vocab.length;
-      this.vocab.push(w);
-      this.vocabIndex.set(w, i);
+  private word(w: string | undefined, column: number): number {
+    if (w === this.lastWord[column]) return this.lastIndex[column];
+    let i = NaN;
+    if (w !== undefined) {
+      const known = this.vocabIndex.get(w);
+      if (known !== undefined) i = known;
+      else {
+        i = this.vocab.length;
+        this.vocab.push(w);
+        this.vocabIndex.set(w, i);
+      }
     }
+    this.lastWord[column] = w;
+    this.lastIndex[column] = i;
     return i;
   }
 }

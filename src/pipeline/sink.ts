@@ -10,7 +10,9 @@ import { alertWriter } from '../store/alert-store';
 import { progressWriter } from '../store/sources';
 import type { Alert } from '../detectors/alert';
 import { decodeStrings, NUMS, STRS, VOCAB_AT } from './row-codec';
-import { RAW_SEP, type ComputedBatch } from './batch';
+import type { ComputedBatch } from './batch';
+import { RawLineTable } from './raw-lines';
+import type { LineRef, LineTable } from '../detectors/lines';
 import { rollupPort, type RollupCounter } from './rollup-counter';
 import type { Tally } from './tally';
 
@@ -18,7 +20,9 @@ import type { Tally } from './tally';
 export interface Detector {
   /** The class of rows it looks at: `scan` or `outbound`. */
   readonly feeds: 'scan' | 'outbound';
-  observe(src: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: string, packets?: number): unknown;
+  /** Called before each batch's rows: the table the line indexes given to `observe` point into. */
+  readLinesFrom(lines: LineTable): void;
+  observe(src: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: LineRef, packets?: number): unknown;
   drainChanged(): Alert[];
 }
 
@@ -82,7 +86,8 @@ export class BatchSink {
     if (b.raws.rows.length === 0) return;
     const n = b.rows.nums;
     const vocab = b.rows.vocab;
-    const texts = this.detectors.length ? b.raws.text.split(RAW_SEP) : [];
+    const lines = new RawLineTable(b.raws);
+    for (const d of this.detectors) d.readLinesFrom(lines);
     for (let i = 0; i < b.raws.rows.length; i++) {
       const r = b.raws.rows[i];
       const a = r * NUMS;
@@ -96,7 +101,7 @@ export class BatchSink {
         const icmp = n[a + ICMP_TYPE];
         this.rollups.add(rollupPort(port, Number.isNaN(icmp) ? undefined : icmp), proto, n[a + TS], src, dst, n[a + COUNT]);
       }
-      for (const d of this.detectors) if (d.feeds === cls) d.observe(src, dst, port, proto, n[a + TS], texts[i], n[a + COUNT]);
+      for (const d of this.detectors) if (d.feeds === cls) d.observe(src, dst, port, proto, n[a + TS], i, n[a + COUNT]);
     }
   }
 }

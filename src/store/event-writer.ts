@@ -1,5 +1,5 @@
 import type { DB } from './db';
-import { NUMS, STRS, VOCAB_AT, VOCAB_FIELDS, VOCAB_TEXT_AT, type EncodedRows } from '../pipeline/row-codec';
+import { NUMS, STRS, VOCAB_AT, VOCAB_FIELDS, type EncodedRows } from '../pipeline/row-codec';
 import { Codes } from './codes';
 
 const COLUMNS = [
@@ -31,15 +31,12 @@ export class EventWriter {
   /** Call inside the batch transaction. `strs` is `decodeStrings(rows)`, shared with the caller. */
   write(rows: EncodedRows, strs: string[], sourceId: number): void {
     const n = rows.nums;
-    // Vocabulary index → database code, per coded field, looked up the first time a batch uses it
-    // (the vocabulary also holds words of other columns, which must not become codes).
-    const coded = VOCAB_FIELDS.map((f) => {
+    // Vocabulary index → database code, per field, looked up the first time a batch uses it (the
+    // vocabulary holds the words of every column, which must not become codes of the others).
+    const [fmt, act, dir, cls, rsn, trn, flg, inIf, outIf, host, rule] = VOCAB_FIELDS.map((f) => {
       const cache: number[] = [];
-      return (i: number): number => (cache[i] ??= this.codes.code(f, rows.vocab[i]));
+      return (i: number): number | null => (Number.isNaN(i) ? null : (cache[i] ??= this.codes.code(f, rows.vocab[i])));
     });
-    const [fmt, act, dir, cls, rsn, trn] = coded;
-    const words = rows.vocab;
-    const word = (i: number): string | null => (Number.isNaN(i) ? null : words[i]);
     const v: Value[] = new Array(WIDTH * Math.min(rows.count, ROWS_PER_STATEMENT));
     let k = 0;
     let inChunk = 0;
@@ -47,13 +44,12 @@ export class EventWriter {
       const a = r * NUMS;
       const s = r * STRS;
       const w = a + VOCAB_AT;
-      const t = a + VOCAB_TEXT_AT;
       // Column order of COLUMNS; numbers and vocabulary from NUM_COLUMNS, addresses from STR_COLUMNS.
       v[k++] = n[a]; v[k++] = sourceId; v[k++] = n[a + 1];
       v[k++] = fmt(n[w]); v[k++] = act(n[w + 1]); v[k++] = dir(n[w + 2]); v[k++] = cls(n[w + 3]); v[k++] = rsn(n[w + 4]); v[k++] = trn(n[w + 5]);
-      v[k++] = strs[s]; v[k++] = num(n[a + 2]); v[k++] = strs[s + 1]; v[k++] = num(n[a + 3]); v[k++] = word(n[t]);
-      v[k++] = num(n[a + 4]); v[k++] = num(n[a + 5]); v[k++] = word(n[t + 1]); v[k++] = word(n[t + 2]); v[k++] = word(n[t + 3]);
-      v[k++] = word(n[t + 4]); v[k++] = num(n[a + 6]); v[k++] = num(n[a + 7]); v[k++] = n[a + 8];
+      v[k++] = strs[s]; v[k++] = num(n[a + 2]); v[k++] = strs[s + 1]; v[k++] = num(n[a + 3]); v[k++] = flg(n[w + 6]);
+      v[k++] = num(n[a + 4]); v[k++] = num(n[a + 5]); v[k++] = inIf(n[w + 7]); v[k++] = outIf(n[w + 8]); v[k++] = host(n[w + 9]);
+      v[k++] = rule(n[w + 10]); v[k++] = num(n[a + 6]); v[k++] = num(n[a + 7]); v[k++] = n[a + 8];
       if (++inChunk === ROWS_PER_STATEMENT) {
         this.many.run(v);
         k = 0;

@@ -15,8 +15,9 @@
  * - `level`: psad's danger level 1–5 of `events`, recomputed as packets come.
  */
 
+import type { LineRef } from '../lines';
 import type { ScanAlert } from './alert';
-import { own } from './copy';
+import { detach } from '../../util/detach';
 import { P24, STRUCT_COST, type Episode, type Heavy, type Port, type Src, type Tgt } from './records';
 import { PairWindows } from './pair-windows';
 
@@ -47,7 +48,7 @@ export abstract class Episodes extends PairWindows {
       windowS: Math.round((slow ? this.longMs : s.windowMs) / 1000), level: this.level(events),
       evidence: {
         firstLine: slow ? st.lifeLine : st.runLine, lastLine: line, window: slow ? 'long' : 'fast',
-        samplePorts, sampleTargets: [own(dst)],
+        samplePorts, sampleTargets: [detach(dst)],
       },
     };
     const ep: Episode = { alert, slow, windowMs: slow ? this.longMs : s.windowMs, seen, protos, targetKeys: [tg.dk], lastRaw: undefined };
@@ -86,7 +87,7 @@ export abstract class Episodes extends PairWindows {
   }
 
   protected updateEpisode(
-    st: Src, hv: Heavy, ep: Episode, key: number, dk: number, pk: number, dst: string, ts: number, raw: string, packets: number, inWindow: number,
+    st: Src, hv: Heavy, ep: Episode, key: number, dk: number, pk: number, dst: string, ts: number, raw: LineRef, packets: number, inWindow: number,
     vertical: boolean,
   ): void {
     const a = ep.alert;
@@ -111,12 +112,12 @@ export abstract class Episodes extends PairWindows {
         }
       } else {
         hv.hSeen++;
-        if (ev.sampleTargets.length < SAMPLE) ev.sampleTargets.push(own(dst));
+        if (ev.sampleTargets.length < SAMPLE) ev.sampleTargets.push(detach(dst));
       }
     }
     if (vertical && ev.sampleTargets.length < SAMPLE && !ep.targetKeys.includes(dk)) {
       ep.targetKeys.push(dk);
-      ev.sampleTargets.push(own(dst));
+      ev.sampleTargets.push(detach(dst));
     }
     this.changed.add(ep);
   }

@@ -1,5 +1,6 @@
 /** What the detector remembers per source, per target and per port, and per episode. */
 
+import type { LineRef } from '../lines';
 import type { ScanAlert } from './alert';
 
 /** What one per-target or per-port record costs in the budgets. */
@@ -19,7 +20,7 @@ export interface Episode {
   /** Keys of the targets in `evidence.sampleTargets` (vertical). */
   targetKeys: number[];
   /** The newest raw line, copied into the alert when it leaves the detector (drain, toJSON). */
-  lastRaw: string | undefined;
+  lastRaw: LineRef | undefined;
 }
 
 /**

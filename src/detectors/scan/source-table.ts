@@ -13,8 +13,8 @@
  */
 
 import { detach } from '../../util/detach';
+import { lineText, type LineRef, type LineTable } from '../lines';
 import type { ScanAlert } from './alert';
-import { own } from './copy';
 import { fnv, ipv4, ipv4Name, MAX_NAMES, MAX_PROTOS, V6_BASE } from './keys';
 import type { Episode, Src } from './records';
 import { DEFAULT_SCAN, validate, type ScanSettings } from './settings';
@@ -49,6 +49,8 @@ export abstract class SourceTable {
   protected total = 0;
   protected evicted = 0;
   protected ops = 0;
+  /** The current batch's lines, which line indexes passed to `observe` point into. */
+  private lines: LineTable | undefined = undefined;
 
   constructor(settings: Partial<ScanSettings> = {}) {
     const s: ScanSettings = { ...DEFAULT_SCAN, ...settings };
@@ -148,10 +150,20 @@ export abstract class SourceTable {
     }
   }
 
+  /** The pipeline hands over each batch's line table before feeding its rows. */
+  readLinesFrom(lines: LineTable): void {
+    this.lines = lines;
+  }
+
+  /** A raw line to keep as evidence. */
+  protected line(raw: LineRef): string {
+    return lineText(raw, this.lines);
+  }
+
   /** Copies the newest raw line into the alert before it leaves the detector. */
   protected settle(ep: Episode): ScanAlert {
     if (ep.lastRaw !== undefined) {
-      ep.alert.evidence.lastLine = own(ep.lastRaw);
+      ep.alert.evidence.lastLine = this.line(ep.lastRaw);
       ep.lastRaw = undefined;
     }
     return ep.alert;

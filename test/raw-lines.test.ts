@@ -1,0 +1,91 @@
+/**
+ * Raw lines travel from the compute half to the detectors as UTF-8 bytes with end offsets, and
+ * detectors get an index into them: the text must come back exactly, across a thread boundary,
+ * and the alerts must be the ones the same lines given as text produce.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { RawLineTable, RawLineWriter, type RawLines } from '../src/pipeline/raw-lines';
+import { ScanDetector } from '../src/detectors/scan';
+import { WormDetector } from '../src/detectors/worm';
+import type { LineRef } from '../src/detectors/lines';
+
+const T0 = Date.UTC(2024, 5, 14, 14, 0, 0);
+
+describe('raw line batches', () => {
+  const lines = ['plain ascii', '', 'é à ü', 'emoji 🚀 and CJK 防火墙', 'x'.repeat(5000), 'tab\there'];
+
+  test('every line reads back as written, across buffer growth and a second batch', () => {
+    const w = new RawLineWriter(8); // tiny, so it has to grow
+    lines.forEach((l, i) => w.add(i * 3, l));
+    const first = w.take();
+    expect(Array.from(first.rows)).toEqual([0, 3, 6, 9, 12, 15]);
+    const t = new RawLineTable(first);
+    expect(lines.map((_, i) => t.text(i))).toEqual(lines);
+    w.add(7, 'second batch');
+    const second = w.take();
+    expect(Array.from(second.rows)).toEqual([7]);
+    expect(new RawLineTable(second).text(0)).toBe('second batch');
+    const empty = w.take();
+    expect([empty.rows.length, empty.ends.length, empty.bytes.byteLength]).toEqual([0, 0, 0]);
+  });
+
+  test('transferred through a message port, the bytes are moved and read back whole', async () => {
+    const w = new RawLineWriter();
+    lines.forEach((l, i) => w.add(i, l));
+    const raws = w.take();
+    const { port1, port2 } = new MessageChannel();
+    const got = new Promise<RawLines>((resolve) => port2.once('message', resolve));
+    port1.postMessage(raws, [raws.rows.buffer, raws.ends.buffer, raws.bytes.buffer] as ArrayBuffer[]);
+    const back = await got;
+    port1.close();
+    expect(raws.bytes.byteLength).toBe(0); // moved, not copied
+    const t = new RawLineTable(back);
+    expect(lines.map((_, i) => t.text(i))).toEqual(lines);
+  });
+});
+
+/** Feeds the same events to two detectors, one with the text, one with indexes into a batch table. */
+function feedBoth<D extends ScanDetector | WormDetector>(make: () => D, events: [string, string, number, number, string][], batch: number): [unknown, unknown] {
+  const byText = make();
+  const byIndex = make();
+  const textAlerts: unknown[] = [];
+  const indexAlerts: unknown[] = [];
+  for (let at = 0; at < events.length; at += batch) {
+    const part = events.slice(at, at + batch);
+    const w = new RawLineWriter();
+    part.forEach((e, i) => w.add(i, e[4]));
+    byIndex.readLinesFrom(new RawLineTable(w.take()));
+    part.forEach(([src, dst, port, ts, line], i) => {
+      byText.observe(src, dst, port, 'tcp', ts, line);
+      byIndex.observe(src, dst, port, 'tcp', ts, i satisfies LineRef);
+    });
+    textAlerts.push(...byText.drainChanged().map((a) => structuredClone(a)));
+    indexAlerts.push(...byIndex.drainChanged().map((a) => structuredClone(a)));
+  }
+  return [textAlerts, indexAlerts];
+}
+
+describe('detectors fed line indexes', () => {
+  test('the scan detector raises the same alerts with the same evidence lines', () => {
+    const events: [string, string, number, number, string][] = [];
+    for (let i = 0; i < 40; i++) events.push(['198.51.100.7', '192.0.2.1', 1000 + i, T0 + i * 1000, `vertical ${i} é`]);
+    for (let i = 0; i < 30; i++) events.push(['198.51.100.8', `192.0.2.${i + 10}`, 23, T0 + 50_000 + i * 500, `sweep ${i}`]);
+    const [text, index] = feedBoth(() => new ScanDetector(), events, 7);
+    expect((text as unknown[]).length).toBeGreaterThan(0);
+    expect(index).toEqual(text);
+    const last = (index as { evidence: { firstLine: string; lastLine: string } }[]).at(-1)!;
+    expect(last.evidence.lastLine).toBe('sweep 29');
+  });
+
+  test('the worm detector raises the same alert with the same first and last lines', () => {
+    const events: [string, string, number, number, string][] = [];
+    for (let i = 0; i < 40; i++) events.push(['192.168.1.50', `198.51.100.${i + 1}`, 445, T0 + i * 2000, `smb ${i}`]);
+    const [text, index] = feedBoth(() => new WormDetector(), events, 9);
+    expect(index).toEqual(text);
+    expect((index as { evidence: { firstLine: string } }[])[0].evidence.firstLine).toBe('smb 0');
+  });
+
+  test('an index with no table is an error, not a silent empty line', () => {
+    expect(() => new ScanDetector().observe('198.51.100.7', '192.0.2.1', 22, 'tcp', T0, 0)).toThrow(/line table/);
+  });
+});

@@ -8,6 +8,13 @@ import { detach } from '../util/detach';
 
 export type LineRef = string | number;
 
+/**
+ * A line a detector keeps as possible evidence: its text, or a handle into a batch the detector
+ * still retains (see scan/source-table.ts). Most kept lines are dropped before an alert needs
+ * them, so most never become strings.
+ */
+export type KeptLine = string | number;
+
 /** The lines of one batch; valid until the next batch is fed. */
 export interface LineTable {
   text(i: number): string;

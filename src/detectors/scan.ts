@@ -23,7 +23,7 @@
 
 import type { ScanAlert, ScanStats } from './scan/alert';
 import { detach } from '../util/detach';
-import type { LineRef } from './lines';
+import type { KeptLine, LineRef } from './lines';
 import { ipv4 } from './scan/keys';
 import { parseState, PersistentMemory } from './scan/persistence';
 import { Src } from './scan/records';
@@ -60,7 +60,8 @@ export class ScanDetector extends PersistentMemory {
 
     let st = this.sources.get(sk);
     if (st === undefined) {
-      st = new Src(typeof sk === 'string' ? detach(sk) : sk, t, packets, this.line(raw), dk, pk);
+      st = new Src(typeof sk === 'string' ? detach(sk) : sk, t, packets, '', dk, pk);
+      st.runLine = st.lifeLine = st.l0 = this.line(raw, st);
       this.sources.set(st.key, st);
       this.append(st);
       this.total++;
@@ -74,7 +75,7 @@ export class ScanDetector extends PersistentMemory {
       this.append(st);
     }
 
-    let line: string | undefined;
+    let line: KeptLine | undefined;
     const hv = st.heavy;
     if (hv !== undefined && hv.vEp !== undefined && ts - hv.vEp.alert.last > hv.vEp.windowMs) this.closeVertical(st, hv);
     // The vertical unit is the source itself.
@@ -82,13 +83,13 @@ export class ScanDetector extends PersistentMemory {
     if (gap > s.windowMs || st.runPackets === 0) {
       st.runFirst = t;
       st.runPackets = 0;
-      st.runLine = line ??= this.line(raw);
+      st.runLine = line ??= this.line(raw, st);
     }
     let fresh = false;
     if (gap > this.longMs || st.lifePackets === 0) {
       st.lifeFirst = t;
       st.lifePackets = 0;
-      st.lifeLine = line ??= this.line(raw);
+      st.lifeLine = line ??= this.line(raw, st);
       fresh = true;
     }
     st.runPackets += packets;
@@ -100,7 +101,7 @@ export class ScanDetector extends PersistentMemory {
     } else if (fresh) {
       // Everything it probed before is out of the long window.
       this.charge(st, 1 - st.n);
-      this.setPair0(st, dk, pk, t, t, packets, line ?? this.line(raw));
+      this.setPair0(st, dk, pk, t, t, packets, line ?? this.line(raw, st));
       st.n = 1;
       st.more = st.moreLines = undefined;
     } else {
@@ -110,12 +111,12 @@ export class ScanDetector extends PersistentMemory {
         st.c0 += packets;
       } else if (!this.lightUpdate(st, dk, pk, t, packets)) {
         if (st.n === 0) {
-          this.setPair0(st, dk, pk, t, t, packets, line ?? this.line(raw));
+          this.setPair0(st, dk, pk, t, t, packets, line ?? this.line(raw, st));
           st.n = 1;
           this.charge(st, 1);
         } else if (st.n < this.light) {
           (st.more ??= []).push(dk, pk, t, t, packets);
-          (st.moreLines ??= []).push(line ?? this.line(raw));
+          (st.moreLines ??= []).push(line ?? this.line(raw, st));
           st.n++;
           this.charge(st, 1);
         } else {

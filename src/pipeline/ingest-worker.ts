@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openInput } from '../sources/inputs';
 import { computeBatches, type ComputeSpec } from './compute-loop';
+import { columnBuffers } from './utf8-column';
 
 const IN_FLIGHT = 4;
 
@@ -23,7 +24,8 @@ async function run(): Promise<void> {
     while (inFlight >= IN_FLIGHT) await new Promise<void>((r) => (wake = r));
     inFlight++;
     const { rows, raws } = batch;
-    port.postMessage({ batch, bytes: input.bytesRead() }, [rows.nums, raws.rows, raws.ends, raws.bytes].map((a) => a.buffer as ArrayBuffer));
+    const moved = [rows.nums.buffer as ArrayBuffer, raws.rows.buffer as ArrayBuffer, ...columnBuffers(rows.strs), ...columnBuffers(raws.lines)];
+    port.postMessage({ batch, bytes: input.bytesRead() }, moved);
   }
   port.postMessage({ done: true });
   port.close();

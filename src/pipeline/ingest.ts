@@ -3,8 +3,6 @@
  * fingerprint and continues after it; the compute half (parse, classify) runs in a worker
  * thread for big files, the write half (detectors, store) here, one transaction per batch.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DB } from '../store/db';
 import { loadSettings, pinZone } from '../store/settings';
@@ -16,7 +14,7 @@ import { CidrSet, DEFAULT_HOME } from '../classify/networks';
 import type { ClassifierSettings } from '../classify/classifier';
 import { runDetectors, WORM_PORT, type RunDetectors } from './detectors';
 import type { Input } from '../sources/inputs';
-import { packageRoot } from '../util/package-root';
+import { threadScript } from './threads';
 import type { ComputedBatch } from './batch';
 import { computeBatches, type ComputeSpec } from './compute-loop';
 import { BatchSink } from './sink';
@@ -50,14 +48,6 @@ const TAIL_BYTES = 256;
 export function classifierSettings(db: DB): ClassifierSettings {
   const s = loadSettings(db);
   return { home: new CidrSet([...DEFAULT_HOME, ...s.home]), wanIf: new Set(s.wanIf), trusted: new CidrSet(loadTrusted(db)) };
-}
-
-/** The compiled worker script, or undefined when running from TypeScript sources without a build. */
-function workerScript(): string | undefined {
-  const here = path.join(__dirname, 'ingest-worker.js');
-  if (__filename.endsWith('.js')) return here;
-  const built = path.join(packageRoot(), 'dist', 'src', 'pipeline', 'ingest-worker.js');
-  return fs.existsSync(built) ? built : undefined;
 }
 
 /** Batches computed in a worker thread, acknowledged one by one as they are written. */
@@ -127,7 +117,7 @@ export class IngestSession {
       tz: this.opts.tz, year: this.opts.year, format: this.opts.format, home: this.settings.home.cidrs, wanIf: [...this.settings.wanIf],
       trusted: this.settings.trusted.cidrs, wormPort: WORM_PORT, offset: src.offset, lines: src.lines,
     };
-    const script = workerScript();
+    const script = threadScript('ingest-worker');
     const useWorker = script !== undefined && input.kind !== 'stdin' && (input.size ?? 0) >= (this.opts.workerMinBytes ?? 4 * 1024 * 1024);
     let bytes = 0;
     const batches = useWorker ? workerBatches(input, spec, script!, (b) => (bytes = b)) : computeBatches(input, spec);

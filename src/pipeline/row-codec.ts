@@ -1,6 +1,6 @@
 /**
- * Event rows in a form that crosses a worker boundary cheaply: numbers in one Float64Array
- * (transferred, not copied) and the two addresses joined into one string. Every column with a
+ * Event rows in a form that crosses a worker boundary cheaply: numbers in one Float64Array and
+ * the two addresses in a UTF-8 column (both transferred, not copied). Every column with a
  * small vocabulary (format, action, direction, class, reason, transport, TCP flags, interfaces,
  * host, rule) travels as an index into a vocabulary sent with the batch. Structured-cloning one
  * object per event would cost the main thread most of what the worker saves it.
@@ -8,6 +8,7 @@
 import type { FirewallEvent } from '../../parsers/types';
 import type { Classified } from '../classify/classifier';
 import type { CodedField } from '../store/codes';
+import { Utf8ColumnReader, Utf8ColumnWriter, type Utf8Column } from './utf8-column';
 
 /** Numeric columns, in this order; NaN stands for NULL. From VOCAB_AT on, vocabulary indexes. */
 export const NUM_COLUMNS = [
@@ -25,21 +26,14 @@ export const VOCAB_FIELDS = NUM_COLUMNS.slice(VOCAB_AT) as readonly CodedField[]
 /** Index of the first optional text vocabulary column (tcp_flags, then in_if, out_if, host, rule). */
 export const VOCAB_TEXT_AT = NUM_COLUMNS.indexOf('tcp_flags');
 
-const SEP = '\x1f';
-
 export interface EncodedRows {
   count: number;
   /** Row r's numbers start at r * NUMS; the array may be longer than count * NUMS. */
   nums: Float64Array;
-  strs: string;
+  /** Row r's text column k is string r * STRS + k. */
+  strs: Utf8Column;
   /** This batch's vocabulary; rows hold indexes into it. */
   vocab: string[];
-}
-
-// Addresses never hold control characters (such lines are rejected as binary), but JSON escapes
-// could smuggle one in: keep the separator unambiguous.
-function text(v: string): string {
-  return v.includes(SEP) ? v.replace(/\x1f/g, ' ') : v;
 }
 
 const VOCAB_COLUMNS = NUMS - VOCAB_AT;
@@ -47,7 +41,7 @@ const VOCAB_COLUMNS = NUMS - VOCAB_AT;
 export class RowEncoder {
   private nums = new Float64Array(NUMS * 1024);
   private n = 0;
-  private strs: string[] = [];
+  private readonly strs = new Utf8ColumnWriter();
   private vocab: string[] = [];
   private vocabIndex = new Map<string, number>();
   // Per vocabulary column, its last word and index: consecutive events mostly repeat them, and
@@ -70,7 +64,8 @@ export class RowEncoder {
     v[i++] = this.word(e.tcpFlags, 6); v[i++] = this.word(e.inIf, 7); v[i++] = this.word(e.outIf, 8); v[i++] = this.word(e.hostname, 9);
     v[i++] = this.word(e.rule, 10);
     this.n = i;
-    this.strs.push(text(e.srcIp), text(e.dstIp));
+    this.strs.add(e.srcIp);
+    this.strs.add(e.dstIp);
   }
 
   get count(): number {
@@ -79,10 +74,9 @@ export class RowEncoder {
 
   take(): EncodedRows {
     // The numbers are handed over whole (a worker transfers them) and a fresh array is started.
-    const out = { count: this.count, nums: this.nums, strs: this.strs.join(SEP), vocab: this.vocab };
+    const out = { count: this.count, nums: this.nums, strs: this.strs.take(), vocab: this.vocab };
     this.nums = new Float64Array(Math.max(NUMS * 1024, this.n + (this.n >> 2)));
     this.n = 0;
-    this.strs = [];
     // A fresh vocabulary per batch keeps it bounded whatever the log holds.
     this.vocab = [];
     this.vocabIndex = new Map();
@@ -111,7 +105,7 @@ export class RowEncoder {
 
 /** Addresses of all rows, flat: row r, column k is at r * STRS + k. */
 export function decodeStrings(rows: EncodedRows): string[] {
-  return rows.count === 0 ? [] : rows.strs.split(SEP);
+  return new Utf8ColumnReader(rows.strs).all();
 }
 
 /** A vocabulary text column of row `r` (k from 0: tcp_flags, in_if, out_if, host, rule), or undefined. */

@@ -33,6 +33,13 @@ export class Tally {
     f.rejects += rejects;
   }
 
+  /** A Tally again from its structured clone (another thread's). */
+  static from(data: Tally): Tally {
+    const t = new Tally();
+    t.add(data);
+    return t;
+  }
+
   add(other: Tally): void {
     this.lines += other.lines;
     this.events += other.events;

@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { FINGERPRINT_BYTES } from '../store/sources';
 
-const CHUNK = 1024 * 1024;
+const CHUNK = 256 * 1024;
 
 export interface Input {
   /** Path as given, or `-` for stdin. */

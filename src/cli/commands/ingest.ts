@@ -2,7 +2,8 @@ import { systemZone } from '../../../parsers/clock';
 import { openDb, resolveDbPath } from '../../store/db';
 import { addToSettings } from '../../store/settings';
 import { splitList } from '../../classify/networks';
-import { IngestSession } from '../../pipeline/ingest';
+import { IngestSession, type IngestOptions, type SourceSummary } from '../../pipeline/ingest';
+import { canIngestInThread, ingestInThread } from '../../pipeline/ingest-thread';
 import { Tally } from '../../pipeline/tally';
 import { openInput } from '../../sources/inputs';
 import { expandPaths } from '../inputs';
@@ -21,26 +22,47 @@ export interface IngestFlags {
   slowScans?: boolean;
 }
 
+type Bar = ReturnType<typeof progressBar>;
+
 export async function ingestCommand(paths: string[], f: IngestFlags, log: (s: string) => void = console.log): Promise<Tally> {
   const files = expandPaths(paths.length ? paths : ['-']);
-  const db = openDb(resolveDbPath(f.db));
+  const dbFile = resolveDbPath(f.db);
+  const db = openDb(dbFile);
   try {
     addToSettings(db, splitList(f.home), splitList(f.wanIf));
-    const bar = progressBar(f.progress !== false && !f.quiet);
-    const session = new IngestSession(db, { tz: f.tz ?? systemZone(), year: f.year, format: f.format, slowScans: f.slowScans, onProgress: (b, l) => bar.update(b, l) });
-    const total = new Tally();
-    const started = Date.now();
+  } finally {
+    db.close();
+  }
+  const bar = progressBar(f.progress !== false && !f.quiet);
+  const options: Omit<IngestOptions, 'onProgress'> = { tz: f.tz ?? systemZone(), year: f.year, format: f.format, slowScans: f.slowScans };
+  const total = new Tally();
+  const started = Date.now();
+  const done = (r: SourceSummary) => {
+    bar.stop();
+    total.add(r.tally);
+    if (!f.quiet && r.status === 'unchanged') log(`${r.name}: already ingested, nothing new`);
+  };
+  // Files go to the write thread (bounded memory, this thread stays free for the progress bar);
+  // stdin can only be read here.
+  if (!files.includes('-') && canIngestInThread()) {
+    await ingestInThread(dbFile, files, options, { start: (file, size) => bar.start(file, size), progress: (b, l) => bar.update(b, l), done });
+  } else {
+    await ingestHere(dbFile, files, options, bar, done);
+  }
+  if (!f.quiet) for (const l of summaryLines(total, files.length, (Date.now() - started) / 1000)) log(l);
+  return total;
+}
+
+async function ingestHere(dbFile: string, files: string[], options: Omit<IngestOptions, 'onProgress'>, bar: Bar, done: (r: SourceSummary) => void): Promise<void> {
+  const db = openDb(dbFile);
+  try {
+    const session = new IngestSession(db, { ...options, onProgress: (b, l) => bar.update(b, l) });
     for (const file of files) {
       const input = await openInput(file);
       bar.start(file, input.size ?? 0);
-      const r = await session.ingest(input);
-      bar.stop();
-      total.add(r.tally);
-      if (!f.quiet && r.status === 'unchanged') log(`${file}: already ingested, nothing new`);
+      done(await session.ingest(input));
     }
     session.finish();
-    if (!f.quiet) for (const l of summaryLines(total, files.length, (Date.now() - started) / 1000)) log(l);
-    return total;
   } finally {
     db.close();
   }

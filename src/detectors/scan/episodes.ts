@@ -15,7 +15,7 @@
  * - `level`: psad's danger level 1–5 of `events`, recomputed as packets come.
  */
 
-import type { LineRef } from '../lines';
+import type { KeptLine, LineRef } from '../lines';
 import type { ScanAlert } from './alert';
 import { detach } from '../../util/detach';
 import { P24, STRUCT_COST, type Episode, type Heavy, type Port, type Src, type Tgt } from './records';
@@ -27,7 +27,7 @@ const MAX_EPISODE_KEYS = 65_536;
 
 /** Opening, updating and closing a source's episodes. */
 export abstract class Episodes extends PairWindows {
-  protected openVertical(st: Src, hv: Heavy, tg: Tgt, slow: boolean, dst: string, ts: number, line: string): Episode {
+  protected openVertical(st: Src, hv: Heavy, tg: Tgt, slow: boolean, dst: string, ts: number, line: KeptLine): Episode {
     const s = this.settings;
     const seen = new Set<number>();
     for (const k of hv.fp.keys()) if (Math.floor(k / P24) === tg.idx) seen.add(k % P24);
@@ -47,7 +47,7 @@ export abstract class Episodes extends PairWindows {
       peak: slow ? tg.long : tg.fast, threshold: s.verticalPorts,
       windowS: Math.round((slow ? this.longMs : s.windowMs) / 1000), level: this.level(events),
       evidence: {
-        firstLine: slow ? st.lifeLine : st.runLine, lastLine: line, window: slow ? 'long' : 'fast',
+        firstLine: this.kept.text(slow ? st.lifeLine : st.runLine), lastLine: this.kept.text(line), window: slow ? 'long' : 'fast',
         samplePorts, sampleTargets: [detach(dst)],
       },
     };
@@ -56,7 +56,7 @@ export abstract class Episodes extends PairWindows {
     return ep;
   }
 
-  protected openHorizontal(st: Src, hv: Heavy, po: Port, pk: number, slow: boolean, ts: number, line: string): Episode {
+  protected openHorizontal(st: Src, hv: Heavy, po: Port, pk: number, slow: boolean, ts: number, line: KeptLine): Episode {
     const s = this.settings;
     const seen = new Set<number>();
     for (const k of hv.fp.keys()) if (k % P24 === pk) seen.add(hv.byIdx.get(Math.floor(k / P24))!.dk);
@@ -77,7 +77,7 @@ export abstract class Episodes extends PairWindows {
       peak: slow ? po.long : po.fast, threshold: s.horizontalTargets,
       windowS: Math.round((slow ? this.longMs : s.windowMs) / 1000), level: this.level(events),
       evidence: {
-        firstLine: slow ? po.lifeLine : po.runLine, lastLine: line, window: slow ? 'long' : 'fast',
+        firstLine: this.kept.text(slow ? po.lifeLine : po.runLine), lastLine: this.kept.text(line), window: slow ? 'long' : 'fast',
         samplePorts: [pk % 65536], sampleTargets,
       },
     };

@@ -1,4 +1,4 @@
-import type { LineRef } from '../lines';
+import type { KeptLine, LineRef } from '../lines';
 import { detach } from '../../util/detach';
 import { Episodes } from './episodes';
 import { P24, Port, STRUCT_COST, type Heavy, type Src } from './records';
@@ -9,7 +9,7 @@ const REFRESH_MS = 1_000;
 /** Per-source state once a scan is possible: per-target and per-port records, pairs in windows. */
 export abstract class HeavyForm extends Episodes {
   protected heavyObserve(
-    st: Src, hv: Heavy, dk: number, pk: number, dst: string, ts: number, t: number, raw: LineRef, packets: number, line: string | undefined,
+    st: Src, hv: Heavy, dk: number, pk: number, dst: string, ts: number, t: number, raw: LineRef, packets: number, line: KeptLine | undefined,
   ): void {
     const s = this.settings;
     const fastCut = t - s.windowMs;
@@ -38,7 +38,7 @@ export abstract class HeavyForm extends Episodes {
       if (st.keys + need <= cap) {
         tg ??= this.target(st, hv, dk);
         if (po === undefined) {
-          po = new Port(t, 0, line ??= this.line(raw));
+          po = new Port(t, 0, line ??= this.line(raw, st));
           po.runPackets = po.lifePackets = 0;
           hv.ports.set(pk, po);
           this.charge(st, STRUCT_COST);
@@ -52,12 +52,12 @@ export abstract class HeavyForm extends Episodes {
       if (gap > s.windowMs || po.runPackets === 0) {
         po.runFirst = t;
         po.runPackets = 0;
-        po.runLine = line ??= this.line(raw);
+        po.runLine = line ??= this.line(raw, st);
       }
       if (gap > this.longMs || po.lifePackets === 0) {
         po.lifeFirst = t;
         po.lifePackets = 0;
-        po.lifeLine = line ??= this.line(raw);
+        po.lifeLine = line ??= this.line(raw, st);
       }
       po.runPackets += packets;
       po.lifePackets += packets;
@@ -92,9 +92,9 @@ export abstract class HeavyForm extends Episodes {
       this.updateEpisode(st, hv, vep, pk, dk, pk, dst, ts, raw, packets, tg === undefined ? 0 : vep.slow ? tg.long : tg.fast, true);
     } else if (tg !== undefined) {
       if (tg.fast >= s.verticalPorts && this.level(st.runPackets) >= s.minLevel) {
-        hv.vEp = this.openVertical(st, hv, tg, false, dst, ts, line ?? this.line(raw));
+        hv.vEp = this.openVertical(st, hv, tg, false, dst, ts, line ?? this.line(raw, st));
       } else if (this.slowOn && tg.long >= s.verticalPorts && this.level(st.lifePackets) >= s.minLevel) {
-        hv.vEp = this.openVertical(st, hv, tg, true, dst, ts, line ?? this.line(raw));
+        hv.vEp = this.openVertical(st, hv, tg, true, dst, ts, line ?? this.line(raw, st));
       }
     }
 
@@ -103,9 +103,9 @@ export abstract class HeavyForm extends Episodes {
     if (po.ep !== undefined) {
       this.updateEpisode(st, hv, po.ep, dk, dk, pk, dst, ts, raw, packets, po.ep.slow ? po.long : po.fast, false);
     } else if (po.fast >= s.horizontalTargets && this.level(po.runPackets) >= s.minLevel) {
-      po.ep = this.openHorizontal(st, hv, po, pk, false, ts, line ?? this.line(raw));
+      po.ep = this.openHorizontal(st, hv, po, pk, false, ts, line ?? this.line(raw, st));
     } else if (this.slowOn && po.long >= s.horizontalTargets && this.level(po.lifePackets) >= s.minLevel) {
-      po.ep = this.openHorizontal(st, hv, po, pk, true, ts, line ?? this.line(raw));
+      po.ep = this.openHorizontal(st, hv, po, pk, true, ts, line ?? this.line(raw, st));
     }
   }
 }

@@ -1,9 +1,10 @@
+import type { KeptLine } from '../lines';
 import { HeavyForm } from './heavy-form';
 import { Heavy, Port, STRUCT_COST, type LightPair, type Src } from './records';
 
 /** The small inline form most sources stay in, and its promotion to the heavy form. */
 export abstract class LightForm extends HeavyForm {
-  protected setPair0(st: Src, dk: number, pk: number, first: number, last: number, packets: number, line: string): void {
+  protected setPair0(st: Src, dk: number, pk: number, first: number, last: number, packets: number, line: KeptLine): void {
     st.d0 = dk;
     st.k0 = pk;
     st.f0 = first;

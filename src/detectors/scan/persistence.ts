@@ -5,6 +5,7 @@
  * episodes where they were. Save it after the transaction that wrote the drained alerts.
  */
 
+import type { KeptLine } from '../lines';
 import type { ScanAlert } from './alert';
 import { LightForm } from './light-form';
 import { Heavy, P24, Port, Src, STRUCT_COST, type Episode, type LightPair, type Runs } from './records';
@@ -48,7 +49,8 @@ export abstract class PersistentMemory extends LightForm {
   toJSON(): string {
     const lines: string[] = [];
     const lineIdx = new Map<string, number>();
-    const L = (s: string): number => {
+    const L = (k: KeptLine): number => {
+      const s = this.kept.text(k);
       let i = lineIdx.get(s);
       if (i === undefined) {
         i = lines.length;

@@ -1,6 +1,6 @@
 /** What the detector remembers per source, per target and per port, and per episode. */
 
-import type { LineRef } from '../lines';
+import type { KeptLine, LineRef } from '../lines';
 import type { ScanAlert } from './alert';
 
 /** What one per-target or per-port record costs in the budgets. */
@@ -32,11 +32,11 @@ export class Runs {
   last: number;
   runFirst: number;
   runPackets: number;
-  runLine: string;
+  runLine: KeptLine;
   lifeFirst: number;
   lifePackets: number;
-  lifeLine: string;
-  constructor(t: number, packets: number, line: string) {
+  lifeLine: KeptLine;
+  constructor(t: number, packets: number, line: KeptLine) {
     this.last = t;
     this.runFirst = t;
     this.runPackets = packets;
@@ -102,10 +102,12 @@ export class Src extends Runs {
   f0: number;
   t0: number;
   c0: number;
-  l0: string;
+  l0: KeptLine;
   more: number[] | undefined = undefined;
-  moreLines: string[] | undefined = undefined;
-  constructor(readonly key: number | string, t: number, packets: number, line: string, dk: number, pk: number) {
+  moreLines: KeptLine[] | undefined = undefined;
+  /** Base of the newest retained batch this source kept a line handle into (see SourceTable.keep). */
+  keptIn = -1;
+  constructor(readonly key: number | string, t: number, packets: number, line: KeptLine, dk: number, pk: number) {
     super(t, packets, line);
     this.d0 = dk;
     this.k0 = pk;
@@ -122,5 +124,5 @@ export interface LightPair {
   first: number;
   last: number;
   packets: number;
-  line: string;
+  line: KeptLine;
 }

@@ -13,7 +13,8 @@
  */
 
 import { detach } from '../../util/detach';
-import { lineText, type LineRef, type LineTable } from '../lines';
+import type { KeptLine, LineRef, LineTable } from '../lines';
+import { KeptLines } from './kept-lines';
 import type { ScanAlert } from './alert';
 import { fnv, ipv4, ipv4Name, MAX_NAMES, MAX_PROTOS, V6_BASE } from './keys';
 import type { Episode, Src } from './records';
@@ -49,8 +50,8 @@ export abstract class SourceTable {
   protected total = 0;
   protected evicted = 0;
   protected ops = 0;
-  /** The current batch's lines, which line indexes passed to `observe` point into. */
-  private lines: LineTable | undefined = undefined;
+  /** Evidence lines kept by handle into the last few batches. */
+  protected readonly kept = new KeptLines<Src>();
 
   constructor(settings: Partial<ScanSettings> = {}) {
     const s: ScanSettings = { ...DEFAULT_SCAN, ...settings };
@@ -152,18 +153,33 @@ export abstract class SourceTable {
 
   /** The pipeline hands over each batch's line table before feeding its rows. */
   readLinesFrom(lines: LineTable): void {
-    this.lines = lines;
+    const leaving = this.kept.add(lines);
+    if (leaving === undefined) return;
+    const fix = (k: KeptLine) => this.kept.settle(k, leaving);
+    for (const st of leaving.owners) {
+      if (this.sources.get(st.key) !== st) continue; // forgotten since
+      st.runLine = fix(st.runLine);
+      st.lifeLine = fix(st.lifeLine);
+      st.l0 = fix(st.l0);
+      if (st.moreLines !== undefined) for (let i = 0; i < st.moreLines.length; i++) st.moreLines[i] = fix(st.moreLines[i]);
+      if (st.heavy !== undefined) {
+        for (const po of st.heavy.ports.values()) {
+          po.runLine = fix(po.runLine);
+          po.lifeLine = fix(po.lifeLine);
+        }
+      }
+    }
   }
 
-  /** A raw line to keep as evidence. */
-  protected line(raw: LineRef): string {
-    return lineText(raw, this.lines);
+  /** A raw line of `owner` to keep as possible evidence. */
+  protected line(raw: LineRef, owner: Src): KeptLine {
+    return this.kept.keep(raw, owner);
   }
 
   /** Copies the newest raw line into the alert before it leaves the detector. */
   protected settle(ep: Episode): ScanAlert {
     if (ep.lastRaw !== undefined) {
-      ep.alert.evidence.lastLine = this.line(ep.lastRaw);
+      ep.alert.evidence.lastLine = this.kept.now(ep.lastRaw);
       ep.lastRaw = undefined;
     }
     return ep.alert;

@@ -1,0 +1,34 @@
+/**
+ * The write thread of a file ingest: opens the database and runs an IngestSession over the
+ * files (which parses in its own worker), reporting progress and each file's summary to the
+ * thread that started it. See ingest-thread.ts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDb } from '../store/db';
+import { openInput } from '../sources/inputs';
+import { IngestSession, type IngestOptions } from './ingest';
+import type { ThreadMessage } from './ingest-thread';
+
+async function run(): Promise<void> {
+  const { dbFile, files, options } = workerData as { dbFile: string; files: string[]; options: Omit<IngestOptions, 'onProgress'> };
+  const port = parentPort!;
+  const send = (m: ThreadMessage) => port.postMessage(m);
+  const db = openDb(dbFile);
+  try {
+    const session = new IngestSession(db, { ...options, onProgress: (bytes, lines) => send({ kind: 'progress', bytes, lines }) });
+    for (const file of files) {
+      const input = await openInput(file);
+      send({ kind: 'start', file, size: input.size ?? 0 });
+      const r = await session.ingest(input);
+      send({ kind: 'done', file, status: r.status, tally: r.tally });
+    }
+    session.finish();
+  } finally {
+    db.close();
+  }
+}
+
+run().then(
+  () => parentPort!.postMessage({ kind: 'finished' } satisfies ThreadMessage),
+  (e: unknown) => parentPort!.postMessage({ kind: 'failed', message: e instanceof Error ? e.message : String(e) } satisfies ThreadMessage),
+);

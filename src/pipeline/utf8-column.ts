@@ -1,0 +1,84 @@
+/**
+ * A column of strings as UTF-8 in one buffer with end offsets: how text crosses from the parse
+ * worker. The buffers are transferred, not copied, and the worker keeps no string of a batch
+ * alive while it builds the next — slices of the log text held for a whole batch were what
+ * made its heap grow. The reader decodes a string only when asked.
+ */
+import type { LineTable } from '../detectors/lines';
+
+export interface Utf8Column {
+  /** End offset in `bytes` of each string; a string starts where the previous one ends. */
+  ends: Int32Array;
+  bytes: Uint8Array;
+}
+
+/** Collects one batch's strings; `take` hands them over and starts afresh. */
+export class Utf8ColumnWriter {
+  private ends = new Int32Array(1024);
+  private buf: Buffer;
+  private n = 0;
+  private used = 0;
+
+  constructor(private readonly initialBytes = 64 * 1024) {
+    this.buf = Buffer.allocUnsafeSlow(initialBytes);
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  add(text: string): void {
+    if (this.n === this.ends.length) {
+      const bigger = new Int32Array(this.ends.length * 2);
+      bigger.set(this.ends);
+      this.ends = bigger;
+    }
+    // UTF-8 needs at most three bytes per UTF-16 unit; Buffer.write truncates silently.
+    const need = this.used + text.length * 3;
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.used);
+      this.buf = bigger;
+    }
+    this.used += this.buf.write(text, this.used);
+    this.ends[this.n++] = this.used;
+  }
+
+  take(): Utf8Column {
+    // Own buffers per batch, so the worker can transfer them.
+    const out = { ends: this.ends.slice(0, this.n), bytes: new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.used) };
+    this.buf = Buffer.allocUnsafeSlow(Math.max(this.initialBytes, this.used + (this.used >> 2)));
+    this.n = 0;
+    this.used = 0;
+    return out;
+  }
+}
+
+/** Reads the strings of a column back by index. */
+export class Utf8ColumnReader implements LineTable {
+  private readonly buf: Buffer;
+
+  constructor(private readonly col: Utf8Column) {
+    this.buf = Buffer.from(col.bytes.buffer, col.bytes.byteOffset, col.bytes.byteLength);
+  }
+
+  get count(): number {
+    return this.col.ends.length;
+  }
+
+  text(i: number): string {
+    return this.buf.toString('utf8', i === 0 ? 0 : this.col.ends[i - 1], this.col.ends[i]);
+  }
+
+  /** Every string, in order. */
+  all(): string[] {
+    const out = new Array<string>(this.count);
+    for (let i = 0; i < out.length; i++) out[i] = this.text(i);
+    return out;
+  }
+}
+
+/** The buffers to transfer with a column. */
+export function columnBuffers(c: Utf8Column): ArrayBuffer[] {
+  return [c.ends.buffer as ArrayBuffer, c.bytes.buffer as ArrayBuffer];
+}

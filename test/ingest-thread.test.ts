@@ -1,0 +1,58 @@
+/**
+ * `portledger ingest FILE` runs the write half in a thread of its own (bounded heap) and the
+ * parse half in a worker: the database it leaves must be the one an in-process session leaves,
+ * and progress, summaries and failures must reach the calling thread.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { openDb, type DB } from '../src/store/db';
+import { ingestInThread } from '../src/pipeline/ingest-thread';
+import { generateLog } from '../bench/generate';
+import { freshDb, ingest, tempDir } from './helpers/db';
+
+function contents(db: DB) {
+  return {
+    events: db.prepare('SELECT ts, line, format, class, reason, src, dst, dport, tcp_flags, rule, host FROM events_named ORDER BY source_id, line').all(),
+    ports: db.prepare('SELECT * FROM port_day ORDER BY day, port, proto').all(),
+    hours: db.prepare('SELECT * FROM port_hour ORDER BY hour, port, proto').all(),
+    alerts: db.prepare('SELECT kind, host, port, destinations, events, evidence FROM alerts ORDER BY id').all(),
+    rejects: db.prepare('SELECT reason, count FROM reject_counts ORDER BY reason').all(),
+  };
+}
+
+describe('ingest in a write thread', () => {
+  const dir = tempDir();
+  const log = path.join(dir, 'big.log');
+  beforeAll(() => generateLog(log, 30_000)); // over 4 MB: parsed in the worker too
+
+  test('leaves the same database as an in-process session, with progress and a summary', async () => {
+    const here = freshDb();
+    await ingest(here.db, [log], { year: 2024 });
+
+    const file = path.join(tempDir(), 'thread.db');
+    const progress: number[] = [];
+    const started: string[] = [];
+    const summaries = await ingestInThread(file, [log], { tz: 'UTC', year: 2024 }, { start: (f) => started.push(f), progress: (_b, lines) => progress.push(lines) });
+    expect(started).toEqual([log]);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)).toBe(30_000);
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0].status).toBe('new');
+    expect(summaries[0].tally.lines).toBe(30_000);
+    expect(summaries[0].tally.events).toBeGreaterThan(25_000);
+    expect(summaries[0].tally.rejectReasons.size).toBeGreaterThan(0); // a Tally again, maps and all
+
+    const there = openDb(file);
+    expect(contents(there)).toEqual(contents(here.db));
+    there.close();
+
+    const again = await ingestInThread(file, [log], { tz: 'UTC', year: 2024 });
+    expect(again[0].status).toBe('unchanged');
+  });
+
+  test('a file that cannot be read fails the call with its reason', async () => {
+    const missing = path.join(dir, 'missing.log');
+    await expect(ingestInThread(path.join(tempDir(), 'x.db'), [missing], { tz: 'UTC' })).rejects.toThrow(/missing\.log/);
+    expect(fs.existsSync(missing)).toBe(false);
+  });
+});

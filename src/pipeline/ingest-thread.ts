@@ -24,12 +24,12 @@ export interface ThreadListener {
 
 /** Whether the compiled thread script is there (it is, except when running from sources unbuilt). */
 export function canIngestInThread(): boolean {
-  return threadScript('ingest-thread-worker') !== undefined;
+  return threadScript('write-thread') !== undefined;
 }
 
 /** Ingests `files` into the database at `dbFile`, like IngestSession over each then `finish`. */
 export function ingestInThread(dbFile: string, files: string[], options: Omit<IngestOptions, 'onProgress'>, on: ThreadListener = {}): Promise<SourceSummary[]> {
-  const script = threadScript('ingest-thread-worker');
+  const script = threadScript('write-thread');
   if (!script) return Promise.reject(new Error('the ingest thread script is not built: run "npm run build"'));
   const worker = new Worker(script, { workerData: { dbFile, files, options }, resourceLimits: WRITE_HEAP });
   const summaries: SourceSummary[] = [];

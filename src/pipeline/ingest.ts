@@ -117,7 +117,7 @@ export class IngestSession {
       tz: this.opts.tz, year: this.opts.year, format: this.opts.format, home: this.settings.home.cidrs, wanIf: [...this.settings.wanIf],
       trusted: this.settings.trusted.cidrs, wormPort: WORM_PORT, offset: src.offset, lines: src.lines,
     };
-    const script = threadScript('ingest-worker');
+    const script = threadScript('parse-worker');
     const useWorker = script !== undefined && input.kind !== 'stdin' && (input.size ?? 0) >= (this.opts.workerMinBytes ?? 4 * 1024 * 1024);
     let bytes = 0;
     const batches = useWorker ? workerBatches(input, spec, script!, (b) => (bytes = b)) : computeBatches(input, spec);

@@ -6,7 +6,7 @@
  * outside the JS heap). When a batch leaves, the handles still held into it become text.
  */
 import { detach } from '../../util/detach';
-import type { KeptLine, LineRef, LineTable } from '../lines';
+import { lineText, type KeptLine, type LineRef, type LineTable } from '../lines';
 
 /** Batches retained; a few cover a whole fast window at home-router rates. */
 const RETAINED = 4;
@@ -53,7 +53,7 @@ export class KeptLines<O extends { keptIn: number }> {
 
   /** The text of a line of the current batch (or a copy of text). */
   now(raw: LineRef): string {
-    return typeof raw === 'string' ? detach(raw) : this.current().table.text(raw);
+    return lineText(raw, this.ring.at(-1)?.table);
   }
 
   /** `k` as text if it points into `r` (the batch leaving), else unchanged. */

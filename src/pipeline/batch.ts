@@ -30,7 +30,6 @@ export interface ComputedBatch {
   lines: number;
 }
 
-
 export interface SourceCursor {
   clock: Clock;
   hint?: LogParser;
@@ -42,7 +41,7 @@ export interface SourceCursor {
 
 export class BatchComputer {
   private rows = new RowEncoder();
-  private raws = new RawLineWriter();
+  private readonly raws = new RawLineWriter();
   private rejects: ComputedBatch['rejects'] = [];
   private skipReasons = new Map<string, number>();
   private rejectReasons = new Map<string, number>();

@@ -38,7 +38,7 @@ export function openDb(file: string, opts: { mustExist?: boolean } = {}): DB {
   db.pragma('busy_timeout = 5000');
   const current = db.pragma('user_version', { simple: true }) as number;
   const pending = migrations().filter((m) => m.version > current);
-  const known = migrations().at(-1)?.version ?? 0;
+  const known = schemaVersion();
   if (current > known) {
     db.close();
     throw new Error(`${file} was written by a newer portledger (schema ${current}, this one knows ${known}); upgrade portledger`);
@@ -50,4 +50,61 @@ export function openDb(file: string, opts: { mustExist?: boolean } = {}): DB {
     })();
   }
   return db;
+}
+
+/** Schema version this build writes and reads. */
+export function schemaVersion(): number {
+  return migrations().at(-1)?.version ?? 0;
+}
+
+/**
+ * Opens an existing database for reading only: every report, the dashboard, `trust list`,
+ * `config show`. It never creates, migrates or settles anything, so it works on a file owned by
+ * another user (the systemd service's) that this user can only read. A database that needs a
+ * migration gets a message naming the command that performs it.
+ */
+export function openReadOnly(file: string): DB {
+  if (file !== ':memory:' && !fs.existsSync(file)) {
+    throw new Error(`no database at ${file}: run "portledger ingest" first, or point --db / PORTLEDGER_DB at yours`);
+  }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new Error(`${file} is a directory, not a portledger database`);
+  let db: DB;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    const current = db.pragma('user_version', { simple: true }) as number;
+    const known = schemaVersion();
+    if (current > known) {
+      db.close();
+      throw new Error(`${file} was written by a newer portledger (schema ${current}, this one knows ${known}); upgrade portledger`);
+    }
+    if (current < known) {
+      db.close();
+      throw new Error(`${file} has schema ${current} and this portledger reads ${known}: run "portledger migrate --db ${file}" (or any writing command, such as ingest) as a user who can write it`);
+    }
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB') throw new Error(`${file} is not a portledger database (not SQLite)`);
+    throw e;
+  }
+  return db;
+}
+
+/**
+ * Closes a writing connection. The last writer to close puts the file back in rollback-journal
+ * mode: a WAL database at rest can only be read by a user who may create its -wal and -shm files
+ * beside it, which an admin reading the service's database cannot. While any other connection
+ * is open the switch fails at once and WAL stays (their readers see the live -shm file).
+ */
+export function closeDb(db: DB): void {
+  if (db.open && !db.readonly && db.name !== ':memory:') {
+    try {
+      db.pragma('busy_timeout = 0');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.pragma('journal_mode = DELETE');
+    } catch {
+      // another connection is open: it keeps the WAL, and the last one closes it
+    }
+  }
+  db.close();
 }

@@ -8,9 +8,8 @@
 import { TZDate } from '@date-fns/tz';
 import type { DB } from '../src/store/db';
 import { CLASS, Codes } from '../src/store/codes';
-import { dayLabel, dayNumber, hourBucketer, hourLabel } from '../src/store/buckets';
+import { dayLabel, dayNumber, hourBucketer, hourLabel } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
-import { settleRollups } from '../src/store/rollups';
 import { listTrusted } from '../src/store/trust-store';
 import { CidrSet } from '../src/classify/networks';
 import { formatInstant } from './time';
@@ -266,7 +265,6 @@ const nameOf = (port: number, proto: string) => portName(port, proto) ?? null;
 
 /** Builds the report for local days from..to (YYYY-MM-DD) in `opts.tz` (default: the database zone). */
 export function buildReport(db: DB, from: string, to: string, opts: ReportOptions = {}): DailyReport {
-  settleRollups(db);
   const historyZone = loadSettings(db).tz;
   const tz = opts.tz ?? historyZone;
   const first = dayNumber(from);

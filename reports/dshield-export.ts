@@ -30,7 +30,7 @@
 import { tzOffset } from '@date-fns/tz';
 import type { DB } from '../src/store/db';
 import { CLASS, Codes } from '../src/store/codes';
-import { dayLabel, dayNumber } from '../src/store/buckets';
+import { dayLabel, dayNumber } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
 import { checkZone, createClock } from '../parsers/clock';
 import { PROTO_NUMBERS } from '../parsers/netfilter';

@@ -15,7 +15,7 @@ import { Resolver } from 'node:dns/promises';
 import maxmind, { type Reader, type Response } from 'maxmind';
 import type { DB } from '../src/store/db';
 import { Codes } from '../src/store/codes';
-import { dayLabel, hourBucketer } from '../src/store/buckets';
+import { dayLabel, hourBucketer } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
 import { listTrusted } from '../src/store/trust-store';
 import { CidrSet, DEFAULT_HOME } from '../src/classify/networks';

@@ -7,9 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DB } from '../src/store/db';
 import { CLASS, Codes } from '../src/store/codes';
-import { dayLabel, dayNumber, hourBucketer } from '../src/store/buckets';
+import { dayLabel, dayNumber, hourBucketer } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
-import { settleRollups } from '../src/store/rollups';
 import { createClock } from '../parsers/clock';
 import { packageRoot } from '../src/util/package-root';
 import { portsReport, type PortDayRow } from './queries';
@@ -150,8 +149,6 @@ export function portHistory(db: DB, port: number, opts: PortHistoryOptions = {})
   const span = opts.days ?? 30;
   if (!Number.isInteger(span) || span < 1) throw new Error('the history window must be a whole number of days ≥ 1');
 
-  // Days waiting for a recount would make the latest day and the "seen" range stale.
-  settleRollups(db);
   const latest = opts.to ? dayNumber(opts.to) : latestDay(db, dbZone, zone);
   const days =
     latest === null ? [] : portsReport(db, { from: dayLabel(latest - span + 1), to: dayLabel(latest), port, proto, tz: opts.tz }).filter((r) => proto !== undefined || !ICMP_PROTOS.has(r.proto));

@@ -1,12 +1,13 @@
 /**
- * Report queries. They read the rollups (`port_day`, `port_hour`) kept by ingest in the
- * database's zone, so a report over months stays instant. A report asked for in another zone
- * is counted from the events table instead: exact, but it reads every scan in the range.
- * Every query is parameterized; nothing from a log is ever spliced into SQL.
+ * Report queries. They read the rollups (`port_day`, `port_hour`) kept by the writers in the
+ * database's zone, so a report over months stays instant. Days still waiting for their recount
+ * (a writer settles them within seconds) and reports asked for in another zone are counted
+ * from the events table instead: exact, but it reads every scan of those days. Reports only
+ * read. Every query is parameterized; nothing from a log is ever spliced into SQL.
  */
 import type { DB } from '../src/store/db';
-import { countFromEvents, settleRollups } from '../src/store/rollups';
-import { dayLabel, dayNumber, hourLabel } from '../src/store/buckets';
+import { countFromEvents, dirtyDays } from '../src/store/rollups';
+import { dayLabel, dayNumber, hourLabel } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
 import { formatInstant } from './time';
 
@@ -25,13 +26,12 @@ function rollupZone(db: DB): string {
 
 /** Latest local day that has scan data, or undefined for an empty database. */
 function latestDay(db: DB): number | undefined {
-  const d = db.prepare('SELECT max(day) FROM port_day').pluck().get() as number | null;
+  const d = db.prepare('SELECT max(day) FROM (SELECT max(day) AS day FROM port_day UNION ALL SELECT max(hour) / 24 FROM dirty_hour)').pluck().get() as number | null;
   return d ?? undefined;
 }
 
 /** Per port, protocol and day: events, unique sources and unique targets of inbound scans. */
 export function portsReport(db: DB, opts: PortFilter & { from?: string; to?: string; tz?: string }): PortDayRow[] {
-  settleRollups(db);
   const zone = rollupZone(db);
   const from = opts.from ? dayNumber(opts.from) : undefined;
   const last = opts.to ? dayNumber(opts.to) : latestDay(db);
@@ -39,23 +39,27 @@ export function portsReport(db: DB, opts: PortFilter & { from?: string; to?: str
   const first = from ?? last - 6;
   if (first > last) throw new Error('--from is after --to');
   if (opts.tz && opts.tz !== zone) return fromEvents(db, opts.tz, first, last, opts).days;
-  const rows = db
-    .prepare(
-      `SELECT day, port, proto, events, sources, targets FROM port_day
-       WHERE day BETWEEN ? AND ? AND (? IS NULL OR port = ?) AND (? IS NULL OR proto = ?)
-       ORDER BY day, events DESC, port, proto`,
-    )
-    .all(first, last, opts.port ?? null, opts.port ?? null, opts.proto ?? null, opts.proto ?? null) as (Omit<PortDayRow, 'date'> & { day: number })[];
-  return rows.map(({ day, ...r }) => ({ date: dayLabel(day), ...r }));
+  const dirty = dirtyDays(db, first, last);
+  const rows = (
+    db
+      .prepare(
+        `SELECT day, port, proto, events, sources, targets FROM port_day
+         WHERE day BETWEEN ? AND ? AND (? IS NULL OR port = ?) AND (? IS NULL OR proto = ?)`,
+      )
+      .all(first, last, opts.port ?? null, opts.port ?? null, opts.proto ?? null, opts.proto ?? null) as (Omit<PortDayRow, 'date'> & { day: number })[]
+  ).filter((r) => !dirty.has(r.day));
+  const out = rows.map(({ day, ...r }) => ({ date: dayLabel(day), ...r }));
+  for (const d of dirty) out.push(...fromEvents(db, zone, d, d, opts).days);
+  return out.sort((a, b) => a.date.localeCompare(b.date) || b.events - a.events || a.port - b.port || a.proto.localeCompare(b.proto));
 }
 
 /** Per port, protocol and local hour of one day: unique sources. */
 export function sourcesPerHourReport(db: DB, opts: PortFilter & { date?: string; tz?: string }): SourcesHourRow[] {
-  settleRollups(db);
   const zone = rollupZone(db);
   const day = opts.date ? dayNumber(opts.date) : latestDay(db);
   if (day === undefined) return [];
   if (opts.tz && opts.tz !== zone) return fromEvents(db, opts.tz, day, day, opts).hours;
+  if (dirtyDays(db, day, day).size > 0) return fromEvents(db, zone, day, day, opts).hours;
   const rows = db
     .prepare(
       `SELECT hour, port, proto, sources FROM port_hour
@@ -84,6 +88,6 @@ function fromEvents(db: DB, tz: string, firstDay: number, lastDay: number, f: Po
   const hours = agg.hourNumbers().flatMap((h) => agg.hourCounts(h).sort((a, b) => b.sources - a.sources || a.port - b.port || a.proto.localeCompare(b.proto)));
   return {
     days: days.map(({ day, ...r }) => ({ date: dayLabel(day), ...r })),
-    hours: hours.map(({ hour, ...r }) => ({ hour: hourLabel(hour), ...r })),
+    hours: hours.map((r) => ({ hour: hourLabel(r.hour), port: r.port, proto: r.proto, sources: r.sources })),
   };
 }

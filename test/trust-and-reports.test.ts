@@ -5,7 +5,7 @@ import { portsReport, sourcesPerHourReport } from '../reports/queries';
 import { render, csvCell } from '../reports/render';
 import { PORT_DAY_COLUMNS } from '../reports/columns';
 import { addTrusted, removeTrusted, listTrusted } from '../src/store/trust-store';
-import { rebuildRollups } from '../src/store/rebuild';
+import { rebuildRollups } from '../src/store/rollups/rebuild';
 import { setSetting } from '../src/store/settings';
 
 async function scenario() {

@@ -4,7 +4,7 @@
  * clean exit on SIGTERM / SIGINT.
  */
 import { systemZone } from '../../parsers/clock';
-import { openDb, resolveDbPath, type DB } from '../store/db';
+import { closeDb, openDb, resolveDbPath, type DB } from '../store/db';
 import { addToSettings, loadSettings } from '../store/settings';
 import { splitList } from '../classify/networks';
 import { LivePipeline } from '../pipeline/live';
@@ -72,7 +72,7 @@ export function startLive(f: LiveFlags, title: string): LiveRun {
       for (const fn of stops) await fn();
       live.close();
       await webhook?.flush(3000);
-      db.close();
+      closeDb(db);
       resolve();
     };
     process.once('SIGTERM', () => void stop());

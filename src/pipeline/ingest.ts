@@ -7,8 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { DB } from '../store/db';
 import { loadSettings, pinZone } from '../store/settings';
 import { createSource, findSource, recordRun, refreshFingerprint, sha256, type SourceRow } from '../store/sources';
-import { settleRollups } from '../store/rollups';
-import { daysWithRollups } from '../store/rollup-writer';
+import { rollupSession, settleRollups, type RollupSession } from '../store/rollups';
 import { loadTrusted } from '../store/trust-store';
 import { CidrSet, DEFAULT_HOME } from '../classify/networks';
 import type { ClassifierSettings } from '../classify/classifier';
@@ -18,7 +17,6 @@ import { threadScript } from './threads';
 import type { ComputedBatch } from './batch';
 import { computeBatches, type ComputeSpec } from './compute-loop';
 import { BatchSink } from './sink';
-import { RollupCounter } from './rollup-counter';
 import { Tally } from './tally';
 
 export interface IngestOptions {
@@ -89,12 +87,13 @@ export class IngestSession {
   private readonly settings: ClassifierSettings;
   private readonly rollupTz: string;
   private readonly detectors: RunDetectors;
+  private readonly rollups: RollupSession;
 
   constructor(private readonly db: DB, private readonly opts: IngestOptions) {
     this.rollupTz = pinZone(db, opts.tz);
     this.detectors = runDetectors(db, { slowScans: opts.slowScans ?? false });
-    const rollups = new RollupCounter(this.rollupTz, daysWithRollups(db));
-    this.sink = new BatchSink(db, rollups, [this.detectors.worm, this.detectors.scan]);
+    this.rollups = rollupSession(db, this.rollupTz, { live: false });
+    this.sink = new BatchSink(db, this.rollups.counter, this.rollups.writer, [this.detectors.worm, this.detectors.scan]);
     this.settings = classifierSettings(db);
     // Checkpointing the WAL every 1,000 pages costs about a tenth of bulk insert time; let it
     // grow to ~160 MB during the run and checkpoint once at the end.
@@ -138,6 +137,7 @@ export class IngestSession {
   /** Recounts the rollups this session could not count in memory; call once after the last input. */
   finish(): void {
     this.detectors.save();
+    this.rollups.writer.release();
     settleRollups(this.db);
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.pragma('wal_autocheckpoint = 1000');

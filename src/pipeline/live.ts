@@ -7,18 +7,13 @@ import { createClock } from '../../parsers/clock';
 import { parserById } from '../../parsers';
 import type { DB } from '../store/db';
 import { pinZone } from '../store/settings';
-import { CLASS, Codes } from '../store/codes';
-import { dayRange, settleRollups } from '../store/rollups';
-import { hourBucketer } from '../store/buckets';
-import { daysWithRollups } from '../store/rollup-writer';
+import { rollupSession, settleRollups, type RollupSession, type SettleResult } from '../store/rollups';
 import { createSource, findSource, sha256, type SourceRow } from '../store/sources';
-import { rollupPort } from '../store/scan-aggregate';
 import type { Alert } from '../detectors/alert';
 import { runDetectors, WORM_PORT, type RunDetectors } from './detectors';
 import type { RecordBatch } from '../sources/records';
 import { BatchComputer, type ComputedBatch, type SourceCursor } from './batch';
 import { classifierSettings } from './ingest';
-import { RollupCounter } from './rollup-counter';
 import { BatchSink } from './sink';
 import { Tally } from './tally';
 
@@ -44,14 +39,15 @@ export class LivePipeline {
   private readonly sink: BatchSink;
   private readonly computer: BatchComputer;
   private readonly detectors: RunDetectors;
+  private readonly rollups: RollupSession;
   private lastSave = Date.now();
   readonly tally = new Tally();
 
   constructor(private readonly db: DB, private readonly opts: LiveOptions) {
     const rollupTz = pinZone(db, opts.tz);
     this.detectors = runDetectors(db, { slowScans: true });
-    const counter = new RollupCounter(rollupTz, daysWithRollups(db), (day) => this.scansOfDay(day, rollupTz));
-    this.sink = new BatchSink(db, counter, [this.detectors.worm, this.detectors.scan], opts.onAlerts);
+    this.rollups = rollupSession(db, rollupTz, { live: true });
+    this.sink = new BatchSink(db, this.rollups.counter, this.rollups.writer, [this.detectors.worm, this.detectors.scan], opts.onAlerts);
     this.computer = new BatchComputer(classifierSettings(db), WORM_PORT, opts.format ? parserById(opts.format) : undefined);
   }
 
@@ -87,37 +83,25 @@ export class LivePipeline {
   }
 
   /** Recounts hours that could not be counted in memory; saves detector memory once a minute. */
-  settle(): void {
-    settleRollups(this.db);
+  settle(): SettleResult {
+    // A small step each tick: a big day's recount never holds the write lock for long.
+    const r = settleRollups(this.db, { budgetMs: 500 });
     if (Date.now() - this.lastSave >= 60_000) {
       this.detectors.save();
       this.lastSave = Date.now();
     }
+    return r;
   }
 
   /** Final recount and save; the database stays open for the caller to close. */
   close(): void {
     this.detectors.save();
+    this.rollups.writer.release();
     settleRollups(this.db);
   }
 
   private track(row: SourceRow): LiveSource {
     const cursor: SourceCursor = { clock: createClock(this.opts.tz, { fixedYear: this.opts.year, reference: () => Date.now() }), samples: new Map() };
     return { row, cursor, tally: new Tally() };
-  }
-
-  /** The scans of a local day already in the events, for the rollup counter to continue from. */
-  private *scansOfDay(day: number, tz: string) {
-    const codes = new Codes(this.db);
-    const bucket = hourBucketer(tz);
-    const [from, to] = dayRange(day, tz);
-    const rows = this.db
-      .prepare('SELECT ts, dport, icmp_type, transport, src, dst, count FROM events WHERE ts >= ? AND ts < ? AND class = ?')
-      .all(from, to, CLASS.scan) as { ts: number; dport: number | null; icmp_type: number | null; transport: number; src: string; dst: string; count: number }[];
-    for (const e of rows) {
-      const hour = bucket(e.ts);
-      if (Math.floor(hour / 24) !== day) continue;
-      yield { hour, port: rollupPort(e.dport, e.icmp_type), proto: codes.name('transport', e.transport), src: e.src, dst: e.dst, count: e.count };
-    }
   }
 }

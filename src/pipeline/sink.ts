@@ -5,7 +5,7 @@
  */
 import type { DB } from '../store/db';
 import { EventWriter } from '../store/event-writer';
-import { rollupWriter } from '../store/rollup-writer';
+import type { RollupWriter } from '../store/rollups/writer';
 import { alertWriter } from '../store/alert-store';
 import { progressWriter } from '../store/sources';
 import type { Alert } from '../detectors/alert';
@@ -13,7 +13,8 @@ import { decodeStrings, NUMS, STRS, VOCAB_AT } from './row-codec';
 import type { ComputedBatch } from './batch';
 import { RawLineTable } from './raw-lines';
 import type { LineRef, LineTable } from '../detectors/lines';
-import { rollupPort, type RollupCounter } from './rollup-counter';
+import { rollupPort } from '../store/rollups/aggregate';
+import type { RollupCounter } from '../store/rollups/counter';
 import type { Tally } from './tally';
 
 /** A detector fed with the rows of one class. */
@@ -32,7 +33,6 @@ const SRC = 0, DST = 1;
 
 export class BatchSink {
   private readonly events: EventWriter;
-  private readonly writeRollups;
   private readonly writeAlerts;
   private readonly writeProgress;
   private readonly insReject;
@@ -43,12 +43,13 @@ export class BatchSink {
     private readonly db: DB,
     /** Counts scans into the report rollups; one per run, shared by all its sources. */
     private readonly rollups: RollupCounter,
+    /** Writes what the counter counted, for the days this session owns (see store/rollups/writer). */
+    private readonly rollupWriter: RollupWriter,
     private readonly detectors: Detector[],
     /** Told of every alert opened or updated, after it is committed. */
     private readonly onAlerts?: (alerts: Alert[]) => void,
   ) {
     this.events = new EventWriter(db);
-    this.writeRollups = rollupWriter(db);
     this.writeAlerts = alertWriter(db);
     this.writeProgress = progressWriter(db);
     this.insReject = db.prepare('INSERT INTO rejects (source_id, line, reason, sample) VALUES (?, ?, ?, ?)');
@@ -62,22 +63,34 @@ export class BatchSink {
     const strs = decodeStrings(b.rows);
     this.perRow(b, strs);
     const alerts = this.detectors.flatMap((d) => d.drainChanged());
+    const delta = this.rollups.take();
     const events = b.rows.count;
     let skips = 0;
     let rejects = 0;
-    for (const [reason, c] of b.skipReasons) (skips += c), tally.skip(reason, c);
-    for (const [reason, c] of b.rejectReasons) (rejects += c), tally.reject(reason, undefined, c);
+    for (const [, c] of b.skipReasons) skips += c;
+    for (const [, c] of b.rejectReasons) rejects += c;
+    let disowned: number[];
+    try {
+      disowned = this.db.transaction(() => {
+        this.events.write(b.rows, strs, sourceId);
+        const r = this.rollupWriter.write(delta);
+        for (const x of b.rejects) this.insReject.run(sourceId, x.line, x.reason, x.sample);
+        for (const [reason, c] of b.rejectReasons) this.addRejectCount.run(sourceId, reason, c);
+        for (const [reason, c] of b.skipReasons) this.addSkipCount.run(sourceId, reason, c);
+        this.writeAlerts(alerts);
+        this.writeProgress(sourceId, { offset: b.endOffset, lines: b.lines, tailHash, events, skips, rejects });
+        return r.disowned;
+      })();
+    } catch (e) {
+      // Nothing of the batch is stored: the rollup counter must not keep what it counted of it.
+      this.rollups.failed(delta);
+      throw e;
+    }
+    this.rollups.disown(disowned);
+    for (const [reason, c] of b.skipReasons) tally.skip(reason, c);
+    for (const [reason, c] of b.rejectReasons) tally.reject(reason, undefined, c);
     for (const [id, ev, rj] of b.formats) tally.format(id, ev, rj);
     tally.events += events;
-    this.db.transaction(() => {
-      this.events.write(b.rows, strs, sourceId);
-      this.writeRollups(this.rollups.take());
-      for (const r of b.rejects) this.insReject.run(sourceId, r.line, r.reason, r.sample);
-      for (const [reason, c] of b.rejectReasons) this.addRejectCount.run(sourceId, reason, c);
-      for (const [reason, c] of b.skipReasons) this.addSkipCount.run(sourceId, reason, c);
-      this.writeAlerts(alerts);
-      this.writeProgress(sourceId, { offset: b.endOffset, lines: b.lines, tailHash, events, skips, rejects });
-    })();
     if (alerts.length > 0) this.onAlerts?.(alerts);
   }
 

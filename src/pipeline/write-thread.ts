@@ -4,7 +4,7 @@
  * thread that started it. See ingest-thread.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDb } from '../store/db';
+import { closeDb, openDb } from '../store/db';
 import { openInput } from '../sources/inputs';
 import { IngestSession, type IngestOptions } from './ingest';
 import type { ThreadMessage } from './ingest-thread';
@@ -24,7 +24,7 @@ async function run(): Promise<void> {
     }
     session.finish();
   } finally {
-    db.close();
+    closeDb(db);
   }
 }
 

@@ -6,7 +6,7 @@ import type { DB } from './db';
 import { CidrSet, canonicalCidr } from '../classify/networks';
 import { LATE_REASONS } from '../classify/classifier';
 import { CLASS, Codes } from './codes';
-import { markDaysDirty, settleRollups } from './rollups';
+import { markDaysDirty, settleRollups } from './rollups/settle';
 
 export interface TrustEntry {
   cidr: string;

@@ -1,15 +1,26 @@
-import { openDb, resolveDbPath, type DB } from '../../store/db';
+import { closeDb, openDb, openReadOnly, resolveDbPath, type DB } from '../../store/db';
 import { addTrusted, listTrusted, removeTrusted } from '../../store/trust-store';
 import { loadSettings, setSetting } from '../../store/settings';
-import { rebuildRollups } from '../../store/rebuild';
+import { rebuildRollups } from '../../store/rollups/rebuild';
 import { DEFAULT_HOME } from '../../classify/networks';
 import { PARSERS } from '../../../parsers';
 import { render } from '../../../reports/render';
 import { formatInstant } from '../../../reports/time';
 import { outputFormat } from '../output';
 
-function withDb<T>(dbFlag: string | undefined, fn: (db: DB) => T, mustExist = false): T {
-  const db = openDb(resolveDbPath(dbFlag), { mustExist });
+/** A command that writes: opens (creating and migrating) and leaves the file readable at rest. */
+function withDb<T>(dbFlag: string | undefined, fn: (db: DB) => T): T {
+  const db = openDb(resolveDbPath(dbFlag));
+  try {
+    return fn(db);
+  } finally {
+    closeDb(db);
+  }
+}
+
+/** A command that only reads: works on a database this user cannot write. */
+function readDb<T>(dbFlag: string | undefined, fn: (db: DB) => T): T {
+  const db = openReadOnly(resolveDbPath(dbFlag));
   try {
     return fn(db);
   } finally {
@@ -32,15 +43,15 @@ export function trustRemove(target: string, f: { db?: string }): string {
 }
 
 export function trustList(f: { db?: string; format?: string }): string {
-  return withDb(f.db, (db) => {
+  return readDb(f.db, (db) => {
     const tz = loadSettings(db).tz;
     const rows = listTrusted(db).map((t) => ({ cidr: t.cidr, note: t.note ?? '', added: formatInstant(t.added, tz) }));
     return render(rows, [{ key: 'cidr', title: 'trusted' }, { key: 'note', title: 'note' }, { key: 'added', title: 'added' }], outputFormat(f.format), 'no trusted sources');
-  }, true);
+  });
 }
 
 export function configShow(f: { db?: string; format?: string }): string {
-  return withDb(f.db, (db) => {
+  return readDb(f.db, (db) => {
     const s = loadSettings(db);
     const rows = [
       { key: 'home', value: s.home.join(',') || '(none added)', note: `always home too: ${DEFAULT_HOME.join(', ')}` },

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { openDb, resolveDbPath } from '../../store/db';
+import { openReadOnly, resolveDbPath } from '../../store/db';
 import { loadSettings } from '../../store/settings';
-import { dayLabel, dayNumber } from '../../store/buckets';
+import { dayLabel, dayNumber } from '../../store/rollups/buckets';
 import { checkZone } from '../../../parsers/clock';
 import { buildReport, type DailyReport } from '../../../reports/daily-data';
 import { renderDailyHtml } from '../../../reports/daily-html';
@@ -46,7 +46,7 @@ function outputs(r: DailyReport, format: Format): { suffix: string; text: string
 /** Builds and renders; returns what goes to stdout (the report, or the paths written with --out). */
 function run(f: DailyFlags, range: (zone: string) => { from: string; to: string }, isRange: boolean): string {
   const format = formatOf(f);
-  const db = openDb(resolveDbPath(f.db), { mustExist: true });
+  const db = openReadOnly(resolveDbPath(f.db));
   let report: DailyReport;
   try {
     const tz = checkZone(f.tz ?? loadSettings(db).tz);

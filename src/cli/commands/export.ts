@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { openDb, resolveDbPath } from '../../store/db';
+import { closeDb, openDb, resolveDbPath } from '../../store/db';
 import { exportDshield, type DshieldSink } from '../../../reports/dshield-export';
 
 export interface DshieldFlags {
@@ -54,7 +54,7 @@ export function dshieldCommand(f: DshieldFlags): string {
     file?.abort();
     throw e;
   } finally {
-    db.close();
+    closeDb(db);
   }
 }
 

@@ -1,5 +1,5 @@
 import { systemZone } from '../../../parsers/clock';
-import { openDb, resolveDbPath } from '../../store/db';
+import { closeDb, openDb, resolveDbPath } from '../../store/db';
 import { addToSettings } from '../../store/settings';
 import { splitList } from '../../classify/networks';
 import { IngestSession, type IngestOptions, type SourceSummary } from '../../pipeline/ingest';
@@ -31,7 +31,7 @@ export async function ingestCommand(paths: string[], f: IngestFlags, log: (s: st
   try {
     addToSettings(db, splitList(f.home), splitList(f.wanIf));
   } finally {
-    db.close();
+    closeDb(db);
   }
   const bar = progressBar(f.progress !== false && !f.quiet);
   const options: Omit<IngestOptions, 'onProgress'> = { tz: f.tz ?? systemZone(), year: f.year, format: f.format, slowScans: f.slowScans };
@@ -64,6 +64,6 @@ async function ingestHere(dbFile: string, files: string[], options: Omit<IngestO
     }
     session.finish();
   } finally {
-    db.close();
+    closeDb(db);
   }
 }

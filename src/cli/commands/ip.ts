@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { openDb, resolveDbPath } from '../../store/db';
+import { openReadOnly, resolveDbPath } from '../../store/db';
 import { geoLookup, ipHistory, renderIpHistory, reverseLookup, systemResolver } from '../../../reports/ip-history';
 import { collect, parseIntOption } from '../inputs';
 import { outputFormat } from '../output';
@@ -18,7 +18,7 @@ export interface IpFlags {
 export async function ipCommand(address: string, f: IpFlags): Promise<string> {
   const fmt = outputFormat(f.format);
   if (fmt === 'csv') throw new Error('--format for ip must be table, json or md (the history has several sections)');
-  const db = openDb(resolveDbPath(f.db), { mustExist: true });
+  const db = openReadOnly(resolveDbPath(f.db));
   let history;
   try {
     history = ipHistory(db, address, { tz: f.tz, top: f.top });

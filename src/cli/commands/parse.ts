@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { systemZone } from '../../../parsers/clock';
 import { toEcs } from '../../../parsers/ecs';
 import { CidrSet, DEFAULT_HOME, splitList } from '../../classify/networks';
-import { openDb, resolveDbPath } from '../../store/db';
+import { openReadOnly, resolveDbPath } from '../../store/db';
 import { classifierSettings } from '../../pipeline/ingest';
 import { parseInput } from '../../pipeline/parse-only';
 import { Tally } from '../../pipeline/tally';
@@ -25,7 +25,7 @@ function settings(f: ParseFlags): ClassifierSettings {
   const file = resolveDbPath(f.db);
   let base: ClassifierSettings = { home: new CidrSet(DEFAULT_HOME), wanIf: new Set(), trusted: new CidrSet([]) };
   if (fs.existsSync(file)) {
-    const db = openDb(file);
+    const db = openReadOnly(file);
     base = classifierSettings(db);
     db.close();
   }

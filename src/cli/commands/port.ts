@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { openDb, resolveDbPath } from '../../store/db';
+import { openReadOnly, resolveDbPath } from '../../store/db';
 import { portReport, renderPortReport, type PortReportFormat } from '../../../reports/port-info';
 
 const FORMATS: PortReportFormat[] = ['table', 'json', 'md'];
@@ -24,7 +24,7 @@ export function portCommand(port: number, f: PortFlags): string {
   if (!FORMATS.includes(format)) throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
   const file = resolveDbPath(f.db);
   if (!fs.existsSync(file)) return renderPortReport(portReport(port, { proto: f.proto, dbFile: file }), format);
-  const db = openDb(file, { mustExist: true });
+  const db = openReadOnly(file);
   try {
     return renderPortReport(portReport(port, { proto: f.proto, db, dbFile: file, tz: f.tz }), format);
   } finally {

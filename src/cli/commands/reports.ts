@@ -1,4 +1,4 @@
-import { openDb, resolveDbPath } from '../../store/db';
+import { openReadOnly, resolveDbPath, type DB } from '../../store/db';
 import { alertsReport, portsReport, sourcesPerHourReport } from '../../../reports/queries';
 import { render } from '../../../reports/render';
 import { ALERT_COLUMNS, PORT_DAY_COLUMNS, SOURCES_HOUR_COLUMNS } from '../../../reports/columns';
@@ -15,8 +15,8 @@ export interface ReportFlags {
   proto?: string;
 }
 
-function withDb<T>(flags: ReportFlags, fn: (db: ReturnType<typeof openDb>) => T): T {
-  const db = openDb(resolveDbPath(flags.db), { mustExist: true });
+function withDb<T>(flags: ReportFlags, fn: (db: DB) => T): T {
+  const db = openReadOnly(resolveDbPath(flags.db));
   try {
     return fn(db);
   } finally {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openDb, resolveDbPath } from '../../store/db';
+import { openReadOnly, resolveDbPath } from '../../store/db';
 import { sourceCoverage } from '../../store/sources';
 import { loadSettings } from '../../store/settings';
 import { render } from '../../../reports/render';
@@ -16,7 +16,7 @@ export function registerSources(program: Command): void {
     .option('--format <fmt>', 'table | csv | json | md (default: table on a terminal, json in a pipe)')
     .option('--db <file>', 'database file (env PORTLEDGER_DB, default ./portledger.db)')
     .action((o: { format?: string; db?: string }) => {
-      const db = openDb(resolveDbPath(o.db), { mustExist: true });
+      const db = openReadOnly(resolveDbPath(o.db));
       try {
         const tz = loadSettings(db).tz;
         const rows = sourceCoverage(db).map((s) => ({

@@ -7,8 +7,8 @@
 export interface HourCount { hour: number; port: number; proto: string; events: number; sources: number }
 export interface DayCount { day: number; port: number; proto: string; events: number; sources: number; targets: number }
 
-import { ipv4ToInt } from '../classify/networks';
-import { detach } from '../util/detach';
+import { ipv4ToInt } from '../../classify/networks';
+import { detach } from '../../util/detach';
 
 /**
  * Set member for an address: IPv4 as its 32-bit number (compact, and it does not pin the log
@@ -134,6 +134,9 @@ export class ScanAggregate {
   dropDay(day: number): void {
     this.days.delete(day);
     for (let h = day * 24; h < day * 24 + 24; h++) this.hours.delete(h);
+    // Nor are its pending changes written: the day is recounted or owned elsewhere now.
+    if (this.changedDays.some((b) => b.at === day)) this.changedDays = this.changedDays.filter((b) => b.at !== day);
+    if (this.changedHours.some((b) => Math.floor(b.at / 24) === day)) this.changedHours = this.changedHours.filter((b) => Math.floor(b.at / 24) !== day);
   }
 }
 

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { AlertOutputs, Webhook, alertDocument, alertLine, type AlertDocument } from '../src/alerts/outputs';
-import type { Alert } from '../src/detectors/alert';
+import type { Alert } from '../src/contract/alert';
 import { tempDir } from './helpers/db';
 
 const alert = (over: Partial<Alert> = {}): Alert => ({

@@ -4,8 +4,8 @@
  * and the alerts must be the ones the same lines given as text produce.
  */
 import { MessageChannel } from 'node:worker_threads';
-import { RawLineTable, RawLineWriter, type RawLines } from '../src/pipeline/raw-lines';
-import { columnBuffers } from '../src/pipeline/utf8-column';
+import { RawLineTable, RawLineWriter, type RawLines } from '../src/contract/batch/raw-lines';
+import { columnBuffers } from '../src/contract/batch/utf8-column';
 import { ScanDetector } from '../src/detectors/scan';
 import { WormDetector } from '../src/detectors/worm';
 import type { LineRef } from '../src/detectors/lines';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { count, freshDb, inboundLine, ingest } from './helpers/db';
-import { setSetting } from '../src/store/settings';
+import { changeSetting as setSetting } from '../src/config/settings';
 import { alertsReport } from '../reports/queries';
 
 // One source probing 6 ports of one target within a minute: 6 packets, danger level 1.

@@ -6,7 +6,7 @@ import { render, csvCell } from '../reports/render';
 import { PORT_DAY_COLUMNS } from '../reports/columns';
 import { addTrusted, removeTrusted, listTrusted } from '../src/store/trust-store';
 import { rebuildRollups } from '../src/store/rollups/rebuild';
-import { setSetting } from '../src/store/settings';
+import { changeSetting as setSetting } from '../src/config/settings';
 
 async function scenario() {
   const { db, dir } = freshDb();

@@ -4,7 +4,7 @@
  * its danger level rises, and at most once a minute otherwise, so a long burst is not a flood.
  */
 import fs from 'node:fs';
-import type { Alert } from '../detectors/alert';
+import type { Alert } from '../contract/alert';
 
 export interface AlertDocument {
   id: number | undefined;

@@ -7,8 +7,8 @@ import type { Clock, LogParser, SourceState } from '../../parsers/types';
 import { classify, type ClassifierSettings } from '../classify/classifier';
 import type { RawRecord } from '../sources/records';
 import { readRecord } from './read-record';
-import { RowEncoder, type EncodedRows } from './row-codec';
-import { RawLineWriter, type RawLines } from './raw-lines';
+import { RowEncoder, type EncodedRows } from '../contract/batch/codec';
+import { RawLineWriter, type RawLines } from '../contract/batch/raw-lines';
 
 const SAMPLES_PER_REASON = 100;
 const SAMPLE_CHARS = 512;

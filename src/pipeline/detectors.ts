@@ -3,7 +3,7 @@
  * slow scans restored from the database and saved back.
  */
 import type { DB } from '../store/db';
-import { loadSettings } from '../store/settings';
+import { allSettings } from '../config/settings';
 import { loadDetectorState, saveDetectorState } from '../store/detector-state';
 import { WormDetector } from '../detectors/worm';
 import { ScanDetector } from '../detectors/scan';
@@ -23,7 +23,7 @@ export interface RunDetectors {
  * unless asked, since the long window costs several microseconds per scan.
  */
 export function runDetectors(db: DB, opts: { slowScans: boolean }): RunDetectors {
-  const s = loadSettings(db);
+  const s = allSettings(db);
   const worm = new WormDetector({ threshold: s.wormThreshold, windowMs: s.wormWindowS * 1000, port: WORM_PORT });
   const tuned = { verticalPorts: s.scanPorts, horizontalTargets: s.scanHosts, windowMs: s.scanWindowS * 1000, minLevel: s.scanMinLevel };
   let scan: ScanDetector | undefined;

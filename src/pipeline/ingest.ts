@@ -6,7 +6,8 @@
 import { Worker } from 'node:worker_threads';
 import type { DB } from '../store/db';
 import { loadSettings, pinZone } from '../store/settings';
-import { createSource, findSource, recordRun, refreshFingerprint, sha256, type SourceRow } from '../store/sources';
+import { createSource, findSource, recordRun, refreshFingerprint, type SourceRow } from '../store/sources';
+import { sha256 } from '../util/hash';
 import { rollupSession, settleRollups, type RollupSession } from '../store/rollups';
 import { loadTrusted } from '../store/trust-store';
 import { CidrSet, DEFAULT_HOME } from '../classify/networks';

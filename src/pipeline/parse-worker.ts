@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openInput } from '../sources/inputs';
 import { computeBatches, type ComputeSpec } from './compute-loop';
-import { columnBuffers } from './utf8-column';
+import { columnBuffers } from '../contract/batch/utf8-column';
 
 const IN_FLIGHT = 4;
 

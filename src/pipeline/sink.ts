@@ -8,10 +8,10 @@ import { EventWriter } from '../store/event-writer';
 import type { RollupWriter } from '../store/rollups/writer';
 import { alertWriter } from '../store/alert-store';
 import { progressWriter } from '../store/sources';
-import type { Alert } from '../detectors/alert';
-import { decodeStrings, NUMS, STRS, VOCAB_AT } from './row-codec';
+import type { Alert } from '../contract/alert';
+import { COL, RowReader } from '../contract/batch/codec';
 import type { ComputedBatch } from './batch';
-import { RawLineTable } from './raw-lines';
+import { RawLineTable } from '../contract/batch/raw-lines';
 import type { LineRef, LineTable } from '../detectors/lines';
 import { rollupPort } from '../store/rollups/aggregate';
 import type { RollupCounter } from '../store/rollups/counter';
@@ -26,10 +26,6 @@ export interface Detector {
   observe(src: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: LineRef, packets?: number): unknown;
   drainChanged(): Alert[];
 }
-
-// Positions in the encoded rows (see row-codec).
-const TS = 0, DPORT = 3, ICMP_TYPE = 4, COUNT = 8, CLASS = VOCAB_AT + 3, TRANSPORT = VOCAB_AT + 5;
-const SRC = 0, DST = 1;
 
 export class BatchSink {
   private readonly events: EventWriter;
@@ -60,8 +56,8 @@ export class BatchSink {
   }
 
   commit(b: ComputedBatch, sourceId: number, tally: Tally, tailHash: string | null): void {
-    const strs = decodeStrings(b.rows);
-    this.perRow(b, strs);
+    const rows = new RowReader(b.rows);
+    this.perRow(b, rows);
     const alerts = this.detectors.flatMap((d) => d.drainChanged());
     const delta = this.rollups.take();
     const events = b.rows.count;
@@ -72,7 +68,7 @@ export class BatchSink {
     let disowned: number[];
     try {
       disowned = this.db.transaction(() => {
-        this.events.write(b.rows, strs, sourceId);
+        this.events.write(rows, sourceId);
         const r = this.rollupWriter.write(delta);
         for (const x of b.rejects) this.insReject.run(sourceId, x.line, x.reason, x.sample);
         for (const [reason, c] of b.rejectReasons) this.addRejectCount.run(sourceId, reason, c);
@@ -95,26 +91,21 @@ export class BatchSink {
   }
 
   /** Scans into the rollups; scans and outbound rows to the detectors that want them. */
-  private perRow(b: ComputedBatch, strs: string[]): void {
+  private perRow(b: ComputedBatch, rows: RowReader): void {
     if (b.raws.rows.length === 0) return;
-    const n = b.rows.nums;
-    const vocab = b.rows.vocab;
     const lines = new RawLineTable(b.raws);
     for (const d of this.detectors) d.readLinesFrom(lines);
     for (let i = 0; i < b.raws.rows.length; i++) {
       const r = b.raws.rows[i];
-      const a = r * NUMS;
-      const cls = vocab[n[a + CLASS]];
-      const dport = n[a + DPORT];
-      const port = Number.isNaN(dport) ? undefined : dport;
-      const proto = vocab[n[a + TRANSPORT]];
-      const src = strs[r * STRS + SRC];
-      const dst = strs[r * STRS + DST];
-      if (cls === 'scan') {
-        const icmp = n[a + ICMP_TYPE];
-        this.rollups.add(rollupPort(port, Number.isNaN(icmp) ? undefined : icmp), proto, n[a + TS], src, dst, n[a + COUNT]);
-      }
-      for (const d of this.detectors) if (d.feeds === cls) d.observe(src, dst, port, proto, n[a + TS], i, n[a + COUNT]);
+      const cls = rows.word(r, COL.class);
+      const port = rows.num(r, COL.dport);
+      const proto = rows.word(r, COL.transport)!;
+      const ts = rows.num(r, COL.ts)!;
+      const count = rows.num(r, COL.count)!;
+      const src = rows.src(r);
+      const dst = rows.dst(r);
+      if (cls === 'scan') this.rollups.add(rollupPort(port, rows.num(r, COL.icmp_type)), proto, ts, src, dst, count);
+      for (const d of this.detectors) if (d.feeds === cls) d.observe(src, dst, port, proto, ts, i, count);
     }
   }
 }

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FileFollower } from '../sources/follow';
-import { sha256 } from '../store/sources';
+import { sha256 } from '../util/hash';
 import type { LivePipeline, LiveSource } from './live';
 
 export interface WatchOptions {

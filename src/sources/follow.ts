@@ -5,7 +5,7 @@
  * descriptor is what lets a renamed file be drained to its end before the new one is read.
  */
 import fs from 'node:fs';
-import { FINGERPRINT_BYTES } from '../store/sources';
+import { FINGERPRINT_BYTES } from './fingerprint';
 import { RecordSplitter, type RecordBatch } from './records';
 
 const READ_BYTES = 1024 * 1024;

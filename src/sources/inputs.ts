@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { FINGERPRINT_BYTES } from '../store/sources';
+import { FINGERPRINT_BYTES } from './fingerprint';
 
 const CHUNK = 256 * 1024;
 

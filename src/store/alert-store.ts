@@ -1,5 +1,5 @@
 import type { DB } from './db';
-import type { Alert } from '../detectors/alert';
+import type { Alert } from '../contract/alert';
 
 /** Writes alerts opened or updated by a batch; assigns `id` on first write. */
 export function alertWriter(db: DB): (alerts: Alert[]) => void {

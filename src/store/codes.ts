@@ -1,9 +1,12 @@
 import type { DB } from './db';
+import type { CodedField } from '../contract/batch/codec';
+
+export type { CodedField };
 
 /** Fixed codes seeded by schema/001 (the class vocabulary is used in queries). */
 export const CLASS = { scan: 1, late: 2, outbound: 3, internal: 4, external: 5, trusted: 6 } as const;
 
-export type CodedField = 'format' | 'action' | 'direction' | 'class' | 'reason' | 'transport' | 'tcp_flags' | 'in_if' | 'out_if' | 'host' | 'rule';
+
 
 /**
  * Names kept in memory per field. Real networks have a few dozen interfaces, devices and rules;

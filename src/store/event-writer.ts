@@ -1,5 +1,5 @@
 import type { DB } from './db';
-import { NUMS, STRS, VOCAB_AT, VOCAB_FIELDS, type EncodedRows } from '../pipeline/row-codec';
+import { COL, RowReader, VOCAB_FIELDS } from '../contract/batch/codec';
 import { Codes } from './codes';
 
 const COLUMNS = [
@@ -11,8 +11,6 @@ const WIDTH = COLUMNS.length;
 const ROWS_PER_STATEMENT = 50;
 
 type Value = string | number | null;
-
-const num = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
 /** Writes encoded event rows with multi-row prepared INSERTs. */
 export class EventWriter {
@@ -28,28 +26,28 @@ export class EventWriter {
     this.one = db.prepare(head + row);
   }
 
-  /** Call inside the batch transaction. `strs` is `decodeStrings(rows)`, shared with the caller. */
-  write(rows: EncodedRows, strs: string[], sourceId: number): void {
-    const n = rows.nums;
+  /** Call inside the batch transaction. */
+  write(rows: RowReader, sourceId: number): void {
     // Vocabulary index → database code, per field, looked up the first time a batch uses it (the
     // vocabulary holds the words of every column, which must not become codes of the others).
     const [fmt, act, dir, cls, rsn, trn, flg, inIf, outIf, host, rule] = VOCAB_FIELDS.map((f) => {
       const cache: number[] = [];
-      return (i: number): number | null => (Number.isNaN(i) ? null : (cache[i] ??= this.codes.code(f, rows.vocab[i])));
+      return (i: number): number | null => (Number.isNaN(i) ? null : (cache[i] ??= this.codes.code(f, rows.words[i])));
     });
     const v: Value[] = new Array(WIDTH * Math.min(rows.count, ROWS_PER_STATEMENT));
+    const num = (r: number, c: number): number | null => rows.num(r, c) ?? null;
+    const code = (r: number, c: number, f: (i: number) => number | null) => f(rows.wordIndex(r, c));
     let k = 0;
     let inChunk = 0;
     for (let r = 0; r < rows.count; r++) {
-      const a = r * NUMS;
-      const s = r * STRS;
-      const w = a + VOCAB_AT;
-      // Column order of COLUMNS; numbers and vocabulary from NUM_COLUMNS, addresses from STR_COLUMNS.
-      v[k++] = n[a]; v[k++] = sourceId; v[k++] = n[a + 1];
-      v[k++] = fmt(n[w]); v[k++] = act(n[w + 1]); v[k++] = dir(n[w + 2]); v[k++] = cls(n[w + 3]); v[k++] = rsn(n[w + 4]); v[k++] = trn(n[w + 5]);
-      v[k++] = strs[s]; v[k++] = num(n[a + 2]); v[k++] = strs[s + 1]; v[k++] = num(n[a + 3]); v[k++] = flg(n[w + 6]);
-      v[k++] = num(n[a + 4]); v[k++] = num(n[a + 5]); v[k++] = inIf(n[w + 7]); v[k++] = outIf(n[w + 8]); v[k++] = host(n[w + 9]);
-      v[k++] = rule(n[w + 10]); v[k++] = num(n[a + 6]); v[k++] = num(n[a + 7]); v[k++] = n[a + 8];
+      // In the order of COLUMNS.
+      v[k++] = rows.num(r, COL.ts)!; v[k++] = sourceId; v[k++] = rows.num(r, COL.line)!;
+      v[k++] = code(r, COL.format, fmt); v[k++] = code(r, COL.action, act); v[k++] = code(r, COL.direction, dir);
+      v[k++] = code(r, COL.class, cls); v[k++] = code(r, COL.reason, rsn); v[k++] = code(r, COL.transport, trn);
+      v[k++] = rows.src(r); v[k++] = num(r, COL.sport); v[k++] = rows.dst(r); v[k++] = num(r, COL.dport); v[k++] = code(r, COL.tcp_flags, flg);
+      v[k++] = num(r, COL.icmp_type); v[k++] = num(r, COL.icmp_code); v[k++] = code(r, COL.in_if, inIf); v[k++] = code(r, COL.out_if, outIf);
+      v[k++] = code(r, COL.host, host); v[k++] = code(r, COL.rule, rule); v[k++] = num(r, COL.length); v[k++] = num(r, COL.ttl);
+      v[k++] = rows.num(r, COL.count)!;
       if (++inChunk === ROWS_PER_STATEMENT) {
         this.many.run(v);
         k = 0;

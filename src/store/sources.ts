@@ -1,8 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { DB } from './db';
-
-/** Bytes of the start of a text that identify it (Filebeat's fingerprint idea, 4 KiB). */
-export const FINGERPRINT_BYTES = 4096;
+import { sha256 } from '../util/hash';
 
 export interface SourceRow {
   id: number;
@@ -12,10 +9,6 @@ export interface SourceRow {
   offset: number;
   tail_hash: string | null;
   lines: number;
-}
-
-export function sha256(buf: Buffer): string {
-  return createHash('sha256').update(buf).digest('hex');
 }
 
 /**

@@ -1,8 +1,7 @@
 import { closeDb, openDb, openReadOnly, resolveDbPath, type DB } from '../../store/db';
 import { addTrusted, listTrusted, removeTrusted } from '../../store/trust-store';
-import { loadSettings, setSetting } from '../../store/settings';
-import { rebuildRollups } from '../../store/rollups/rebuild';
-import { DEFAULT_HOME } from '../../classify/networks';
+import { loadSettings } from '../../store/settings';
+import { changeSetting, describeSettings } from '../../config/settings';
 import { PARSERS } from '../../../parsers';
 import { render } from '../../../reports/render';
 import { formatInstant } from '../../../reports/time';
@@ -51,35 +50,15 @@ export function trustList(f: { db?: string; format?: string }): string {
 }
 
 export function configShow(f: { db?: string; format?: string }): string {
-  return readDb(f.db, (db) => {
-    const s = loadSettings(db);
-    const rows = [
-      { key: 'home', value: s.home.join(',') || '(none added)', note: `always home too: ${DEFAULT_HOME.join(', ')}` },
-      { key: 'wan-if', value: s.wanIf.join(',') || '(none)', note: 'interfaces facing the Internet' },
-      { key: 'tz', value: s.tz, note: 'zone of report days and hours' },
-      { key: 'worm-threshold', value: String(s.wormThreshold), note: 'distinct outside hosts on 445 that raise a worm alert' },
-      { key: 'worm-window', value: String(s.wormWindowS), note: 'seconds in which they must be reached' },
-      { key: 'scan-ports', value: String(s.scanPorts), note: 'distinct ports of one target that make a vertical scan (Zeek, CrowdSec: 15)' },
-      { key: 'scan-hosts', value: String(s.scanHosts), note: 'distinct targets on one port that make a horizontal sweep (Zeek: 25)' },
-      { key: 'scan-window', value: String(s.scanWindowS), note: 'seconds of the fast scan window (watch and listen also keep 24 h)' },
-      { key: 'scan-min-level', value: String(s.scanMinLevel), note: "psad danger level (1-5: 5/15/150/1,500/10,000 packets) an alert needs" },
-    ];
-    return render(rows, [{ key: 'key', title: 'setting' }, { key: 'value', title: 'value' }, { key: 'note', title: 'meaning' }], outputFormat(f.format));
-  });
+  return readDb(f.db, (db) =>
+    render(describeSettings(db), [{ key: 'key', title: 'setting' }, { key: 'value', title: 'value' }, { key: 'meaning', title: 'meaning' }], outputFormat(f.format)),
+  );
 }
 
 export function configSet(key: string, value: string, f: { db?: string }): string {
   return withDb(f.db, (db) => {
-    const before = loadSettings(db).tz;
-    setSetting(db, key, value);
-    let note = '';
-    if (key === 'tz' && value.trim() !== before) {
-      const n = rebuildRollups(db);
-      note = `; report rollups rebuilt in the new zone from ${n.toLocaleString('en-US')} scan events`;
-    } else if (key === 'home' || key === 'wan-if') {
-      note = '; applies to events ingested from now on';
-    }
-    return `${key} = ${value}${note}\n`;
+    const note = changeSetting(db, key, value);
+    return `${key} = ${value}${note ? `; ${note}` : ''}\n`;
   });
 }
 

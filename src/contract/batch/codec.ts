@@ -5,9 +5,7 @@
  * host, rule) travels as an index into a vocabulary sent with the batch. Structured-cloning one
  * object per event would cost the main thread most of what the worker saves it.
  */
-import type { FirewallEvent } from '../../parsers/types';
-import type { Classified } from '../classify/classifier';
-import type { CodedField } from '../store/codes';
+import type { FirewallEvent } from '../../../parsers/types';
 import { Utf8ColumnReader, Utf8ColumnWriter, type Utf8Column } from './utf8-column';
 
 /** Numeric columns, in this order; NaN stands for NULL. From VOCAB_AT on, vocabulary indexes. */
@@ -21,10 +19,22 @@ export const NUMS = NUM_COLUMNS.length;
 export const STRS = STR_COLUMNS.length;
 /** Index of the first vocabulary column in a row's numbers. */
 export const VOCAB_AT = 9;
+/** The events columns stored as small integers named in the `codes` table (store/codes.ts). */
+export type CodedField = 'format' | 'action' | 'direction' | 'class' | 'reason' | 'transport' | 'tcp_flags' | 'in_if' | 'out_if' | 'host' | 'rule';
 /** The vocabulary columns: all stored as codes (store/codes). */
 export const VOCAB_FIELDS = NUM_COLUMNS.slice(VOCAB_AT) as readonly CodedField[];
+/** Position of each column in a row's numbers: read rows through RowReader, not by offset. */
+export const COL = Object.freeze(Object.fromEntries(NUM_COLUMNS.map((c, i) => [c, i])) as { readonly [K in (typeof NUM_COLUMNS)[number]]: number });
+export type NumColumn = (typeof NUM_COLUMNS)[number];
 /** Index of the first optional text vocabulary column (tcp_flags, then in_if, out_if, host, rule). */
 export const VOCAB_TEXT_AT = NUM_COLUMNS.indexOf('tcp_flags');
+
+/** What the classifier said of an event (classify/classifier.ts `Classified`). */
+export interface RowClass {
+  direction: string;
+  class: string;
+  reason: string;
+}
 
 export interface EncodedRows {
   count: number;
@@ -49,7 +59,7 @@ export class RowEncoder {
   private readonly lastWord: (string | undefined)[] = new Array<undefined>(VOCAB_COLUMNS).fill(undefined);
   private readonly lastIndex = new Float64Array(VOCAB_COLUMNS).fill(NaN);
 
-  add(e: FirewallEvent, c: Classified, line: number): void {
+  add(e: FirewallEvent, c: RowClass, line: number): void {
     if (this.n + NUMS > this.nums.length) {
       const bigger = new Float64Array(this.nums.length * 2);
       bigger.set(this.nums);
@@ -103,13 +113,55 @@ export class RowEncoder {
   }
 }
 
-/** Addresses of all rows, flat: row r, column k is at r * STRS + k. */
-export function decodeStrings(rows: EncodedRows): string[] {
-  return new Utf8ColumnReader(rows.strs).all();
-}
+/**
+ * Reads a batch's rows by column name — the one way every reader (the store's writer, the
+ * rollups and detectors feed, the ECS stream) gets at them. `COL.x` constants keep the hot
+ * loops free of string lookups.
+ */
+export class RowReader {
+  readonly count: number;
+  private readonly n: Float64Array;
+  private readonly vocab: string[];
+  private addr?: string[];
 
-/** A vocabulary text column of row `r` (k from 0: tcp_flags, in_if, out_if, host, rule), or undefined. */
-export function vocabText(rows: EncodedRows, r: number, k: number): string | undefined {
-  const i = rows.nums[r * NUMS + VOCAB_TEXT_AT + k];
-  return Number.isNaN(i) ? undefined : rows.vocab[i];
+  constructor(readonly rows: EncodedRows) {
+    this.count = rows.count;
+    this.n = rows.nums;
+    this.vocab = rows.vocab;
+  }
+
+  /** A numeric column (`COL.ts`, `COL.dport`, …); undefined where the event had none. */
+  num(r: number, col: number): number | undefined {
+    const v = this.n[r * NUMS + col];
+    return v !== v ? undefined : v;
+  }
+
+  /** A vocabulary column (`COL.class`, `COL.transport`, …) as text; undefined where none. */
+  word(r: number, col: number): string | undefined {
+    const i = this.n[r * NUMS + col];
+    return i !== i ? undefined : this.vocab[i];
+  }
+
+  /** A vocabulary column as its index into this batch's vocabulary (NaN where none), for writers that map indexes once per batch. */
+  wordIndex(r: number, col: number): number {
+    return this.n[r * NUMS + col];
+  }
+
+  /** The batch's vocabulary (what `wordIndex` points into). */
+  get words(): readonly string[] {
+    return this.vocab;
+  }
+
+  src(r: number): string {
+    return this.addresses()[r * STRS];
+  }
+
+  dst(r: number): string {
+    return this.addresses()[r * STRS + 1];
+  }
+
+  /** Every address of the batch, decoded once. */
+  private addresses(): string[] {
+    return (this.addr ??= new Utf8ColumnReader(this.rows.strs).all());
+  }
 }

@@ -4,7 +4,6 @@
  * alive while it builds the next — slices of the log text held for a whole batch were what
  * made its heap grow. The reader decodes a string only when asked.
  */
-import type { LineTable } from '../detectors/lines';
 
 export interface Utf8Column {
   /** End offset in `bytes` of each string; a string starts where the previous one ends. */
@@ -54,8 +53,8 @@ export class Utf8ColumnWriter {
   }
 }
 
-/** Reads the strings of a column back by index. */
-export class Utf8ColumnReader implements LineTable {
+/** Reads the strings of a column back by index (a detector's LineTable, structurally). */
+export class Utf8ColumnReader {
   private readonly buf: Buffer;
 
   constructor(private readonly col: Utf8Column) {

@@ -8,7 +8,7 @@ import { collect, parseIntOption } from './inputs';
 import { ingestCommand } from './commands/ingest';
 import { parseCommand } from './commands/parse';
 import { alertsCommand, portsCommand, sourcesPerHourCommand } from './commands/reports';
-import { configSet, configShow, formatsList, trustAdd, trustList, trustRemove } from './commands/admin';
+import { configSet, configShow, formatsList, migrate, trustAdd, trustList, trustRemove } from './commands/admin';
 import { demoCommand } from './commands/demo';
 import { coverageCommand } from './commands/coverage';
 import { registerSources } from './commands/sources';
@@ -119,6 +119,14 @@ config
   .addOption(dbOption())
   .action((k: string, v: string, o) => {
     out(configSet(k, v, o));
+  });
+
+program
+  .command('migrate')
+  .description('bring a database written by an older portledger to this version (writing commands also do it)')
+  .addOption(dbOption())
+  .action((o) => {
+    out(migrate(o));
   });
 
 program

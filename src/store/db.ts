@@ -27,8 +27,15 @@ export function openDb(file: string, opts: { mustExist?: boolean } = {}): DB {
   if (opts.mustExist && file !== ':memory:' && !fs.existsSync(file)) {
     throw new Error(`no database at ${file}: run "portledger ingest" first, or point --db / PORTLEDGER_DB at yours`);
   }
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file);
+  if (file !== ':memory:') checkWritable(file);
+  let db: DB;
+  try {
+    db = new Database(file);
+    db.pragma('user_version');
+  } catch (e) {
+    if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw new Error(`${file} is not a portledger database (not SQLite)`);
+    throw e;
+  }
   // Bigger pages make bulk inserts ~8 % faster; only takes effect on a new, empty file.
   db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
@@ -50,6 +57,42 @@ export function openDb(file: string, opts: { mustExist?: boolean } = {}): DB {
     })();
   }
   return db;
+}
+
+/**
+ * Fails early, naming the file and the fix, where SQLite would only say "unable to open" or
+ * "attempt to write a readonly database" halfway through a command.
+ */
+function checkWritable(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir)) throw new Error(`cannot create ${file}: the folder ${dir} does not exist`);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new Error(`${file} is a directory; give a database file, e.g. --db ${path.join(file, 'portledger.db')}`);
+  const owner = (p: string) => {
+    const uid = fs.statSync(p).uid;
+    return uid === process.getuid?.() ? '' : ` (owned by uid ${uid}: run the command as that user, e.g. with sudo -u)`;
+  };
+  try {
+    if (fs.existsSync(file)) fs.accessSync(file, fs.constants.W_OK);
+  } catch {
+    throw new Error(`cannot write ${file}: it is read-only for this user${owner(file)}; reports and other read commands still work`);
+  }
+  try {
+    // SQLite keeps its -wal and -shm files beside the database.
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new Error(`cannot write in ${dir} (SQLite needs to create files beside ${path.basename(file)})${owner(dir)}`);
+  }
+}
+
+/** Schema version a database file has (0 for a new one), without migrating it. */
+export function storedSchemaVersion(file: string): number {
+  if (!fs.existsSync(file)) return 0;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
 }
 
 /** Schema version this build writes and reads. */

@@ -1,4 +1,5 @@
-import { closeDb, openDb, openReadOnly, resolveDbPath, type DB } from '../../store/db';
+import fs from 'node:fs';
+import { closeDb, openDb, openReadOnly, resolveDbPath, storedSchemaVersion, type DB } from '../../store/db';
 import { addTrusted, listTrusted, removeTrusted } from '../../store/trust-store';
 import { loadSettings } from '../../store/settings';
 import { changeSetting, describeSettings } from '../../config/settings';
@@ -65,4 +66,15 @@ export function configSet(key: string, value: string, f: { db?: string }): strin
 export function formatsList(f: { format?: string }): string {
   const rows = PARSERS.map((p) => ({ id: p.id, title: p.title, example: p.example }));
   return render(rows, [{ key: 'id', title: 'format' }, { key: 'title', title: 'what' }, { key: 'example', title: 'example line' }], outputFormat(f.format));
+}
+
+/** `portledger migrate`: brings a database written by an older version to this one's schema. */
+export function migrate(f: { db?: string }): string {
+  const file = resolveDbPath(f.db);
+  if (!fs.existsSync(file)) throw new Error(`no database at ${file}`);
+  const before = storedSchemaVersion(file);
+  return withDb(f.db, (db) => {
+    const now = db.pragma('user_version', { simple: true }) as number;
+    return before === now ? `${file} is up to date (schema ${now})\n` : `${file} migrated from schema ${before} to ${now}\n`;
+  });
 }

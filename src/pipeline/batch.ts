@@ -16,8 +16,8 @@ const SAMPLE_CHARS = 512;
 export interface ComputedBatch {
   rows: EncodedRows;
   /**
-   * The rows the write half looks at one by one (scans for rollups and the scan detector,
-   * outbound to the worm port), with their raw text: alert evidence.
+   * The raw text of the rows a detector may keep as alert evidence (scans, outbound to the worm
+   * port). Which rows carry one changes no count: the write half reads every row.
    */
   raws: RawLines;
   rejects: { line: number; reason: string; sample: string }[];

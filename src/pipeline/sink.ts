@@ -90,14 +90,18 @@ export class BatchSink {
     if (alerts.length > 0) this.onAlerts?.(alerts);
   }
 
-  /** Scans into the rollups; scans and outbound rows to the detectors that want them. */
+  /**
+   * Every scan into the rollups; scans and outbound rows to the detectors that want them, with
+   * their raw line where the batch carries one (the evidence an alert may keep).
+   */
   private perRow(b: ComputedBatch, rows: RowReader): void {
-    if (b.raws.rows.length === 0) return;
     const lines = new RawLineTable(b.raws);
     for (const d of this.detectors) d.readLinesFrom(lines);
-    for (let i = 0; i < b.raws.rows.length; i++) {
-      const r = b.raws.rows[i];
+    const lineOf = new Int32Array(rows.count).fill(-1);
+    for (let i = 0; i < b.raws.rows.length; i++) lineOf[b.raws.rows[i]] = i;
+    for (let r = 0; r < rows.count; r++) {
       const cls = rows.word(r, COL.class);
+      if (cls !== 'scan' && !this.detectors.some((d) => d.feeds === cls)) continue;
       const port = rows.num(r, COL.dport);
       const proto = rows.word(r, COL.transport)!;
       const ts = rows.num(r, COL.ts)!;
@@ -105,7 +109,8 @@ export class BatchSink {
       const src = rows.src(r);
       const dst = rows.dst(r);
       if (cls === 'scan') this.rollups.add(rollupPort(port, rows.num(r, COL.icmp_type)), proto, ts, src, dst, count);
-      for (const d of this.detectors) if (d.feeds === cls) d.observe(src, dst, port, proto, ts, i, count);
+      const line = lineOf[r] >= 0 ? lineOf[r] : '';
+      for (const d of this.detectors) if (d.feeds === cls) d.observe(src, dst, port, proto, ts, line, count);
     }
   }
 }

@@ -1,6 +1,9 @@
 /**
- * `npm run bench`: one run, every figure a ratio to the plain read measured in the same run.
- *   BENCH_LINES=1000000 (default) sets the size of the generated log.
+ * `npm run bench`: one run, every figure a ratio to the plain read measured in the same run, and
+ * the peer comparison with lnav on the reference log.
+ *   BENCH_LINES=1000000 (default) sets the size of the generated log;
+ *   BENCH_PEER_LINES=1000000 the reference log's; BENCH_PAIRS=3 the alternating peer pairs;
+ *   BENCH_ONLY=peer|stages runs one section.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +17,7 @@ import { openDb } from '../src/store/db';
 import { portsReport, sourcesPerHourReport } from '../reports/queries';
 import { formatParseRates } from './formats';
 import { udpStored, watchLatency } from './live';
+import { peerSection } from './peer';
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const out = path.resolve(__dirname, '..', '..', 'bench', 'out');
@@ -41,8 +45,11 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+const ONLY = process.env.BENCH_ONLY;
+
 async function main(): Promise<void> {
   fs.mkdirSync(out, { recursive: true });
+  if (ONLY === 'peer') return void process.stdout.write(peer() + '\n');
   const log = path.join(out, `netfilter-${LINES}.log`);
   if (!fs.existsSync(log)) {
     process.stdout.write(`generating ${LINES.toLocaleString('en-US')} lines → ${log}\n`);
@@ -95,6 +102,12 @@ async function main(): Promise<void> {
   process.stdout.write(`- report ports over 7 days (${portsRows} rows): ${portsMs.toFixed(1)} ms; report sources-per-hour for one day: ${hourMs.toFixed(1)} ms (median of 7)\n`);
   process.stdout.write(`\nparse-only rate per format (fixture event lines, repeated):\n\n${formatParseRates()}\n`);
   process.stdout.write(`\nlive input:\n\n${await watchLatency(out)}\n\n${await udpStored(out)}\n`);
+  if (ONLY !== 'stages') process.stdout.write(`\n${peer()}\n`);
+}
+
+function peer(): string {
+  const cli = path.resolve(__dirname, '..', 'src', 'cli', 'main.js');
+  return peerSection(out, cli, Number(process.env.BENCH_PEER_LINES ?? 1_000_000), Number(process.env.BENCH_PAIRS ?? 3));
 }
 
 main().catch((e) => {

@@ -1,5 +1,5 @@
 import type { Column } from './render';
-import type { AlertRow, PortDayRow, SourcesHourRow } from './queries';
+import type { PortDayRow, SourcesHourRow } from './queries';
 
 export const PORT_DAY_COLUMNS: Column<PortDayRow>[] = [
   { key: 'date', title: 'date' },
@@ -15,17 +15,4 @@ export const SOURCES_HOUR_COLUMNS: Column<SourcesHourRow>[] = [
   { key: 'port', title: 'port', align: 'right' },
   { key: 'proto', title: 'proto' },
   { key: 'sources', title: 'sources', align: 'right' },
-];
-
-export const ALERT_COLUMNS: Column<AlertRow>[] = [
-  { key: 'kind', title: 'kind' },
-  { key: 'host', title: 'host' },
-  { key: 'port', title: 'port', align: 'right' },
-  { key: 'proto', title: 'proto' },
-  { key: 'destinations', title: 'destinations', align: 'right' },
-  { key: 'peak', title: 'peak/window', align: 'right' },
-  { key: 'events', title: 'attempts', align: 'right' },
-  { key: 'first', title: 'first' },
-  { key: 'last', title: 'last' },
-  { key: 'evidence', title: 'sample destinations' },
 ];

@@ -14,7 +14,7 @@ import { formatInstant } from './time';
 export interface PortDayRow { date: string; port: number; proto: string; events: number; sources: number; targets: number }
 export interface SourcesHourRow { hour: string; port: number; proto: string; sources: number }
 export interface AlertRow {
-  id: number; kind: string; host: string; port: number; proto: string; destinations: number; events: number; peak: number;
+  id: number; kind: string; host: string; level: number | null; port: number; proto: string; destinations: number; events: number; peak: number;
   first: string; last: string; threshold: number; window_s: number; evidence: unknown;
 }
 
@@ -74,7 +74,7 @@ export function alertsReport(db: DB, opts: { tz?: string; kind?: string } = {}):
   const tz = opts.tz ?? rollupZone(db);
   const rows = db
     .prepare(
-      `SELECT id, kind, host, port, proto, destinations, events, peak, first, last, threshold, window_s, evidence
+      `SELECT id, kind, host, level, port, proto, destinations, events, peak, first, last, threshold, window_s, evidence
        FROM alerts WHERE (? IS NULL OR kind = ?) ORDER BY first, id`,
     )
     .all(opts.kind ?? null, opts.kind ?? null) as (Omit<AlertRow, 'first' | 'last'> & { first: number; last: number; evidence: string })[];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { count, freshDb, inboundLine, ingest, outboundLine } from './helpers/db';
-import { dshieldFlags, exportDshield, type DshieldExportOptions } from '../reports/dshield-export';
+import { dshieldFlags, exportDshield, type DshieldExportOptions } from '../src/act/dshield-export';
 import { dshieldCommand } from '../src/cli/commands/export';
 import { addTrusted } from '../src/store/trust-store';
 import { PARSERS } from '../parsers';
@@ -35,10 +35,10 @@ async function scenario() {
   return { db, dir, file };
 }
 
-function run(db: DB, opts: DshieldExportOptions) {
+async function run(db: DB, opts: DshieldExportOptions) {
   let out = '';
   let finished = 0;
-  const r = exportDshield(db, { write: (s) => (out += s), finish: () => finished++ }, opts);
+  const r = await exportDshield(db, { write: (s) => void (out += s), finish: () => void finished++ }, opts);
   expect(finished).toBe(1);
   return { out, r, lines: out.split('\n').filter(Boolean) };
 }
@@ -46,7 +46,7 @@ function run(db: DB, opts: DshieldExportOptions) {
 describe('DShield export format', () => {
   test('one line per inbound scan: date zone, userid, count, src, sport, dst, dport, protocol number, flags', async () => {
     const { db } = await scenario();
-    const { out, r } = run(db, { date: '2024-06-14', tz: 'UTC', userid: '12345' });
+    const { out, r } = (await run(db, { date: '2024-06-14', tz: 'UTC', userid: '12345' }));
     expect(out).toBe([
       '2024-06-14 10:00:00 +00:00\t12345\t1\t198.51.100.1\t40000\t203.0.113.10\t23\t6\tS',
       '2024-06-14 10:00:05 +00:00\t12345\t1\t198.51.100.2\t40000\t203.0.113.10\t5060\t17\t',
@@ -68,60 +68,60 @@ describe('DShield export format', () => {
 
   test('the day and the stamps are local to --tz', async () => {
     const { db } = await scenario();
-    const { lines } = run(db, { date: '2024-06-15', tz: 'Europe/Berlin' });
+    const { lines } = (await run(db, { date: '2024-06-15', tz: 'Europe/Berlin' }));
     expect(lines).toEqual([
       '2024-06-15 01:59:59 +02:00\t0\t1\t198.51.100.6\t40000\t203.0.113.10\t23\t6\tS',
       '2024-06-15 02:00:00 +02:00\t0\t1\t198.51.100.7\t40000\t203.0.113.10\t23\t6\tS',
     ]);
-    expect(run(db, { date: '2024-06-14', tz: 'Asia/Kolkata' }).lines[0]).toMatch(/^2024-06-14 15:30:00 \+05:30\t/);
+    expect((await run(db, { date: '2024-06-14', tz: 'Asia/Kolkata' })).lines[0]).toMatch(/^2024-06-14 15:30:00 \+05:30\t/);
   });
 
   test('default date: yesterday in the zone', async () => {
     const { db } = await scenario();
     const now = Date.UTC(2024, 5, 15, 12, 0, 0); // already Jun 16 in Auckland
-    expect(run(db, { tz: 'UTC', now }).r.date).toBe('2024-06-14');
-    expect(run(db, { tz: 'Pacific/Auckland', now }).r.date).toBe('2024-06-15');
+    expect((await run(db, { tz: 'UTC', now })).r.date).toBe('2024-06-14');
+    expect((await run(db, { tz: 'Pacific/Auckland', now })).r.date).toBe('2024-06-15');
   });
 
   test('bad user id, bad date, bad zone', async () => {
     const { db } = await scenario();
-    expect(() => run(db, { date: '2024-06-14', userid: '12; rm' })).toThrow(/--userid/);
-    expect(() => run(db, { date: '2024-02-30' })).toThrow(/not a calendar date/);
-    expect(() => run(db, { date: '2024-06-14', tz: 'Nowhere/Land' })).toThrow(/unknown time zone/);
+    await expect(run(db, { date: '2024-06-14', userid: '12; rm' })).rejects.toThrow(/--userid/);
+    await expect(run(db, { date: '2024-02-30' })).rejects.toThrow(/not a calendar date/);
+    await expect(run(db, { date: '2024-06-14', tz: 'Nowhere/Land' })).rejects.toThrow(/unknown time zone/);
   });
 });
 
 describe('never the same event twice', () => {
   test('a second run writes nothing; new events of that day are written once; --again re-exports', async () => {
     const { db, dir } = await scenario();
-    expect(run(db, { date: '2024-06-14', tz: 'UTC' }).r.written).toBe(6);
-    expect(run(db, { date: '2024-06-14', tz: 'UTC' }).r).toMatchObject({ written: 0, earlierRuns: 1, earlierEvents: 6 });
+    expect((await run(db, { date: '2024-06-14', tz: 'UTC' })).r.written).toBe(6);
+    expect((await run(db, { date: '2024-06-14', tz: 'UTC' })).r).toMatchObject({ written: 0, earlierRuns: 1, earlierEvents: 6 });
 
     // A late file with one more scan that day (and one on another day).
     fs.writeFileSync(path.join(dir, 'b.log'), [inboundLine('Jun 14 12:00:00', '198.51.100.20', 3389), inboundLine('Jun 16 08:00:00', '198.51.100.21', 23)].join('\n') + '\n');
     await ingest(db, [path.join(dir, 'b.log')], { year: 2024 });
-    const third = run(db, { date: '2024-06-14', tz: 'UTC' });
+    const third = (await run(db, { date: '2024-06-14', tz: 'UTC' }));
     expect(third.lines).toEqual(['2024-06-14 12:00:00 +00:00\t0\t1\t198.51.100.20\t40000\t203.0.113.10\t3389\t6\tS']);
-    expect(run(db, { date: '2024-06-14', tz: 'UTC' }).r.written).toBe(0);
+    expect((await run(db, { date: '2024-06-14', tz: 'UTC' })).r.written).toBe(0);
 
-    const again = run(db, { date: '2024-06-14', tz: 'UTC', again: true });
+    const again = (await run(db, { date: '2024-06-14', tz: 'UTC', again: true }));
     expect(again.r.written).toBe(7);
-    expect(run(db, { date: '2024-06-14', tz: 'UTC' }).r.written).toBe(0);
+    expect((await run(db, { date: '2024-06-14', tz: 'UTC' })).r.written).toBe(0);
     // One small row per run that wrote something, not one per event.
     expect(count(db, 'SELECT count(*) FROM dshield_export')).toBe(3);
   });
 
   test('a day in another zone overlapping an exported one only writes what was not sent', async () => {
     const { db } = await scenario();
-    run(db, { date: '2024-06-14', tz: 'UTC' });
+    (await run(db, { date: '2024-06-14', tz: 'UTC' }));
     // Berlin's Jun 15 starts at 22:00 UTC on Jun 14: the 23:59:59 scan went out with the UTC day.
-    expect(run(db, { date: '2024-06-15', tz: 'Europe/Berlin' }).lines).toEqual(['2024-06-15 02:00:00 +02:00\t0\t1\t198.51.100.7\t40000\t203.0.113.10\t23\t6\tS']);
+    expect((await run(db, { date: '2024-06-15', tz: 'Europe/Berlin' })).lines).toEqual(['2024-06-15 02:00:00 +02:00\t0\t1\t198.51.100.7\t40000\t203.0.113.10\t23\t6\tS']);
   });
 
   test('a run whose output fails is not remembered', async () => {
     const { db } = await scenario();
-    expect(() => exportDshield(db, { write: () => { throw new Error('disk full'); }, finish: () => undefined }, { date: '2024-06-14', tz: 'UTC' })).toThrow('disk full');
-    expect(run(db, { date: '2024-06-14', tz: 'UTC' }).r.written).toBe(6);
+    await expect(exportDshield(db, { write: () => { throw new Error('disk full'); }, finish: () => undefined }, { date: '2024-06-14', tz: 'UTC' })).rejects.toThrow('disk full');
+    expect((await run(db, { date: '2024-06-14', tz: 'UTC' })).r.written).toBe(6);
   });
 });
 
@@ -130,12 +130,12 @@ describe('command', () => {
     const { db, dir, file } = await scenario();
     db.close();
     const out = path.join(dir, 'dshield-2024-06-14.txt');
-    expect(dshieldCommand({ db: file, date: '2024-06-14', tz: 'UTC', out })).toBe(`exported 6 inbound scans of 2024-06-14 (UTC) to ${out}\n`);
+    expect(await dshieldCommand({ db: file, date: '2024-06-14', tz: 'UTC', out })).toBe(`exported 6 inbound scans of 2024-06-14 (UTC) to ${out}\n`);
     const first = fs.readFileSync(out, 'utf8');
     expect(first.split('\n').filter(Boolean)).toHaveLength(6);
-    expect(dshieldCommand({ db: file, date: '2024-06-14', tz: 'UTC', out })).toBe('nothing new for 2024-06-14 (UTC): 6 events already exported in 1 run(s); --again exports them again\n');
+    expect(await dshieldCommand({ db: file, date: '2024-06-14', tz: 'UTC', out })).toBe('nothing new for 2024-06-14 (UTC): 6 events already exported in 1 run(s); --again exports them again\n');
     expect(fs.readFileSync(out, 'utf8')).toBe(first);
-    expect(dshieldCommand({ db: file, date: '2024-06-20', tz: 'UTC', out: path.join(dir, 'none.txt') })).toBe('no inbound scans on 2024-06-20 (UTC)\n');
+    expect(await dshieldCommand({ db: file, date: '2024-06-20', tz: 'UTC', out: path.join(dir, 'none.txt') })).toBe('no inbound scans on 2024-06-20 (UTC)\n');
     expect(fs.existsSync(path.join(dir, 'none.txt'))).toBe(false);
     expect(fs.readdirSync(dir).filter((f) => f.includes('.partial'))).toEqual([]);
   });
@@ -146,7 +146,7 @@ describe('command', () => {
   test('portledger parse --format dshield reads the export back to the same events', async () => {
     const { db, dir } = await scenario();
     const file = path.join(dir, 'export.txt');
-    fs.writeFileSync(file, run(db, { date: '2024-06-14', tz: 'America/New_York', userid: '42' }).out);
+    fs.writeFileSync(file, (await run(db, { date: '2024-06-14', tz: 'America/New_York', userid: '42' })).out);
     const stored = db
       .prepare(
         `SELECT ts, src, sport, dst, dport, transport, tcp_flags, icmp_type, icmp_code, count FROM events_named

@@ -242,7 +242,7 @@ maybe('portledger port (built CLI)', () => {
     expect(fs.existsSync(path.join(fixture.dir, 'absent.db'))).toBe(false);
     const ping = JSON.parse(run(['port', '8', '--proto', 'icmp', '--db', fixture.file, '--format', 'json']).out);
     expect(ping).toMatchObject({ proto: 'icmp', entry: { port: 8, protocols: ['icmp'] }, iana: [] });
-    expect(run(['port', '70000'])).toMatchObject({ code: 1, err: expect.stringContaining('not a port number') });
-    expect(run(['port', '22', '--format', 'csv', '--db', fixture.file])).toMatchObject({ code: 1, err: expect.stringContaining('--format must be one of table, json, md') });
+    expect(run(['port', '70000'])).toMatchObject({ code: 2, err: expect.stringContaining('not a port number') }); // a usage error
+    expect(run(['port', '22', '--format', 'csv', '--db', fixture.file])).toMatchObject({ code: 2, err: expect.stringContaining('Allowed choices are table, json, md') });
   });
 });

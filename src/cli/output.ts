@@ -1,8 +1,8 @@
 import { OUTPUT_FORMATS, type OutputFormat } from '../../reports/render';
 
-/** `--format`, defaulting to a table on a terminal and JSON in a pipe. */
+/** `--format`: a human table unless another format is asked for, on a terminal or in a pipe alike. */
 export function outputFormat(v: string | undefined): OutputFormat {
-  if (v === undefined) return process.stdout.isTTY ? 'table' : 'json';
+  if (v === undefined) return 'table';
   if (!(OUTPUT_FORMATS as string[]).includes(v)) throw new Error(`--format must be one of ${OUTPUT_FORMATS.join(', ')}`);
   return v as OutputFormat;
 }

@@ -3,7 +3,7 @@
  * means and what changing it sets off. Values are kept in the store's `config` table; the
  * detection defaults come from the rule pages in src/detectors (with their sources there).
  */
-import { checkZone } from '../../parsers/clock';
+import { checkZone, systemZone } from '../../parsers/clock';
 import { canonicalCidr, DEFAULT_HOME } from '../classify/networks';
 import { DEFAULT_WORM } from '../detectors/worm';
 import { DEFAULT_SCAN } from '../detectors/scan';
@@ -91,4 +91,14 @@ export function changeSetting(db: DB, key: string, text: string): string {
   }
   if (key === 'home' || key === 'wan-if') return 'applies to events ingested from now on';
   return '';
+}
+
+/**
+ * The zone log stamps are read in: `--tz`, else the zone stored with the database (the first
+ * ingest's), else this machine's. The same router's logs are then read the same way every time.
+ */
+export function readingZone(flag: string | undefined, db?: DB): string {
+  if (flag !== undefined) return checkZone(flag);
+  const stored = db ? (storedConfig(db).get('tz') as string | undefined) : undefined;
+  return checkZone(stored ?? systemZone());
 }

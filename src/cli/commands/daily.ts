@@ -109,3 +109,5 @@ export function registerDaily(program: Command): void {
     out(rangeCommand(o));
   });
 }
+
+export const register = registerDaily;

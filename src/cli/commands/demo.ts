@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Command } from 'commander';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { packageRoot } from '../../util/package-root';
@@ -25,4 +26,12 @@ export async function demoCommand(f: { db?: string }): Promise<void> {
   say('\nAlerts:');
   process.stdout.write(alertsCommand({ db, format: 'table' }));
   say(`\nExplore further: node dist/src/cli/main.js report daily --db ${db} --date ${day} --out reports/  (or portledger … after npm link)`);
+}
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('ingest the bundled fixtures into a fresh database and print the reports')
+    .option('--db <file>', 'database to (re)create', 'portledger-demo.db')
+    .action((o) => demoCommand(o));
 }

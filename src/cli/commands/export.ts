@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { closeDb, openDb, resolveDbPath } from '../../store/db';
-import { exportDshield, type DshieldSink } from '../../../reports/dshield-export';
+import { exportDshield, type DshieldSink } from '../../act/dshield-export';
 
 export interface DshieldFlags {
   db?: string;
@@ -13,8 +13,12 @@ export interface DshieldFlags {
   again?: boolean;
 }
 
+/** Settles once stdout has taken everything; a reader that went away (`| head`) fails it. */
 function stdoutSink(): DshieldSink {
-  return { write: (s) => void process.stdout.write(s), finish: () => undefined };
+  return {
+    write: (s) => void process.stdout.write(s),
+    finish: () => new Promise<void>((resolve, reject) => process.stdout.write('', (e) => (e ? reject(e) : resolve()))),
+  };
 }
 
 /** Writes beside the target and renames at the end, so a half-written file never looks finished. Nothing to write, no file. */
@@ -40,12 +44,12 @@ function fileSink(file: string): DshieldSink & { abort(): void } {
 }
 
 /** Returns the message for stderr; the lines went to the sink. */
-export function dshieldCommand(f: DshieldFlags): string {
+export async function dshieldCommand(f: DshieldFlags): Promise<string> {
   const db = openDb(resolveDbPath(f.db), { mustExist: true });
   const file = f.out ? fileSink(f.out) : undefined;
   const sink = file ?? stdoutSink();
   try {
-    const r = exportDshield(db, sink, { date: f.date, tz: f.tz, userid: f.userid, again: f.again });
+    const r = await exportDshield(db, sink, { date: f.date, tz: f.tz, userid: f.userid, again: f.again });
     const day = `${r.date} (${r.tz})`;
     if (r.written > 0) return `exported ${r.written} inbound scans of ${day}${f.out ? ` to ${f.out}` : ''}${f.again ? ' (again)' : ''}\n`;
     if (r.earlierRuns > 0) return `nothing new for ${day}: ${r.earlierEvents} events already exported in ${r.earlierRuns} run(s); --again exports them again\n`;
@@ -69,7 +73,9 @@ export function registerExport(program: Command): void {
     .option('--again', 'export events that earlier runs already exported')
     .addOption(new Option('--tz <zone>', 'IANA zone of the day and of the timestamps (default: the database zone)'))
     .addOption(new Option('--db <file>', 'database file (env PORTLEDGER_DB, default ./portledger.db)'))
-    .action((o: DshieldFlags) => {
-      process.stderr.write(dshieldCommand(o));
+    .action(async (o: DshieldFlags) => {
+      process.stderr.write(await dshieldCommand(o));
     });
 }
+
+export const register = registerExport;

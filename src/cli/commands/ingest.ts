@@ -1,5 +1,6 @@
-import { systemZone } from '../../../parsers/clock';
+import type { Command } from 'commander';
 import { closeDb, openDb, resolveDbPath } from '../../store/db';
+import { readingZone } from '../../config/settings';
 import { addToSettings } from '../../store/settings';
 import { splitList } from '../../classify/networks';
 import { IngestSession, type IngestOptions, type SourceSummary } from '../../pipeline/ingest';
@@ -9,11 +10,13 @@ import { openInput } from '../../sources/inputs';
 import { expandPaths } from '../inputs';
 import { progressBar } from '../progress';
 import { summaryLines } from '../summary';
+import { logFormatOf, readingOptions } from '../options';
 
 export interface IngestFlags {
   db?: string;
   tz?: string;
   year?: number;
+  logFormat?: string;
   format?: string;
   home?: string[];
   wanIf?: string[];
@@ -28,13 +31,15 @@ export async function ingestCommand(paths: string[], f: IngestFlags, log: (s: st
   const files = expandPaths(paths.length ? paths : ['-']);
   const dbFile = resolveDbPath(f.db);
   const db = openDb(dbFile);
+  let tz: string;
   try {
     addToSettings(db, splitList(f.home), splitList(f.wanIf));
+    tz = readingZone(f.tz, db);
   } finally {
     closeDb(db);
   }
   const bar = progressBar(f.progress !== false && !f.quiet);
-  const options: Omit<IngestOptions, 'onProgress'> = { tz: f.tz ?? systemZone(), year: f.year, format: f.format, slowScans: f.slowScans };
+  const options: Omit<IngestOptions, 'onProgress'> = { tz, year: f.year, format: logFormatOf(f), slowScans: f.slowScans };
   const total = new Tally();
   const started = Date.now();
   const done = (r: SourceSummary) => {
@@ -66,4 +71,14 @@ async function ingestHere(dbFile: string, files: string[], options: Omit<IngestO
   } finally {
     closeDb(db);
   }
+}
+
+export function register(program: Command): void {
+  readingOptions(program.command('ingest').argument('[paths...]', 'files, globs, .gz files, or - for stdin', []))
+    .description('read logs into the database (already-ingested text is recognized and skipped)')
+    .option('-q, --quiet', 'no progress bar and no summary')
+    .option('--slow-scans', 'also detect scans spread over 24 hours, remembered across runs (slower; watch and listen always do)')
+    .action(async (paths: string[], o: IngestFlags) => {
+      await ingestCommand(paths, o);
+    });
 }

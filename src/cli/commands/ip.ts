@@ -38,10 +38,12 @@ export function registerIp(program: Command): void {
     .option('--resolve', `add its reverse DNS name (gives up after ${DNS_TIMEOUT_MS / 1000} s)`)
     .option('--geoip <file>', 'a MaxMind .mmdb (GeoLite2-Country, -City or -ASN) for country and ASN (repeatable)', collect)
     .option('--top <n>', 'how many ports and peers to list per role (default 20)', parseIntOption('--top'))
-    .addOption(new Option('--format <fmt>', 'table | json | md (default: table on a terminal, json in a pipe)'))
+    .addOption(new Option('--format <fmt>', 'table | json | md (default: table)'))
     .addOption(new Option('--tz <zone>', 'IANA time zone to render in (default: the database zone)'))
     .addOption(new Option('--db <file>', 'database file (env PORTLEDGER_DB, default ./portledger.db)'))
     .action(async (address: string, o: IpFlags) => {
       process.stdout.write(await ipCommand(address, o));
     });
 }
+
+export const register = registerIp;

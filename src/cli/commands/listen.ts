@@ -53,3 +53,5 @@ export function registerListen(program: Command): void {
       await run.done;
     });
 }
+
+export const register = registerListen;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { openReadOnly, resolveDbPath } from '../../store/db';
 import { portReport, renderPortReport, type PortReportFormat } from '../../../reports/port-info';
+import { outputOption } from '../options';
 
 const FORMATS: PortReportFormat[] = ['table', 'json', 'md'];
 
@@ -20,7 +21,7 @@ function parsePort(v: string): number {
 
 /** `portledger port N`: the text to print. A missing database is not an error, only a note. */
 export function portCommand(port: number, f: PortFlags): string {
-  const format = (f.format ?? (process.stdout.isTTY ? 'table' : 'json')) as PortReportFormat;
+  const format = (f.format ?? 'table') as PortReportFormat;
   if (!FORMATS.includes(format)) throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
   const file = resolveDbPath(f.db);
   if (!fs.existsSync(file)) return renderPortReport(portReport(port, { proto: f.proto, dbFile: file }), format);
@@ -38,10 +39,12 @@ export function registerPort(program: Command): void {
     .description('what a port is, why it is probed, and what this database has seen on it (last 30 days, top sources)')
     .argument('<port>', 'port number (with --proto icmp: the ICMP type, 8 = echo request)', parsePort)
     .option('--proto <p>', 'tcp | udp (or icmp); default: every protocol')
-    .addOption(new Option('--format <fmt>', 'table | json | md (default: table on a terminal, json in a pipe)'))
+    .addOption(outputOption(FORMATS))
     .addOption(new Option('--db <file>', 'database file (env PORTLEDGER_DB, default ./portledger.db)'))
     .addOption(new Option('--tz <zone>', "IANA time zone to render in (default: the database's zone)"))
     .action((port: number, o: PortFlags) => {
       process.stdout.write(portCommand(port, o));
     });
 }
+
+export const register = registerPort;

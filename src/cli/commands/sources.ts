@@ -13,7 +13,7 @@ export function registerSources(program: Command): void {
   program
     .command('sources')
     .description('every input ingested, with its parse coverage; flags a drop since the previous run (a changed log format)')
-    .option('--format <fmt>', 'table | csv | json | md (default: table on a terminal, json in a pipe)')
+    .option('--format <fmt>', 'table | csv | json | md (default: table)')
     .option('--db <file>', 'database file (env PORTLEDGER_DB, default ./portledger.db)')
     .action((o: { format?: string; db?: string }) => {
       const db = openReadOnly(resolveDbPath(o.db));
@@ -38,3 +38,5 @@ export function registerSources(program: Command): void {
       }
     });
 }
+
+export const register = registerSources;

@@ -31,3 +31,5 @@ export function registerWatch(program: Command): void {
       await run.done;
     });
 }
+
+export const register = registerWatch;

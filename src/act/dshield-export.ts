@@ -28,13 +28,13 @@
  * overlapping range writes only scans above the watermark. `again` ignores the record.
  */
 import { tzOffset } from '@date-fns/tz';
-import type { DB } from '../src/store/db';
-import { CLASS, Codes } from '../src/store/codes';
-import { dayLabel, dayNumber } from '../src/store/rollups/buckets';
-import { loadSettings } from '../src/store/settings';
-import { checkZone, createClock } from '../parsers/clock';
-import { PROTO_NUMBERS } from '../parsers/netfilter';
-import { todayIn } from './time';
+import type { DB } from '../store/db';
+import { CLASS, Codes } from '../store/codes';
+import { dayLabel, dayNumber } from '../store/rollups/buckets';
+import { loadSettings } from '../store/settings';
+import { checkZone, createClock } from '../../parsers/clock';
+import { PROTO_NUMBERS } from '../../parsers/netfilter';
+import { todayIn } from '../../reports/time';
 
 export interface DshieldExportOptions {
   /** Local day `YYYY-MM-DD` in `tz`; default yesterday there. */
@@ -49,10 +49,14 @@ export interface DshieldExportOptions {
   now?: number;
 }
 
-/** Where the lines go. `write` may be called many times; `finish` once after the last line. */
+/**
+ * Where the lines go. `write` may be called many times; `finish` once after the last line, and
+ * it settles when what was written has reached its destination (a file renamed into place,
+ * stdout flushed): only then is the export remembered.
+ */
 export interface DshieldSink {
   write(chunk: string): void;
-  finish(): void;
+  finish(): void | Promise<void>;
 }
 
 export interface DshieldExportResult {
@@ -118,7 +122,7 @@ interface Row {
 }
 
 /** Writes the day's not-yet-exported inbound scans to `sink`, then remembers them. */
-export function exportDshield(db: DB, sink: DshieldSink, opts: DshieldExportOptions = {}): DshieldExportResult {
+export async function exportDshield(db: DB, sink: DshieldSink, opts: DshieldExportOptions = {}): Promise<DshieldExportResult> {
   const tz = checkZone(opts.tz ?? loadSettings(db).tz);
   const userid = (opts.userid ?? '0').trim();
   if (!/^\d{1,12}$/.test(userid)) throw new Error(`--userid must be your DShield user number (0 for anonymous), not "${opts.userid}"`);
@@ -169,7 +173,7 @@ export function exportDshield(db: DB, sink: DshieldSink, opts: DshieldExportOpti
     }
   }
   if (buf.length) sink.write(buf.join(''));
-  sink.finish();
+  await sink.finish();
   db.prepare('DELETE FROM temp.dshield_cover').run();
 
   // Remembered only once the sink has everything: a failed write can be retried as is.

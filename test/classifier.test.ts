@@ -54,6 +54,25 @@ describe('classifier', () => {
     expect(classify(ev({ dstIp: '203.0.113.10', inIf: 'eth0', outIf: 'eth1' }), home)).toMatchObject({ direction: 'inbound' });
   });
 
+  test('multicast and broadcast stay on the segment; a home source is never inbound, whatever the device says', () => {
+    // Windows Firewall RECEIVE of a LAN peer's mDNS and SSDP (the device says inbound).
+    expect(classify(ev({ direction: 'inbound', transport: 'udp', tcpFlags: undefined, srcIp: '192.168.1.23', dstIp: '224.0.0.251', dstPort: 5353 }), settings())).toMatchObject({ direction: 'internal', class: 'internal' });
+    expect(classify(ev({ direction: 'inbound', transport: 'udp', tcpFlags: undefined, srcIp: 'fe80::1c2b:3aff:fe4d:5e6f', dstIp: 'ff02::fb', dstPort: 5353 }), settings())).toMatchObject({ class: 'internal' });
+    expect(classify(ev({ direction: 'inbound', transport: 'udp', tcpFlags: undefined, srcIp: '192.168.1.40', dstIp: '239.255.255.250', dstPort: 1900 }), settings())).toMatchObject({ class: 'internal' });
+    expect(classify(ev({ direction: 'inbound', srcIp: '192.168.1.40', dstIp: '192.168.1.10' }), settings())).toMatchObject({ class: 'internal' });
+    // From outside to a multicast or broadcast address: not a probe of one of your hosts.
+    expect(classify(ev({ direction: 'inbound', transport: 'udp', tcpFlags: undefined, dstIp: '255.255.255.255', dstPort: 67 }), settings())).toMatchObject({ direction: 'external' });
+    expect(classify(ev({ transport: 'udp', tcpFlags: undefined, dstIp: '224.0.0.1', dstPort: 5353 }), settings())).toMatchObject({ direction: 'external' });
+    // The device saying inbound from outside to a host still is.
+    expect(classify(ev({ direction: 'inbound', dstIp: '203.0.113.10' }), settings())).toMatchObject({ direction: 'inbound', class: 'scan' });
+  });
+
+  test('NTP and DNS answering from their port to the same port are replies', () => {
+    expect(classify(ev({ transport: 'udp', tcpFlags: undefined, srcPort: 123, dstPort: 123 }), settings())).toMatchObject({ class: 'late', reason: 'udp-reply' });
+    expect(classify(ev({ transport: 'udp', tcpFlags: undefined, srcPort: 53, dstPort: 53 }), settings())).toMatchObject({ class: 'late', reason: 'udp-reply' });
+    expect(classify(ev({ transport: 'udp', tcpFlags: undefined, srcPort: 40000, dstPort: 123 }), settings())).toMatchObject({ class: 'scan' });
+  });
+
   test('the device\'s own direction wins over addresses', () => {
     expect(classify(ev({ direction: 'outbound' }), settings())).toMatchObject({ direction: 'outbound' });
   });

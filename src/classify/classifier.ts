@@ -21,25 +21,40 @@ export interface ClassifierSettings {
 const LOCAL_ONLY = new CidrSet(['224.0.0.0/4', '255.255.255.255/32', '0.0.0.0/32', 'ff00::/8']);
 // Inbound UDP from these ports to a high port is a late reply (DNS, NTP, QUIC, STUN), not a probe.
 const UDP_REPLY_PORTS = new Set([53, 123, 443, 853, 3478, 19302]);
+// Services that answer from their port to the same port (NTP servers, DNS between servers).
+const UDP_SYMMETRIC_REPLY_PORTS = new Set([53, 123]);
 // ICMP requests that probe a host; every other type is an answer or an error.
 const ICMP_PROBES = new Set([8, 13, 15, 17]);
 const ICMP6_PROBES = new Set([128]);
 
+/**
+ * Direction from the strongest evidence: the device's own statement, then `--wan-if`, then the
+ * addresses. Two rules hold whatever the device says: traffic to multicast or broadcast stays
+ * on the local segment, and traffic from a home network is not inbound — a host firewall
+ * (Windows, a laptop's ufw) logs its LAN peers' mDNS, SSDP and NetBIOS as "received", and they
+ * are not the Internet knocking.
+ */
 export function direction(e: FirewallEvent, s: ClassifierSettings): Direction {
-  if (e.direction && e.direction !== 'unknown') return e.direction;
-  if (s.wanIf.size > 0) {
+  let stated: Direction | undefined = e.direction && e.direction !== 'unknown' ? e.direction : undefined;
+  if (stated === undefined && s.wanIf.size > 0) {
     const inWan = e.inIf !== undefined && s.wanIf.has(e.inIf);
     const outWan = e.outIf !== undefined && s.wanIf.has(e.outIf);
-    if (inWan && !outWan) return 'inbound';
-    if (outWan && !inWan) return 'outbound';
+    if (inWan && !outWan) stated = 'inbound';
+    else if (outWan && !inWan) stated = 'outbound';
   }
+  if (stated !== undefined && stated !== 'inbound') return stated;
   const src4 = ipv4ToInt(e.srcIp);
   const dst4 = ipv4ToInt(e.dstIp);
-  const srcHome = s.home.has(e.srcIp, src4) || LOCAL_ONLY.has(e.srcIp, src4);
-  const dstHome = s.home.has(e.dstIp, dst4) || LOCAL_ONLY.has(e.dstIp, dst4);
-  if (srcHome && dstHome) return 'internal';
+  const srcHome = s.home.has(e.srcIp, src4);
+  const dstLocal = LOCAL_ONLY.has(e.dstIp, dst4);
+  if (stated === 'inbound') {
+    if (srcHome) return 'internal';
+    return dstLocal ? 'external' : 'inbound';
+  }
+  const dstHome = s.home.has(e.dstIp, dst4);
+  if (srcHome || LOCAL_ONLY.has(e.srcIp, src4)) return dstHome || dstLocal ? 'internal' : 'outbound';
+  if (dstLocal) return 'external';
   if (dstHome) return 'inbound';
-  if (srcHome) return 'outbound';
   // Both ends public: a packet to or from the firewall's own public address. Netfilter says
   // which: INPUT has only IN=, OUTPUT only OUT=.
   if (e.inIf && !e.outIf) return 'inbound';
@@ -77,6 +92,7 @@ function inboundKind(e: FirewallEvent): Kind {
     }
     case 'udp':
       if (e.srcPort !== undefined && UDP_REPLY_PORTS.has(e.srcPort) && (e.dstPort ?? 0) >= 1024) return K.udpReply;
+      if (e.srcPort !== undefined && e.srcPort === e.dstPort && UDP_SYMMETRIC_REPLY_PORTS.has(e.srcPort)) return K.udpReply;
       return K.udp;
     case 'icmp':
       if (e.icmpType === undefined || ICMP_PROBES.has(e.icmpType)) return K.icmpEcho;

@@ -8,7 +8,7 @@
 import { TZDate } from '@date-fns/tz';
 import type { DB } from '../src/store/db';
 import { CLASS, Codes } from '../src/store/codes';
-import { dayLabel, dayNumber, hourBucketer, hourLabel } from '../src/store/rollups/buckets';
+import { dayLabel, dayNumber, dayStartUtc, hourBucketer, hourLabel } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
 import { listTrusted } from '../src/store/trust-store';
 import { CidrSet } from '../src/classify/networks';
@@ -115,11 +115,7 @@ export interface ReportOptions {
 
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
-/** UTC instant where local day `day` begins in `tz`. */
-export function dayStartUtc(day: number, tz: string): number {
-  const d = new Date(day * 24 * HOUR);
-  return new TZDate(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), tz).getTime();
-}
+export { dayStartUtc };
 
 interface SrcStat { events: number; first: number; last: number; ports: Map<number, number> }
 

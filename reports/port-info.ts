@@ -7,11 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DB } from '../src/store/db';
 import { CLASS, Codes } from '../src/store/codes';
-import { dayLabel, dayNumber, hourBucketer } from '../src/store/rollups/buckets';
+import { dayLabel, dayNumber, dayStartUtc } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
-import { createClock } from '../parsers/clock';
 import { packageRoot } from '../src/util/package-root';
-import { portsReport, type PortDayRow } from './queries';
+import { latestDayIn, portsReport, type PortDayRow } from './queries';
 import { formatInstant } from './time';
 import { render, type Column } from './render';
 
@@ -149,7 +148,7 @@ export function portHistory(db: DB, port: number, opts: PortHistoryOptions = {})
   const span = opts.days ?? 30;
   if (!Number.isInteger(span) || span < 1) throw new Error('the history window must be a whole number of days ≥ 1');
 
-  const latest = opts.to ? dayNumber(opts.to) : latestDay(db, dbZone, zone);
+  const latest = opts.to ? dayNumber(opts.to) : (latestDayIn(db, zone) ?? null);
   const days =
     latest === null ? [] : portsReport(db, { from: dayLabel(latest - span + 1), to: dayLabel(latest), port, proto, tz: opts.tz }).filter((r) => proto !== undefined || !ICMP_PROTOS.has(r.proto));
   const seen = db
@@ -170,19 +169,6 @@ export function portHistory(db: DB, port: number, opts: PortHistoryOptions = {})
   };
 }
 
-/** The latest day with scans, as a day of `zone`: the one holding the end of the rollups' latest day. */
-function latestDay(db: DB, dbZone: string, zone: string): number | null {
-  const last = db.prepare('SELECT max(day) FROM port_day').pluck().get() as number | null;
-  if (last === null || zone === dbZone) return last;
-  return Math.floor(hourBucketer(zone)(dayStart(last + 1, dbZone) - 1) / 24);
-}
-
-/** UTC ms at which local day `day` begins in `tz`. */
-function dayStart(day: number, tz: string): number {
-  const d = new Date(day * 86_400_000);
-  return createClock(tz, { reference: () => 0 }).localToUtc(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), 0, 0, 0);
-}
-
 function topSources(db: DB, port: number, proto: string | undefined, tz: string, first: number, last: number, limit: number): PortSourceRow[] {
   const codes = new Codes(db);
   // A transport name never stored has no code: -1 matches nothing (wanted) or excludes nothing.
@@ -198,7 +184,7 @@ function topSources(db: DB, port: number, proto: string | undefined, tz: string,
          AND (? IS NULL OR transport = ?) AND (? IS NOT NULL OR transport NOT IN (?, ?))
        GROUP BY src ORDER BY events DESC, src LIMIT ?`,
     )
-    .all(dayStart(first, tz), dayStart(last + 1, tz), CLASS.scan, port, want, want, want, icmp4, icmp6, limit) as { src: string; events: number; targets: number; first: number; last: number }[];
+    .all(dayStartUtc(first, tz), dayStartUtc(last + 1, tz), CLASS.scan, port, want, want, want, icmp4, icmp6, limit) as { src: string; events: number; targets: number; first: number; last: number }[];
   return rows.map((r) => ({ ...r, first: formatInstant(r.first, tz), last: formatInstant(r.last, tz) }));
 }
 

@@ -7,7 +7,7 @@
  */
 import type { DB } from '../src/store/db';
 import { countFromEvents, dirtyDays } from '../src/store/rollups';
-import { dayLabel, dayNumber, hourLabel } from '../src/store/rollups/buckets';
+import { dayLabel, dayNumber, dayStartUtc, hourBucketer, hourLabel } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
 import { formatInstant } from './time';
 
@@ -24,17 +24,22 @@ function rollupZone(db: DB): string {
   return loadSettings(db).tz;
 }
 
-/** Latest local day that has scan data, or undefined for an empty database. */
-function latestDay(db: DB): number | undefined {
-  const d = db.prepare('SELECT max(day) FROM (SELECT max(day) AS day FROM port_day UNION ALL SELECT max(hour) / 24 FROM dirty_hour)').pluck().get() as number | null;
-  return d ?? undefined;
+/**
+ * The latest day with scan data, as a day of `zone`: the rollups' latest day in the database
+ * zone, or the day of `zone` that holds its end when the report is asked for in another zone.
+ */
+export function latestDayIn(db: DB, zone: string): number | undefined {
+  const last = db.prepare('SELECT max(day) FROM (SELECT max(day) AS day FROM port_day UNION ALL SELECT max(hour) / 24 FROM dirty_hour)').pluck().get() as number | null;
+  const dbZone = rollupZone(db);
+  if (last === null || zone === dbZone) return last ?? undefined;
+  return Math.floor(hourBucketer(zone)(dayStartUtc(last + 1, dbZone) - 1) / 24);
 }
 
 /** Per port, protocol and day: events, unique sources and unique targets of inbound scans. */
 export function portsReport(db: DB, opts: PortFilter & { from?: string; to?: string; tz?: string }): PortDayRow[] {
   const zone = rollupZone(db);
   const from = opts.from ? dayNumber(opts.from) : undefined;
-  const last = opts.to ? dayNumber(opts.to) : latestDay(db);
+  const last = opts.to ? dayNumber(opts.to) : latestDayIn(db, opts.tz ?? zone);
   if (last === undefined) return [];
   const first = from ?? last - 6;
   if (first > last) throw new Error('--from is after --to');
@@ -56,7 +61,7 @@ export function portsReport(db: DB, opts: PortFilter & { from?: string; to?: str
 /** Per port, protocol and local hour of one day: unique sources. */
 export function sourcesPerHourReport(db: DB, opts: PortFilter & { date?: string; tz?: string }): SourcesHourRow[] {
   const zone = rollupZone(db);
-  const day = opts.date ? dayNumber(opts.date) : latestDay(db);
+  const day = opts.date ? dayNumber(opts.date) : latestDayIn(db, opts.tz ?? zone);
   if (day === undefined) return [];
   if (opts.tz && opts.tz !== zone) return fromEvents(db, opts.tz, day, day, opts).hours;
   if (dirtyDays(db, day, day).size > 0) return fromEvents(db, zone, day, day, opts).hours;

@@ -89,3 +89,16 @@ describe('reports', () => {
     expect(render([{ x: 'bell\x07' }], [{ key: 'x', title: 'x' }], 'table')).toContain('bell?');
   });
 });
+
+describe('the default window in another zone', () => {
+  test('a --tz other than the database zone still finds the latest data', async () => {
+    const { db, dir } = freshDb();
+    const file = path.join(dir, 'ny.log');
+    // Written in New York; 9 scans on 2026-04-11 UTC, the evening before in New York.
+    fs.writeFileSync(file, Array.from({ length: 9 }, (_, i) => inboundLine(`Apr 10 21:0${i}:00`, `198.51.100.${i + 1}`, 23)).join('\n') + '\n');
+    await ingest(db, [file], { tz: 'America/New_York', year: 2026 });
+    expect(portsReport(db, {})).toEqual([{ date: '2026-04-10', port: 23, proto: 'tcp', events: 9, sources: 9, targets: 1 }]);
+    expect(portsReport(db, { tz: 'UTC' })).toEqual([{ date: '2026-04-11', port: 23, proto: 'tcp', events: 9, sources: 9, targets: 1 }]);
+    expect(sourcesPerHourReport(db, { tz: 'UTC' })).toEqual([{ hour: '2026-04-11T01:00', port: 23, proto: 'tcp', sources: 9 }]);
+  });
+});

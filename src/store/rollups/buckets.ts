@@ -1,4 +1,4 @@
-import { tzOffset } from '@date-fns/tz';
+import { TZDate, tzOffset } from '@date-fns/tz';
 
 const HOUR = 3_600_000;
 
@@ -39,4 +39,10 @@ export function dayNumber(date: string): number {
   const d = new Date(t);
   if (Number.isNaN(t) || d.getUTCMonth() + 1 !== +m[2] || d.getUTCDate() !== +m[3]) throw new Error(`"${date}" is not a calendar date`);
   return Math.floor(t / (24 * HOUR));
+}
+
+/** UTC instant where local day `day` begins in `tz`. */
+export function dayStartUtc(day: number, tz: string): number {
+  const d = new Date(day * 24 * HOUR);
+  return new TZDate(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), tz).getTime();
 }

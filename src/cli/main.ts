@@ -25,8 +25,9 @@ import * as exporter from './commands/export';
 import * as watch from './commands/watch';
 import * as listen from './commands/listen';
 import * as demo from './commands/demo';
+import * as prune from './commands/prune';
 
-const COMMANDS: { register(program: Command): void }[] = [ingest, parse, reports, daily, port, ip, trust, config, sources, coverage, formats, exporter, watch, listen, demo];
+const COMMANDS: { register(program: Command): void }[] = [ingest, parse, reports, daily, port, ip, trust, config, prune, sources, coverage, formats, exporter, watch, listen, demo];
 
 export function buildProgram(): Command {
   const program = new Command();

@@ -10,9 +10,12 @@ import { DEFAULT_SCAN } from '../detectors/scan';
 import type { DB } from '../store/db';
 import { loadSettings, putConfig, storedConfig, type Settings } from '../store/settings';
 import { rebuildRollups } from '../store/rollups';
+import { parseRetention } from '../store/prune';
 
 /** Every setting, including the detectors' thresholds. */
 export interface AllSettings extends Settings {
+  /** How long events are kept (`180d`…), or `off`. */
+  retention: string;
   wormThreshold: number;
   wormWindowS: number;
   /** Scan detector: distinct ports of one target, distinct targets on one port, window, minimum danger level. */
@@ -43,6 +46,12 @@ export const SETTINGS: readonly SettingDef[] = [
   { key: 'home', meaning: `home networks; always home too: ${DEFAULT_HOME.join(', ')}`, parse: (t) => list(t).map(canonicalCidr), show: (s) => s.home.join(',') || '(none added)' },
   { key: 'wan-if', meaning: 'interfaces facing the Internet', parse: list, show: (s) => s.wanIf.join(',') || '(none)' },
   { key: 'tz', meaning: 'zone of report days and hours', parse: (t) => checkZone(t.trim()), show: (s) => s.tz },
+  {
+    key: 'retention',
+    meaning: 'keep events this long (180d, 26w, 6m, 1y; off = forever); watch and listen prune once a day, rollups are kept',
+    parse: (t) => (t.trim().toLowerCase() === 'off' ? 'off' : (parseRetention(t), t.trim().toLowerCase())),
+    show: (s) => s.retention,
+  },
   { key: 'worm-threshold', meaning: 'distinct outside hosts on 445 that raise a worm alert', parse: wholeNumber('worm-threshold'), show: (s) => String(s.wormThreshold) },
   { key: 'worm-window', meaning: 'seconds in which they must be reached', parse: wholeNumber('worm-window'), show: (s) => String(s.wormWindowS) },
   { key: 'scan-ports', meaning: 'distinct ports of one target that make a vertical scan (Zeek, CrowdSec: 15)', parse: wholeNumber('scan-ports'), show: (s) => String(s.scanPorts) },
@@ -59,6 +68,7 @@ export function allSettings(db: DB): AllSettings {
   const get = <T>(k: string, d: T): T => (m.has(k) ? (m.get(k) as T) : d);
   return {
     ...loadSettings(db),
+    retention: get('retention', 'off'),
     wormThreshold: get('worm-threshold', DEFAULT_WORM.threshold),
     wormWindowS: get('worm-window', DEFAULT_WORM.windowMs / 1000),
     scanPorts: get('scan-ports', DEFAULT_SCAN.verticalPorts),
@@ -90,6 +100,7 @@ export function changeSetting(db: DB, key: string, text: string): string {
     return `report rollups rebuilt in the new zone from ${n.toLocaleString('en-US')} scan events`;
   }
   if (key === 'home' || key === 'wan-if') return 'applies to events ingested from now on';
+  if (key === 'retention' && value !== 'off') return 'watch and listen prune once a day; run "portledger prune" to prune now';
   return '';
 }
 
@@ -101,4 +112,10 @@ export function readingZone(flag: string | undefined, db?: DB): string {
   if (flag !== undefined) return checkZone(flag);
   const stored = db ? (storedConfig(db).get('tz') as string | undefined) : undefined;
   return checkZone(stored ?? systemZone());
+}
+
+/** The retention period in ms, or undefined when events are kept forever. */
+export function retentionMs(db: DB): number | undefined {
+  const r = allSettings(db).retention;
+  return r === 'off' ? undefined : parseRetention(r);
 }

@@ -11,6 +11,8 @@ import { RowEncoder, type EncodedRows } from '../contract/batch/codec';
 import { RawLineWriter, type RawLines } from '../contract/batch/raw-lines';
 
 const SAMPLES_PER_REASON = 100;
+/** Skip reason of an event older than the retention cutoff (store/prune.ts). */
+export const BEFORE_RETENTION = 'older than the retention period';
 const SAMPLE_CHARS = 512;
 
 export interface ComputedBatch {
@@ -52,6 +54,8 @@ export class BatchComputer {
     private readonly settings: ClassifierSettings,
     private readonly wormPort: number,
     private readonly forced?: LogParser,
+    /** Events before this instant are not stored: the retention period pruned their days. */
+    public notBefore = -Infinity,
   ) {}
 
   /** Records taken since the last `take`. */
@@ -79,6 +83,10 @@ export class BatchComputer {
       return;
     }
     const e = outcome.event;
+    if (e.ts < this.notBefore) {
+      bump(this.skipReasons, BEFORE_RETENTION);
+      return;
+    }
     const c = classify(e, this.settings);
     if (c.class === 'scan' || (c.class === 'outbound' && e.dstPort === this.wormPort)) this.raws.add(this.rows.count, text);
     this.rows.add(e, c, rec.line);

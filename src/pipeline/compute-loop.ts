@@ -20,6 +20,8 @@ export interface ComputeSpec {
   wanIf: string[];
   trusted: string[];
   wormPort: number;
+  /** Events before this instant are not stored (the retention cutoff). */
+  notBefore?: number;
   /** Where to start: the saved read position of the source. */
   offset: number;
   lines: number;
@@ -30,6 +32,7 @@ export async function* computeBatches(input: Input, spec: ComputeSpec): AsyncGen
     { home: new CidrSet(spec.home), wanIf: new Set(spec.wanIf), trusted: new CidrSet(spec.trusted) },
     spec.wormPort,
     spec.format ? parserById(spec.format) : undefined,
+    spec.notBefore,
   );
   const cursor = { clock: createClock(spec.tz, { fixedYear: spec.year, reference: () => input.mtimeMs }), samples: new Map<string, number>() };
   const splitter = new RecordSplitter(spec.offset, spec.lines);

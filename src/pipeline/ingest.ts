@@ -8,6 +8,7 @@ import type { DB } from '../store/db';
 import { loadSettings, pinZone } from '../store/settings';
 import { createSource, findSource, recordRun, refreshFingerprint, type SourceRow } from '../store/sources';
 import { sha256 } from '../util/hash';
+import { prunedBefore } from '../store/prune';
 import { rollupSession, settleRollups, type RollupSession } from '../store/rollups';
 import { loadTrusted } from '../store/trust-store';
 import { CidrSet, DEFAULT_HOME } from '../classify/networks';
@@ -115,7 +116,7 @@ export class IngestSession {
 
     const spec: ComputeSpec = {
       tz: this.opts.tz, year: this.opts.year, format: this.opts.format, home: this.settings.home.cidrs, wanIf: [...this.settings.wanIf],
-      trusted: this.settings.trusted.cidrs, wormPort: WORM_PORT, offset: src.offset, lines: src.lines,
+      trusted: this.settings.trusted.cidrs, wormPort: WORM_PORT, offset: src.offset, lines: src.lines, notBefore: prunedBefore(this.db),
     };
     const script = threadScript('parse-worker');
     const useWorker = script !== undefined && input.kind !== 'stdin' && (input.size ?? 0) >= (this.opts.workerMinBytes ?? 4 * 1024 * 1024);

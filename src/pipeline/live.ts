@@ -10,6 +10,8 @@ import { pinZone } from '../store/settings';
 import { rollupSession, settleRollups, type RollupSession, type SettleResult } from '../store/rollups';
 import { createSource, findSource, type SourceRow } from '../store/sources';
 import { sha256 } from '../util/hash';
+import { prunedBefore, pruneOlderThan } from '../store/prune';
+import { retentionMs } from '../config/settings';
 import type { Alert } from '../contract/alert';
 import { runDetectors, WORM_PORT, type RunDetectors } from './detectors';
 import type { RecordBatch } from '../sources/records';
@@ -42,6 +44,7 @@ export class LivePipeline {
   private readonly detectors: RunDetectors;
   private readonly rollups: RollupSession;
   private lastSave = Date.now();
+  private nextPrune = Date.now() + 60_000;
   readonly tally = new Tally();
 
   constructor(private readonly db: DB, private readonly opts: LiveOptions) {
@@ -49,7 +52,7 @@ export class LivePipeline {
     this.detectors = runDetectors(db, { slowScans: true });
     this.rollups = rollupSession(db, rollupTz, { live: true });
     this.sink = new BatchSink(db, this.rollups.counter, this.rollups.writer, [this.detectors.worm, this.detectors.scan], opts.onAlerts);
-    this.computer = new BatchComputer(classifierSettings(db), WORM_PORT, opts.format ? parserById(opts.format) : undefined);
+    this.computer = new BatchComputer(classifierSettings(db), WORM_PORT, opts.format ? parserById(opts.format) : undefined, prunedBefore(db));
   }
 
   /** The source a file continues (same first bytes, same bytes before the saved position), or a new one. */
@@ -87,11 +90,30 @@ export class LivePipeline {
   settle(): SettleResult {
     // A small step each tick: a big day's recount never holds the write lock for long.
     const r = settleRollups(this.db, { budgetMs: 500 });
+    this.applyRetention();
+    this.computer.notBefore = prunedBefore(this.db) ?? -Infinity;
     if (Date.now() - this.lastSave >= 60_000) {
       this.detectors.save();
       this.lastSave = Date.now();
     }
     return r;
+  }
+
+  /**
+   * The `retention` setting, once a day (and a minute after start): old events deleted in small
+   * steps, within a time budget per tick, so live writing goes on.
+   */
+  private applyRetention(): void {
+    const now = Date.now();
+    if (now < this.nextPrune) return;
+    const keep = retentionMs(this.db);
+    if (keep === undefined) {
+      this.nextPrune = now + 3_600_000;
+      return;
+    }
+    const r = pruneOlderThan(this.db, keep, now, { budgetMs: 1000 });
+    // Not done within the budget: go on at the next tick.
+    this.nextPrune = r.done ? now + 86_400_000 : now;
   }
 
   /** Final recount and save; the database stays open for the caller to close. */

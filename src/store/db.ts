@@ -38,6 +38,8 @@ export function openDb(file: string, opts: { mustExist?: boolean } = {}): DB {
   }
   // Bigger pages make bulk inserts ~8 % faster; only takes effect on a new, empty file.
   db.pragma('page_size = 16384');
+  // On a new file: pages freed by pruning can be given back without rewriting the file.
+  db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('temp_store = MEMORY');

@@ -6,7 +6,7 @@
 import type { DB } from '../db';
 import { createClock } from '../../../parsers/clock';
 import { hourBucketer } from './buckets';
-import { loadSettings } from '../settings';
+import { loadSettings, storedConfig } from '../settings';
 import { ScanAggregate, rollupPort } from './aggregate';
 import { CLASS, Codes } from '../codes';
 import { dirtyMarker } from './writer';
@@ -62,6 +62,12 @@ export function settleRollups(db: DB, opts: { budgetMs?: number; afterRead?: (da
   if (!db.prepare('SELECT 1 FROM dirty_hour LIMIT 1').get()) return result;
   const tz = loadSettings(db).tz;
   const started = Date.now();
+  // Days before the retention cutoff have no events left to count: their rollups stay as they are.
+  const pruned = storedConfig(db).get('pruned-before') as number | undefined;
+  if (pruned !== undefined) {
+    const firstKept = Math.floor(hourBucketer(tz)(pruned) / 24);
+    db.prepare('DELETE FROM dirty_hour WHERE hour < ?').run(firstKept * 24);
+  }
   const days = db.prepare('SELECT DISTINCT hour / 24 AS day FROM dirty_hour ORDER BY day').pluck().all() as number[];
   const maxSeq = db.prepare('SELECT max(seq) FROM dirty_hour WHERE hour BETWEEN ? AND ?').pluck();
   const clear = db.prepare('DELETE FROM dirty_hour WHERE hour BETWEEN ? AND ?');

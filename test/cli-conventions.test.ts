@@ -101,4 +101,34 @@ maybe('command-line conventions', () => {
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/deprecated: use --log-format/);
   });
+
+  test('completion bash: sourced by bash, it completes commands, subcommands and options', () => {
+    const script = run(['completion', 'bash']).out;
+    const file = path.join(dir, 'completion.bash');
+    fs.writeFileSync(file, script);
+    const complete = (words: string[]) =>
+      spawnSync('bash', ['-c', `source ${file}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _portledger; echo "\${COMPREPLY[@]}"`], { encoding: 'utf8' }).stdout.trim();
+    expect(complete(['portledger', 'rep'])).toBe('report');
+    expect(complete(['portledger', 'report', '']).split(' ')).toEqual(expect.arrayContaining(['ports', 'sources-per-hour', 'daily', 'range']));
+    expect(complete(['portledger', 'report', 'ports', '--p']).split(' ')).toEqual(['--port', '--proto']);
+    expect(run(['completion', 'fish']).out).toContain("complete -c portledger -n '__fish_use_subcommand' -a 'ingest'");
+    expect(run(['completion', 'zsh']).out).toMatch(/^#compdef portledger/);
+    expect(run(['completion', 'tcsh']).code).toBe(2);
+  });
+
+  test('man page: every command, from the same tree as --help', () => {
+    const page = run(['man']).out;
+    expect(page).toMatch(/^\.TH PORTLEDGER 1/);
+    for (const c of ['ingest', 'parse', 'report ports', 'alerts', 'watch', 'listen', 'trust add', 'config set', 'prune', 'export dshield']) {
+      expect(page).toContain(`.SS portledger ${c.replace(/-/g, '\\-')}`);
+    }
+    expect(fs.existsSync(path.join(packageRoot(), 'dist', 'man', 'portledger.1'))).toBe(true);
+  });
+
+  test('an old Node.js gets a clear message, not a stack trace', () => {
+    const runtime = path.join(packageRoot(), 'dist', 'src', 'cli', 'runtime.js');
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(runtime)}).checkNode('18.19.1')`], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^portledger: needs Node\.js 20\.19 or newer, this is 18\.19\.1/);
+  });
 });

@@ -26,8 +26,9 @@ import * as watch from './commands/watch';
 import * as listen from './commands/listen';
 import * as demo from './commands/demo';
 import * as prune from './commands/prune';
+import * as shell from './commands/shell';
 
-const COMMANDS: { register(program: Command): void }[] = [ingest, parse, reports, daily, port, ip, trust, config, prune, sources, coverage, formats, exporter, watch, listen, demo];
+const COMMANDS: { register(program: Command): void }[] = [ingest, parse, reports, daily, port, ip, trust, config, prune, sources, coverage, formats, exporter, watch, listen, demo, shell];
 
 export function buildProgram(): Command {
   const program = new Command();

@@ -75,7 +75,8 @@ INSERT INTO reason_map (old, code) VALUES
   ('netgear ntp sync', 'system-message'), ('netgear log email', 'system-message'), ('netgear upnp', 'system-message'),
   ('netgear wifi', 'system-message'), ('sonicwall system message', 'system-message'),
   ('zyxel system log', 'system-message'), ('zyxel non-traffic log', 'system-message'),
-  ('srx flow message', 'system-message'), ('srx system message', 'system-message');
+  ('srx flow message', 'system-message'), ('srx system message', 'system-message'),
+  ('older than the retention period', 'before-retention');
 
 -- Names with a detail in them: every one stored, read apart.
 CREATE TEMP TABLE reason_seen AS

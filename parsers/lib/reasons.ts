@@ -65,6 +65,7 @@ export const SKIP_REASONS = {
   'content-filter': 'web or content filter record',
   'dhcp-message': 'DHCP message',
   'system-message': 'device system message',
+  'before-retention': 'older than the retention period',
 } as const;
 
 export type RejectCode = keyof typeof REJECT_REASONS;

@@ -3,7 +3,7 @@
  * batch that the store writes in one transaction. Pure of storage, so it runs in a worker
  * thread for big files and in-process for stdin and live input.
  */
-import { reasonKey } from '../../parsers/lib/reasons';
+import { reasonKey, type SkipCode } from '../../parsers/lib/reasons';
 import type { Clock, LogParser, SourceState } from '../../parsers/types';
 import { classify, type ClassifierSettings } from '../classify/classifier';
 import type { RawRecord } from '../sources/records';
@@ -13,7 +13,7 @@ import { RawLineWriter, type RawLines } from '../contract/batch/raw-lines';
 
 const SAMPLES_PER_REASON = 100;
 /** Skip reason of an event older than the retention cutoff (store/prune.ts). */
-export const BEFORE_RETENTION = 'older than the retention period';
+export const BEFORE_RETENTION: SkipCode = 'before-retention';
 const SAMPLE_CHARS = 512;
 
 export interface ComputedBatch {

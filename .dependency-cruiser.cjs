@@ -13,6 +13,13 @@ module.exports = {
       to: { path: '^(src|reports|bench|test)/' },
     },
     {
+      name: 'formats-are-reached-through-the-registry',
+      comment: 'A format module (parsers/<id>.ts) is imported by the registry parsers/index.ts only: what formats share lives in parsers/lib, so no format exports a helper to another, to src/ or to reports/.',
+      severity: 'error',
+      from: { path: '^(src|reports|bench|parsers)/', pathNot: '^parsers/index\\.ts$' },
+      to: { path: '^parsers/[^/]+\\.ts$', pathNot: '^parsers/(index|types|ecs|clock)\\.ts$' },
+    },
+    {
       name: 'classify-and-detect-see-only-the-contract',
       comment: 'Classification and detection take events (parsers/types.ts, the contract) and leaf utilities; they know no store, pipeline, source or CLI.',
       severity: 'error',

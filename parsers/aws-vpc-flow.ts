@@ -6,16 +6,16 @@
  *
  * Columns come from the header line when there is one (S3 objects start with it:
  * `version account-id interface-id srcaddr …`, in the flow log's own custom order): it is a skip
- * (`flow log header`) whose field list is kept in the source's state (`aws-vpc-flow.fields`),
+ * (`log-header`) whose field list is kept in the source's state (`aws-vpc-flow.fields`),
  * and the records after it are read by those names, each value checked against the shape its
- * column needs (`bad <field>` otherwise); a record whose column count differs from the header is
- * the reject `columns do not match header`. Without a header (CloudWatch Logs, a file read from
+ * column needs (`bad-field` with the field's name otherwise); a record whose column count
+ * differs from the header is the reject `columns-mismatch`. Without a header (CloudWatch Logs, a file read from
  * the middle), each record is matched against the layouts we know, column by column (an address
  * where an address belongs, `eni-…` for the interface, ACCEPT/REJECT for the action, bytes ≥ 20 ×
  * packets…). Known layouts: the v2 default (14 fields); "all fields" in the documented order for
  * v3 (21), v4 (25), v5 (29), v5 without the sublocation pair (27), v7 (39) and v8 (40); and the two
  * custom orders the AWS documentation uses in its examples (TCP-flag sequence, AWS-service
- * traffic). Any other order without a header is rejected as `unknown field layout`.
+ * traffic). Any other order without a header is rejected as `unknown-layout`.
  *
  * Detection cannot see the header, so it reads the content: a record that starts with its
  * version, or (columns reordered by a header) plain space-separated values with an action,
@@ -28,11 +28,15 @@
  * FIN, SYN, RST and SYN-ACK are reported; 0 means none of those, so no flags are set); ICMP flows
  * carry no type/code. `flow-direction` is relative to the network interface, which for an instance
  * is the host itself: ingress = inbound (interface id as ingress interface), egress = outbound.
- * NODATA / SKIPDATA rows are skips.
+ * NODATA rows are the skip `no-flow-data`, SKIPDATA rows (AWS lost the window's records)
+ * `device-lost-records`.
  */
-import { flagWords, portOf, toUint, transportOf } from './kv-pairs';
-import { normalizeIp } from './netfilter';
 import type { Clock, Direction, Envelope, FirewallEvent, LogParser, ParseOutcome, SourceState } from './types';
+import { readIp } from './lib/ip';
+import { portOf, toUint } from './lib/numbers';
+import { protoKeyword } from './lib/protocols';
+import { reject, skip } from './lib/reasons';
+import { flagWords } from './lib/tcp-flags';
 
 /** Every field name AWS defines, for recognising header lines. */
 const V2 = ['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status'];
@@ -66,10 +70,10 @@ const CHECKS: Record<string, (v: string) => boolean> = {
   version: (v) => v.length === 1 && v >= '2' && v <= '9',
   'account-id': dashOr((v) => v === 'unknown' || (v.length <= 12 && isUint(v))),
   'interface-id': prefixed('eni-'),
-  srcaddr: dashOr((v) => normalizeIp(v) !== undefined),
-  dstaddr: dashOr((v) => normalizeIp(v) !== undefined),
-  'pkt-srcaddr': dashOr((v) => normalizeIp(v) !== undefined),
-  'pkt-dstaddr': dashOr((v) => normalizeIp(v) !== undefined),
+  srcaddr: dashOr((v) => readIp(v) !== undefined),
+  dstaddr: dashOr((v) => readIp(v) !== undefined),
+  'pkt-srcaddr': dashOr((v) => readIp(v) !== undefined),
+  'pkt-dstaddr': dashOr((v) => readIp(v) !== undefined),
   srcport: dashOr(isUint),
   dstport: dashOr(isUint),
   protocol: dashOr(isUint),
@@ -157,7 +161,7 @@ function isReorderedRecord(m: string): boolean {
     if (w === 'ACCEPT' || w === 'REJECT' || w.startsWith('eni-')) marker = true;
     else if (w === 'NODATA' || w === 'SKIPDATA') marker = noData = true;
     else if (EPOCH.test(w)) time = true;
-    else if ((w.includes('.') || w.includes(':')) && normalizeIp(w) !== undefined) ips++;
+    else if ((w.includes('.') || w.includes(':')) && readIp(w) !== undefined) ips++;
     else if (FOREIGN.test(w)) return false;
   }
   return marker && time && (ips >= 1 || noData);
@@ -179,10 +183,6 @@ function fieldsOf(state: SourceState | undefined): readonly string[] | undefined
   return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 }
 
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
-
 const DIRECTIONS: Record<string, Direction> = { ingress: 'inbound', egress: 'outbound' };
 
 function parse(env: Envelope, _clock: Clock, state?: SourceState): ParseOutcome {
@@ -190,54 +190,55 @@ function parse(env: Envelope, _clock: Clock, state?: SourceState): ParseOutcome 
   const header = mayBeHeader(m) ? headerFields(m) : undefined;
   if (header) {
     state?.set(FIELDS_KEY, header);
-    return { kind: 'skip', reason: 'flow log header' };
+    return skip('log-header');
   }
-  if (m.startsWith('version ')) return reject('unknown field layout');
+  if (m.startsWith('version ')) return reject('unknown-layout');
   const f = m.split(/\s+/);
   const declared = fieldsOf(state);
   let get: (name: string) => string | undefined;
   if (declared) {
-    if (f.length !== declared.length) return reject('columns do not match header');
-    for (let i = 0; i < f.length; i++) if (!(CHECKS[declared[i]] ?? anything)(f[i])) return reject(`bad ${declared[i]}`);
+    if (f.length !== declared.length) return reject('columns-mismatch');
+    for (let i = 0; i < f.length; i++) if (!(CHECKS[declared[i]] ?? anything)(f[i])) return reject('bad-field', declared[i]);
     get = (name) => {
       const i = declared.indexOf(name);
       return i < 0 ? undefined : f[i];
     };
   } else {
     const l = layoutOf(f);
-    if (!l) return reject('unknown field layout');
+    if (!l) return reject('unknown-layout');
     get = (name) => {
       const i = l.at[name];
       return i === undefined ? undefined : f[i];
     };
   }
   const status = get('log-status');
-  if (status === 'NODATA') return { kind: 'skip', reason: 'flow log no data' };
-  if (status === 'SKIPDATA') return { kind: 'skip', reason: 'flow log skipped data' };
+  if (status === 'NODATA') return skip('no-flow-data');
+  // SKIPDATA: AWS could not record the window's flows (capacity, an internal error).
+  if (status === 'SKIPDATA') return skip('device-lost-records');
 
   const pick = (pkt: string | undefined, plain: string | undefined) => (pkt !== undefined && pkt !== '-' ? pkt : plain);
   const srcText = pick(get('pkt-srcaddr'), get('srcaddr'));
   const dstText = pick(get('pkt-dstaddr'), get('dstaddr'));
-  if (!srcText || !dstText || srcText === '-' || dstText === '-') return reject('no src/dst');
-  const srcIp = normalizeIp(srcText)!;
-  const dstIp = normalizeIp(dstText)!;
+  if (!srcText || !dstText || srcText === '-' || dstText === '-') return reject('no-addresses');
+  const srcIp = readIp(srcText)!;
+  const dstIp = readIp(dstText)!;
 
   const protoText = get('protocol');
-  if (protoText === undefined || protoText === '-') return reject('no protocol');
-  let transport = transportOf(protoText);
-  if (transport === undefined) return reject('bad protocol');
+  if (protoText === undefined || protoText === '-') return reject('no-protocol');
+  let transport = protoKeyword(protoText);
+  if (transport === undefined) return reject('bad-protocol');
   if (transport === 'icmp' && srcIp.includes(':')) transport = 'ipv6-icmp';
   const ported = transport === 'tcp' || transport === 'udp' || transport === 'sctp';
   const srcPort = ported ? portOf(get('srcport')) : undefined;
   const dstPort = ported ? portOf(get('dstport')) : undefined;
-  if (srcPort === -1 || dstPort === -1) return reject('bad port');
+  if (srcPort === -1 || dstPort === -1) return reject('bad-port');
 
   const start = toUint(get('start') ?? '');
   const endText = get('end');
   const end = endText === undefined ? -1 : toUint(endText);
-  if (start <= 0) return reject('no timestamp');
+  if (start <= 0) return reject('no-timestamp');
   // A window lasts at most ten minutes; a start far from its end is a damaged record.
-  if (end >= 0 && (start > end || end - start > 3600)) return reject('inconsistent start/end');
+  if (end >= 0 && (start > end || end - start > 3600)) return reject('bad-timestamp');
 
   const packets = toUint(get('packets') ?? '');
   const flagsText = get('tcp-flags');

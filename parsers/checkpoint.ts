@@ -15,8 +15,9 @@
  * own samples log a LAN host's DNS query to 8.8.8.8 as `ifdir:"inbound"` with
  * `conn_direction:"Outgoing"`. So `ifdir` only places `ifname` as ingress (`inbound`) or egress
  * (`outbound`) interface; the direction comes from `conn_direction` (Incoming / Outgoing /
- * Internal / External) or, without it, from the zones: `inzone`/`outzone` External → Internal,
- * Local or DMZ = inbound, the reverse = outbound, two inside zones = internal.
+ * Internal / External) or, without it, from the zones by the one zone rule (lib/zones.ts):
+ * `inzone`/`outzone` External → Internal, Local, DMZ or an unnamed zone = inbound, the reverse =
+ * outbound, two inside zones = internal, External → External says nothing.
  *
  * Skips: records without `action` (System Monitor, Contracts / database updates), IKE and key
  * exchange records (`vpn_feature_name:"IKE"`, `Key Install`), threat prevention products
@@ -25,9 +26,14 @@
  * single tuple and is rejected.
  */
 import { epochToMs } from './envelope/stamps';
-import { flagMaskOfWords, flagWords, portOf, toUint, transportOf, zoneDirection, icmpFields } from './kv-pairs';
-import { normalizeIp } from './netfilter';
 import type { Action, Direction, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { icmpFields } from './lib/icmp';
+import { addressReason, readIp } from './lib/ip';
+import { portOf, toUint } from './lib/numbers';
+import { protoKeyword } from './lib/protocols';
+import { reject, skip } from './lib/reasons';
+import { flagMaskOfWords, flagWords } from './lib/tcp-flags';
+import { zoneDirection, type ZoneSide } from './lib/zones';
 
 interface Pairs {
   kv: Record<string, string>;
@@ -116,43 +122,39 @@ const CONN_DIRECTIONS: Record<string, Direction> = {
   incoming: 'inbound', outgoing: 'outbound', internal: 'internal', external: 'external',
 };
 
-function outside(zone: string): boolean | undefined {
-  const z = zone.toLowerCase();
-  if (z === 'external' || z === 'internet' || z === 'untrusted') return true;
-  if (z === 'internal' || z === 'local' || z === 'dmz' || z === 'trusted') return false;
+/** Check Point's zone names (`inzone` / `outzone`). */
+function sideOf(zone: string | undefined): ZoneSide | undefined {
+  const z = zone?.toLowerCase();
+  if (z === 'external' || z === 'internet' || z === 'untrusted') return 'outside';
+  if (z === 'dmz') return 'dmz';
+  if (z === 'internal' || z === 'local' || z === 'trusted') return 'inside';
   return undefined;
-}
-
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
-
-function skip(reason: string): ParseOutcome {
-  return { kind: 'skip', reason };
 }
 
 function parse(env: Envelope): ParseOutcome {
   const where = pairsText(env);
-  if (!where) return reject('no key:value pairs');
+  if (!where) return reject('unrecognized-message');
   const { kv, truncated } = splitPairs(where[0], where[1]);
   const product = kv.product ?? '';
   const actionWord = kv.action;
 
-  if (product === 'Log Update') return skip('checkpoint log update');
-  if (kv.vpn_feature_name === 'IKE' || kv.ike !== undefined || actionWord === 'Key Install') return skip('checkpoint vpn log');
-  if (THREAT_PRODUCTS.test(product)) return skip('checkpoint threat prevention log');
+  // `Log Update` records repeat a connection already logged, with its byte counters.
+  if (product === 'Log Update') return skip('session-update');
+  if (kv.vpn_feature_name === 'IKE' || kv.ike !== undefined || actionWord === 'Key Install') return skip('vpn-message');
+  if (THREAT_PRODUCTS.test(product)) return skip('security-alert');
   if (actionWord === undefined) {
     if (truncated) return reject('truncated');
-    return skip('checkpoint system log');
+    return skip('system-message');
   }
-  if (kv.src === undefined && kv.packets !== undefined && kv.packets.includes('<')) return reject('aggregated optimized drop');
-  if (kv.src === undefined || kv.dst === undefined) return reject(truncated ? 'truncated' : 'no src/dst');
-  const srcIp = normalizeIp(kv.src);
-  const dstIp = normalizeIp(kv.dst);
-  if (srcIp === undefined || dstIp === undefined) return reject('bad address');
-  if (kv.proto === undefined) return reject(truncated ? 'truncated' : 'no protocol');
-  let transport = transportOf(kv.proto);
-  if (transport === undefined) return reject('bad protocol');
+  if (kv.src === undefined && kv.packets !== undefined && kv.packets.includes('<')) return reject('aggregated-record');
+  if (kv.src === undefined || kv.dst === undefined) return reject(truncated ? 'truncated' : 'no-addresses');
+  const srcIp = readIp(kv.src);
+  if (srcIp === undefined) return reject(addressReason(kv.src));
+  const dstIp = readIp(kv.dst);
+  if (dstIp === undefined) return reject(addressReason(kv.dst));
+  if (kv.proto === undefined) return reject(truncated ? 'truncated' : 'no-protocol');
+  let transport = protoKeyword(kv.proto);
+  if (transport === undefined) return reject('bad-protocol');
   if (transport === 'icmp' && srcIp.includes(':')) transport = 'ipv6-icmp';
 
   let srcPort: number | undefined;
@@ -161,23 +163,23 @@ function parse(env: Envelope): ParseOutcome {
   let icmpCode: number | undefined;
   if (transport === 'icmp' || transport === 'ipv6-icmp') {
     const icmp = icmpFields(kv.icmp_type, kv.icmp_code);
-    if (icmp === 'bad') return reject('bad ICMP type');
+    if (icmp === 'bad') return reject('bad-icmp-type');
     ({ icmpType, icmpCode } = icmp);
   } else {
     srcPort = portOf(kv.s_port);
     // `service` is the destination port; a name there (old exporters) gives no number.
     const svc = kv.service;
     dstPort = svc !== undefined && toUint(svc) >= 0 ? portOf(svc) : undefined;
-    if (srcPort === -1 || dstPort === -1) return reject('bad port');
+    if (srcPort === -1 || dstPort === -1) return reject('bad-port');
   }
 
   let ts: number | undefined;
   if (kv.time !== undefined) {
     const t = toUint(kv.time);
-    if (t <= 0) return reject('bad time');
+    if (t <= 0) return reject('bad-timestamp');
     ts = epochToMs(t);
   } else ts = env.ts;
-  if (ts === undefined) return reject('no timestamp');
+  if (ts === undefined) return reject('no-timestamp');
 
   let inIf: string | undefined;
   let outIf: string | undefined;
@@ -186,7 +188,7 @@ function parse(env: Envelope): ParseOutcome {
   else if (kv.ifdir === 'outbound') outIf = ifname;
   const inZone = kv.inzone || undefined;
   const outZone = kv.outzone || undefined;
-  const direction = CONN_DIRECTIONS[(kv.conn_direction ?? '').toLowerCase()] ?? zoneDirection(inZone, outZone, outside);
+  const direction = CONN_DIRECTIONS[(kv.conn_direction ?? '').toLowerCase()] ?? zoneDirection(sideOf(inZone), sideOf(outZone));
 
   let tcpFlags: string | undefined;
   if (transport === 'tcp' && kv.tcp_flags !== undefined) {

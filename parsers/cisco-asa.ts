@@ -8,18 +8,18 @@
  *   count), built connections 302013 302015 302017 302020 (allow), 710002 (allowed access to
  *   the box), and FTD connection events 430003 (430002 only for blocks).
  * Decided otherwise, and why:
- *   - Teardown 302014/302016/302018/302021 → skip `asa connection teardown`: the Built message
- *     of the same connection is already the event, and a teardown does not say which side
- *     opened the connection, so it cannot be oriented.
- *   - NAT 305011/305012 → skip `asa nat translation`: an xlate is an address mapping, not a
- *     packet; it names no destination.
- *   - 313001 (ICMP to the box) → reject `no destination address`; 106016 (IP spoof) → reject
- *     `no protocol`: real traffic, but the message lacks a field every event needs.
- *   - Everything else → skip with a reason naming its family (`asa vpn message`, …,
- *     `asa system message`).
+ *   - Teardown 302014/302016/302018/302021 → skip `session-end`: the Built message of the same
+ *     connection is already the event, and a teardown does not say which side opened the
+ *     connection, so it cannot be oriented.
+ *   - NAT 305011/305012 → skip `nat-mapping`: an xlate is an address mapping, not a packet; it
+ *     names no destination.
+ *   - 313001 (ICMP to the box) → reject `no-addresses` (no destination); 106016 (IP spoof) →
+ *     reject `no-protocol`: real traffic, but the message lacks a field every event needs.
+ *   - Everything else → skip with the reason of its family (`vpn-message`, `admin-message`,
+ *     `security-alert`, …, `system-message`).
  *
  * Direction is taken from interface names (nameif), which are also the zones: see `zoneSide`
- * in kv.ts (`outside`, `wan`, `internet`, `untrust` … are the outside; `inside`, `lan`, `trust`,
+ * in lib/zones.ts (`outside`, `wan`, `internet`, `untrust` … are the outside; `inside`, `lan`, `trust`,
  * `mgmt`, `identity` the inside; `dmz*` in between). Ingress is the source's interface, egress
  * the destination's. For Built messages the ASA lists the foreign (lower-security) end first;
  * for `outbound` connections that is the responder, so source and destination are swapped.
@@ -30,9 +30,14 @@
  * `… 09:34:34 EDT: %ASA…` as tag `EDT` in the --tz zone, so the stamp is read again here.
  */
 import { parseIsoStamp } from './envelope/stamps';
-import { badAddressReason, ciscoStamp, isPlaceholder, protoKeyword, toInt, ZONE_ABBREVIATIONS, zoneDirection, zoneSide } from './kv';
-import { normalizeIp } from './netfilter';
 import type { Action, Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { ciscoStamp, ciscoStampBeforeTag } from './lib/device-time';
+import { addressReason, isPlaceholder, readIp } from './lib/ip';
+import { toInt } from './lib/numbers';
+import { PORTED, protoKeyword } from './lib/protocols';
+import { reject, skip, type RejectOutcome, type SkipCode } from './lib/reasons';
+import { flagMaskOfWords, flagWords } from './lib/tcp-flags';
+import { zoneDirection, zoneSide } from './lib/zones';
 
 /** ASA port literals (`show run` prints these instead of numbers). */
 const PORT_NAMES: Record<string, number> = {
@@ -49,8 +54,6 @@ const PORT_NAMES: Record<string, number> = {
   www: 80, xdmcp: 177,
 };
 
-const FLAG_ORDER = ['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'];
-const PORTED = new Set(['tcp', 'udp', 'sctp', 'udplite', 'dccp']);
 const HEADER = /^%(?:ASA|PIX|FWSM|FTD)-(?:[A-Za-z_]+-)?[0-7]-(\d{6})(?::|\s|$)\s*/;
 
 /** Index of the `%ASA-` (… `%PIX-`, `%FWSM-`, `%FTD-`) message id near the start, or -1. */
@@ -110,10 +113,10 @@ function addrPort(t: string): End {
   return s > 0 ? { addr: t.slice(0, s).trim(), port: t.slice(s + 1) } : { addr: t.trim() };
 }
 
+/** ` SYN ACK ` (words the ASA prints after `flags`); undefined when none is a flag. */
 function flagString(words: string): string | undefined {
-  const set = new Set(words.trim().toUpperCase().split(/\s+/));
-  const out = FLAG_ORDER.filter((f) => set.has(f));
-  return out.length > 0 ? out.join(' ') : undefined;
+  const mask = flagMaskOfWords(words, 'ignore');
+  return mask > 0 ? flagWords(mask) : undefined;
 }
 
 function port(v: string | undefined): number | undefined | null {
@@ -171,7 +174,7 @@ const GRAMMARS: Record<string, Grammar> = {
     needs: [' flags '],
     build: (m) => deny(m[1], addrPort(m[2]), addrPort(m[3]), { flags: m[4] ?? '', ...onIf(m, 5) }),
   },
-  '106016': { re: /^Deny IP spoof/, needs: [], build: () => ({ kind: 'reject', reason: 'no protocol' }) },
+  '106016': { re: /^Deny IP spoof/, needs: [], build: () => reject('no-protocol') },
   '106021': {
     re: /^Deny (\S+) reverse path check from (\S+) to (\S+) on interface (\S+)/,
     needs: [' on interface '],
@@ -208,7 +211,7 @@ const GRAMMARS: Record<string, Grammar> = {
     },
   },
   '305005': { re: SRC_DST('No translation group found for '), needs: [' dst '], build: buildSrcDst },
-  '313001': { re: /^Denied ICMP/, needs: [], build: () => ({ kind: 'reject', reason: 'no destination address' }) },
+  '313001': { re: /^Denied ICMP/, needs: [], build: () => reject('no-addresses') },
   '313004': {
     re: /^Denied ICMP type=(\d+), (?:code=(\d+), )?from (?:laddr )?(\S+) on interface (\S+) to (\S+?):?(?:\s+no matching.*)?\s*$/,
     needs: [' to '],
@@ -245,7 +248,7 @@ function ftdConnection(id: string, body: string): Draft | ParseOutcome {
   }
   const act = (f.get('AccessControlRuleAction') ?? '').toLowerCase();
   const action: Action = FTD_ALLOW.has(act) ? 'allow' : act.includes('block') ? 'deny' : 'unknown';
-  if (id === '430002' && action !== 'deny') return { kind: 'skip', reason: 'ftd connection start' };
+  if (id === '430002' && action !== 'deny') return skip('session-start');
   const src = f.get('SrcIP') ?? f.get('InitiatorIP');
   const dst = f.get('DstIP') ?? f.get('ResponderIP');
   const proto = f.get('Protocol');
@@ -274,49 +277,43 @@ function toBox(action: Action): (m: RegExpExecArray) => Draft {
 }
 
 /** Skip reasons by message id (exact) or family (first three digits). */
-function byReason(t: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(t).flatMap(([reason, ids]) => ids.split(' ').map((id) => [id, reason])));
+function byReason(t: Partial<Record<SkipCode, string>>): Record<string, SkipCode> {
+  return Object.fromEntries(Object.entries(t).flatMap(([reason, ids]) => ids.split(' ').map((id) => [id, reason as SkipCode])));
 }
 const SKIP_IDS = byReason({
-  'asa connection teardown': '302014 302016 302018 302021 302036',
-  'asa nat translation': '305009 305010 305011 305012',
-  'asa device access message': '710001 710004 710006',
+  'session-end': '302014 302016 302018 302021 302036',
+  'nat-mapping': '305009 305010 305011 305012',
+  'admin-message': '710001 710004 710006',
 });
 const SKIP_FAMILIES = byReason({
-  'asa config message': '111', 'asa login message': '113 605 611', 'asa url filter message': '304',
-  'asa botnet filter message': '338', 'asa ids message': '400', 'asa threat detection message': '733',
-  'asa vpn message': '602 713 715 716 722 725 734 737 750 751 752', 'ftd intrusion or file event': '430',
+  'admin-message': '111 113 605 611', 'content-filter': '304', 'security-alert': '338 400 430 733',
+  'vpn-message': '602 713 715 716 722 725 734 737 750 751 752',
 });
 
 /** Why a known traffic message did not match its grammar. */
-function failReason(body: string, g: Grammar): string {
-  if (/(?:^|[\s:(])(?:\*{2,}|[xXyYzZ]\.[xXyYzZ]\.[xXyYzZ]\.[xXyYzZ]|a\.b\.c\.d|<[^>]*>)/.test(body)) return 'placeholder address';
+function failReason(body: string, g: Grammar): RejectOutcome {
+  if (/(?:^|[\s:(])(?:\*{2,}|[xXyYzZ]\.[xXyYzZ]\.[xXyYzZ]\.[xXyYzZ]|a\.b\.c\.d|<[^>]*>)/.test(body)) return reject('placeholder-address');
   // Cut-off only when the line starts like the grammar: other wording is another format.
   const lead = /^\^([A-Za-z-]+)/.exec(g.re.source)?.[1];
-  if (lead !== undefined && !body.startsWith(`${lead} `)) return 'unrecognized asa message';
-  if (g.needs.some((k) => !body.includes(k))) return 'truncated';
-  if (/\s(?:to|from|src|dst|dest|on|flags|interface|by|for|laddr|gaddr|faddr)$/.test(body.trimEnd())) return 'truncated';
-  return 'unrecognized asa message';
+  if (lead !== undefined && !body.startsWith(`${lead} `)) return reject('unrecognized-message');
+  if (g.needs.some((k) => !body.includes(k))) return reject('truncated');
+  if (/\s(?:to|from|src|dst|dest|on|flags|interface|by|for|laddr|gaddr|faddr)$/.test(body.trimEnd())) return reject('truncated');
+  return reject('unrecognized-message');
 }
 
 /** Device stamp before the message id, else the (zone-corrected) envelope stamp. */
-function timeOf(env: Envelope, m: string, tagAt: number, clock: Clock): number | undefined {
+function timeOf(env: Envelope, m: string, tagAt: number, clock: Clock): number | RejectOutcome | undefined {
   const before = m.slice(0, tagAt);
   if (before.length >= 15) {
     const own = ciscoStamp(before, clock);
-    if (own) return own.ts;
+    if (own) return 'kind' in own ? own : own.ts;
     const iso = parseIsoStamp(before.trimStart(), 0, clock);
     if (iso) return iso.ts;
   }
-  if (env.tag !== undefined && env.pid === undefined && ZONE_ABBREVIATIONS[env.tag] !== undefined) {
-    const at = env.raw.indexOf('%');
-    const fixed = at > 0 ? ciscoStamp(env.raw.slice(0, at), clock) : undefined;
-    if (fixed) return fixed.ts;
-  }
+  const fixed = ciscoStampBeforeTag(env, clock);
+  if (fixed) return 'kind' in fixed ? fixed : fixed.ts;
   return env.ts;
 }
-
-const reject = (reason: string): ParseOutcome => ({ kind: 'reject', reason });
 
 function hostnameOf(env: Envelope): string | undefined {
   let h = env.hostname;
@@ -325,21 +322,21 @@ function hostnameOf(env: Envelope): string | undefined {
   return h === '' || isPlaceholder(h) ? undefined : h;
 }
 
-function finish(d: Draft, env: Envelope, ts: number | undefined): ParseOutcome {
-  const srcIp = normalizeIp(d.src.addr);
-  if (srcIp === undefined) return reject(addrReason(d.src.addr));
-  const dstIp = normalizeIp(d.dst.addr);
-  if (dstIp === undefined) return reject(addrReason(d.dst.addr));
+function finish(d: Draft, env: Envelope, ts: number | RejectOutcome | undefined): ParseOutcome {
+  const srcIp = readIp(d.src.addr);
+  if (srcIp === undefined) return reject(addressReason(d.src.addr));
+  const dstIp = readIp(d.dst.addr);
+  if (dstIp === undefined) return reject(addressReason(d.dst.addr));
   let transport = protoKeyword(d.proto);
-  if (transport === undefined) return reject('bad protocol');
+  if (transport === undefined) return reject('bad-protocol');
   if (transport === 'icmp' && srcIp.includes(':')) transport = 'ipv6-icmp';
   let srcPort: number | undefined;
   let dstPort: number | undefined;
   if (PORTED.has(transport)) {
     const sp = port(d.src.port);
     const dp = port(d.dst.port);
-    if (sp === null || dp === null) return reject('bad port');
-    if ((sp === undefined || dp === undefined) && !d.portsOptional) return reject('truncated: no ports');
+    if (sp === null || dp === null) return reject('bad-port');
+    if ((sp === undefined || dp === undefined) && !d.portsOptional) return reject('no-ports');
     srcPort = sp;
     dstPort = dp;
   }
@@ -351,7 +348,8 @@ function finish(d: Draft, env: Envelope, ts: number | undefined): ParseOutcome {
   const icmp = transport === 'icmp' || transport === 'ipv6-icmp';
   const icmpType = icmp ? toInt(d.icmpType, 255) : undefined;
   const icmpCode = icmp ? toInt(d.icmpCode, 255) : undefined;
-  if (ts === undefined) return reject('no timestamp');
+  if (ts === undefined) return reject('no-timestamp');
+  if (typeof ts === 'object') return ts;
 
   const inIf = d.src.iface ?? d.onIf;
   const outIf = d.onIf !== undefined && d.dst.iface === d.onIf && d.src.iface === undefined ? undefined : d.dst.iface;
@@ -368,35 +366,28 @@ function finish(d: Draft, env: Envelope, ts: number | undefined): ParseOutcome {
   return { kind: 'event', event };
 }
 
-function addrReason(v: string): string {
-  if (/^[A-Za-z][\w.-]*$/.test(v) && !isPlaceholder(v)) return 'host name instead of address';
-  return badAddressReason(v);
-}
-
 function parse(env: Envelope, clock: Clock): ParseOutcome {
   try {
     const m = env.message;
     const tagAt = findTag(m);
-    if (tagAt < 0) return { kind: 'skip', reason: 'not an asa message' };
+    if (tagAt < 0) return skip('not-firewall');
     const h = HEADER.exec(m.slice(tagAt));
-    if (!h) return reject('bad message id');
+    if (!h) return reject('unrecognized-message');
     const id = h[1];
     if (id === '430002' || id === '430003') {
       const d = ftdConnection(id, m.slice(tagAt + h[0].length));
       return 'kind' in d ? d : finish(d, env, timeOf(env, m, tagAt, clock));
     }
     const g = GRAMMARS[id];
-    if (g === undefined) {
-      return { kind: 'skip', reason: SKIP_IDS[id] ?? SKIP_FAMILIES[id.slice(0, 3)] ?? 'asa system message' };
-    }
+    if (g === undefined) return skip(SKIP_IDS[id] ?? SKIP_FAMILIES[id.slice(0, 3)] ?? 'system-message');
     const body = m.slice(tagAt + h[0].length);
     const r = g.re.exec(body);
-    if (!r) return reject(failReason(body, g));
+    if (!r) return failReason(body, g);
     const d = g.build(r);
     if ('kind' in d) return d;
     return finish(d, env, timeOf(env, m, tagAt, clock));
   } catch {
-    return reject('unreadable asa message');
+    return reject('parser-error');
   }
 }
 

@@ -10,16 +10,23 @@
  * `list` is the rule, `permitted`/`denied` the action, the packet count `count` (the first
  * packet of a flow logs `1 packet`, then a summary every five minutes). With `log-input` the
  * ingress interface and the previous hop's MAC follow the source. IOS states no direction.
- * Skips: `IPACCESSLOGRL` (rate-limit notice). Rejects: `IPACCESSLOGS` (standard ACL: a source
- * and nothing else → `no destination address`), cut-off lines (`truncated`).
+ * Skips: `IPACCESSLOGRL` (the rate limiter dropped log messages → `device-lost-records`).
+ * Rejects: `IPACCESSLOGS` (standard ACL: a source and nothing else → `no-addresses`), cut-off
+ * lines (`truncated`).
  *
  * Time: the router's own stamp before `%` when its clock is set; a stamp marked `*` (clock
  * never set: dates count from boot, usually Mar 1 1993) only when no syslog header gave a time.
- * A printed zone abbreviation (`UTC`, `CET`, `EDT`) is honoured; without one the stamp is --tz.
+ * A printed zone abbreviation (`UTC`, `CET`, `EDT`) is honoured, an ambiguous one (`CST`) read
+ * by the --tz region (lib/time-zones.ts); without one, or with a name we do not know, the stamp
+ * is --tz.
  */
-import { ciscoMac, ciscoStamp, isPlaceholder, protoKeyword, toInt } from './kv';
-import { normalizeIp } from './netfilter';
 import type { Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { ciscoStamp, ciscoStampBeforeTag } from './lib/device-time';
+import { addressReason, readIp } from './lib/ip';
+import { ciscoMac } from './lib/mac';
+import { toInt } from './lib/numbers';
+import { protoKeyword } from './lib/protocols';
+import { reject, skip, type RejectOutcome } from './lib/reasons';
 
 const HEADER = /%([A-Z0-9_]+)-[0-7]-([A-Z0-9_]*ACCESSLOG[A-Z0-9_]*):\s*/;
 const BODY =
@@ -43,13 +50,10 @@ function sniff(env: Envelope): boolean {
   return HEADER.test(m.slice(p, p + 48)) && !/^%(?:ASA|PIX|FWSM|FTD)-/.test(m.slice(p, p + 6));
 }
 
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
-
 /** Router time, relay time, or the unset router clock — in that order (see the header). */
-function timeOf(env: Envelope, before: string, clock: Clock): number | undefined {
-  const own = before.length >= 14 ? ciscoStamp(before, clock) : undefined;
+function timeOf(env: Envelope, before: string, clock: Clock): number | RejectOutcome | undefined {
+  const own = before.length >= 14 ? ciscoStamp(before, clock) : ciscoStampBeforeTag(env, clock);
+  if (own && 'kind' in own) return own;
   if (own && !own.unsynced) return own.ts;
   return env.ts ?? own?.ts;
 }
@@ -71,26 +75,27 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
   try {
     const m = env.message;
     const p = findHeader(m);
-    if (p < 0) return { kind: 'skip', reason: 'not an ios acl log' };
+    if (p < 0) return skip('not-firewall');
     const h = HEADER.exec(m.slice(p));
-    if (!h || h.index !== 0) return reject('bad message id');
+    if (!h || h.index !== 0) return reject('unrecognized-message');
     const mnemonic = h[2];
-    if (mnemonic.endsWith('RL')) return { kind: 'skip', reason: 'ios acl rate-limit notice' };
-    if (mnemonic.endsWith('LOGS')) return reject('no destination address');
+    // `%SEC-6-IPACCESSLOGRL: access-list logging rate-limited or missed N packets`.
+    if (mnemonic.endsWith('RL')) return skip('device-lost-records');
+    if (mnemonic.endsWith('LOGS')) return reject('no-addresses');
     let body = m.slice(p + h[0].length);
     const list = body.indexOf('list ');
     if (list > 0) body = body.slice(list); // IOS-XE: `F0: fman_fp_image: list …`
     const r = BODY.exec(body);
     if (!r) {
-      if (/(?:^|\s)(?:\*{2,}|[xX]\.[xX]\.[xX]\.[xX]|a\.b\.c\.d|<[^>]*>)/.test(body)) return reject('placeholder address');
-      return reject(/, \d+ packets?/.test(body) ? 'unrecognized ios acl log' : 'truncated');
+      if (/(?:^|\s)(?:\*{2,}|[xX]\.[xX]\.[xX]\.[xX]|a\.b\.c\.d|<[^>]*>)/.test(body)) return reject('placeholder-address');
+      return reject(/, \d+ packets?/.test(body) ? 'unrecognized-message' : 'truncated');
     }
-    const srcIp = normalizeIp(r[4]);
-    if (srcIp === undefined) return reject(isPlaceholder(r[4]) ? 'placeholder address' : 'bad address');
-    const dstIp = normalizeIp(r[7]);
-    if (dstIp === undefined) return reject(isPlaceholder(r[7]) ? 'placeholder address' : 'bad address');
+    const srcIp = readIp(r[4]);
+    if (srcIp === undefined) return reject(addressReason(r[4]));
+    const dstIp = readIp(r[7]);
+    if (dstIp === undefined) return reject(addressReason(r[7]));
     let transport = protoKeyword(r[3]);
-    if (transport === undefined) return reject('bad protocol');
+    if (transport === undefined) return reject('bad-protocol');
     if (transport === 'icmp' && srcIp.includes(':')) transport = 'ipv6-icmp';
 
     let srcPort: number | undefined;
@@ -98,7 +103,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     if (PORTED.has(transport)) {
       srcPort = toInt(r[5]);
       dstPort = toInt(r[8]);
-      if (srcPort === undefined || dstPort === undefined) return reject(r[5] && r[8] ? 'bad port' : 'truncated: no ports');
+      if (srcPort === undefined || dstPort === undefined) return reject(r[5] && r[8] ? 'bad-port' : 'no-ports');
     }
     let icmpType: number | undefined;
     let icmpCode: number | undefined;
@@ -115,7 +120,8 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     }
     const before = m.slice(0, p);
     const ts = timeOf(env, before, clock);
-    if (ts === undefined) return reject('no timestamp');
+    if (ts === undefined) return reject('no-timestamp');
+    if (typeof ts === 'object') return ts;
     const count = toInt(r[11], 1e9) ?? 1;
 
     const event: FirewallEvent = {
@@ -137,7 +143,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     if (count > 1) event.count = count;
     return { kind: 'event', event };
   } catch {
-    return reject('unreadable ios acl log');
+    return reject('parser-error');
   }
 }
 

@@ -23,11 +23,13 @@
  * takes it as a relay prefix and the rest of the line as a hostname; this parser reads `env.raw`
  * (or `env.message` when a JSON wrapper delivered the line).
  */
-import { ACK, CWR, dateTimeParts, ECE, FIN, flagWords, portOf, PSH, RST, SYN, toUint, transportOf, URG, zoneOffsetMinutes } from './kv-pairs';
-import { normalizeIp } from './netfilter';
 import type { Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
-
-const FLAG_LETTERS: Record<string, number> = { S: SYN, F: FIN, A: ACK, P: PSH, R: RST, U: URG, '1': CWR, '2': ECE, C: CWR, E: ECE };
+import { dateTimeParts, zonedTime } from './lib/device-time';
+import { addressReason, readIp } from './lib/ip';
+import { portOf, toUint } from './lib/numbers';
+import { protoKeyword } from './lib/protocols';
+import { reject, type RejectOutcome } from './lib/reasons';
+import { flagMaskOfLetters, flagWords, SNORT_LETTERS } from './lib/tcp-flags';
 
 /** The DShield line inside the record, or undefined. */
 function lineOf(env: Envelope): string | undefined {
@@ -52,19 +54,9 @@ function sniff(env: Envelope): boolean {
   return lineOf(env) !== undefined;
 }
 
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
-
-function timeOf(s: string, clock: Clock): number | undefined {
+function timeOf(s: string, clock: Clock): number | RejectOutcome | undefined {
   const d = dateTimeParts(s, 0);
-  if (!d) return undefined;
-  const [y, mo, day, h, mi, sec, ms] = d.parts;
-  const zone = s.slice(d.end).trim();
-  if (zone === '') return clock.localToUtc(y, mo, day, h, mi, sec, ms);
-  const off = zoneOffsetMinutes(zone);
-  if (off === undefined) return NaN;
-  return Date.UTC(y, mo - 1, day, h, mi, sec, ms) - off * 60_000;
+  return d && zonedTime(d.parts, s.slice(d.end).trim(), clock);
 }
 
 function parse(env: Envelope, clock: Clock): ParseOutcome {
@@ -72,35 +64,30 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
   if (line === undefined) return reject('truncated');
   const f = line.split('\t').map((x) => x.trim());
   if (f.length < 9) return reject('truncated');
-  if (f.length > 9) return reject('too many fields');
+  if (f.length > 9) return reject('unknown-layout');
   const ts = timeOf(f[0], clock);
-  if (ts === undefined) return reject('bad date');
-  if (Number.isNaN(ts)) return reject('unknown time zone');
-  const srcIp = normalizeIp(f[3]);
-  const dstIp = normalizeIp(f[5]);
-  if (srcIp === undefined || dstIp === undefined) return reject('bad address');
-  let transport = transportOf(f[7]);
-  if (transport === undefined) return reject(f[7] === '' ? 'no protocol' : 'bad protocol');
+  if (ts === undefined) return reject('bad-timestamp');
+  if (typeof ts === 'object') return ts;
+  const srcIp = readIp(f[3]);
+  if (srcIp === undefined) return reject(addressReason(f[3]));
+  const dstIp = readIp(f[5]);
+  if (dstIp === undefined) return reject(addressReason(f[5]));
+  let transport = protoKeyword(f[7]);
+  if (transport === undefined) return reject(f[7] === '' ? 'no-protocol' : 'bad-protocol');
   if (transport === 'icmp' && srcIp.includes(':')) transport = 'ipv6-icmp';
   const p1 = portOf(f[4]);
   const p2 = portOf(f[6]);
-  if (p1 === -1 || p2 === -1) return reject('bad port');
+  if (p1 === -1 || p2 === -1) return reject('bad-port');
   const icmp = transport === 'icmp' || transport === 'ipv6-icmp';
   // Other protocols have no ports; converters write 0 there.
   const ported = transport === 'tcp' || transport === 'udp' || transport === 'sctp' || transport === 'udplite' || transport === 'dccp';
-  if (icmp && ((p1 ?? 0) > 255 || (p2 ?? 0) > 255)) return reject('bad ICMP type');
+  if (icmp && ((p1 ?? 0) > 255 || (p2 ?? 0) > 255)) return reject('bad-icmp-type');
 
   let tcpFlags: string | undefined;
   if (transport === 'tcp' && f[8] !== '' && f[8] !== '-') {
-    let mask = 0;
-    for (const ch of f[8].toUpperCase()) {
-      const bit = FLAG_LETTERS[ch];
-      if (bit === undefined) {
-        if (ch === ' ' || ch === '*' || ch === '.') continue; // `******S*`-style padding
-        return reject('bad TCP flags');
-      }
-      mask |= bit;
-    }
+    // `******S*`-style padding is no flag.
+    const mask = flagMaskOfLetters(f[8].toUpperCase().replace(/[ *.]/g, ''), SNORT_LETTERS);
+    if (mask < 0) return reject('bad-tcp-flags');
     tcpFlags = flagWords(mask);
   }
   const count = toUint(f[2]);

@@ -2,9 +2,9 @@
  * FortiGate (FortiOS 3 – 7) key=value logs, bare (`<189>date=… time=… logid=… type=traffic …`)
  * or behind any relay header.
  *
- * Only `type=traffic` records are traffic; `event` (admin, system, VPN), `utm` and the older
- * per-feature types (`ips`, `virus`, `webfilter`, `app-ctrl`, …) and `anomaly` (DoS sensor) are
- * skipped with a reason naming the type.
+ * Only `type=traffic` records are traffic; `utm`, the older per-feature types (`ips`, `virus`,
+ * `webfilter`, `app-ctrl`, …) and `anomaly` (DoS sensor) are skipped as `security-alert`, `event`
+ * (admin, system, VPN) and any other type as `system-message`.
  *
  * | event      | FortiOS 5+                 | FortiOS 3/4                 |
  * |------------|----------------------------|-----------------------------|
@@ -23,15 +23,19 @@
  * records (log-traffic-start) are skipped: the session's end record follows and is the event.
  *
  * Direction: interface roles wan → outside, lan → inside, dmz → dmz; a missing or `undefined`
- * role falls back to the interface name (`wan1`, `internal`, `dmz`; kv.ts `zoneSide`).
+ * role falls back to the interface name (`wan1`, `internal`, `dmz`; lib/zones.ts `zoneSide`).
  *
  * Time: `eventtime` (epoch in s, ms, µs or ns) when present; else `date=` + `time=` in `tz=`
  * (`+0200`) or --tz; else the relay's stamp. FortiOS 3/4 quirk: `time=10: 13:03`.
  */
 import { epochToMs } from './envelope/stamps';
-import { badAddressReason, parseKv, protoKeyword, toInt, zoneDirection, zoneSide, type ZoneSide } from './kv';
-import { normalizeIp } from './netfilter';
 import type { Action, Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { addressReason, readIp } from './lib/ip';
+import { splitKv } from './lib/kv';
+import { toInt } from './lib/numbers';
+import { protoKeyword } from './lib/protocols';
+import { reject, skip, type SkipCode } from './lib/reasons';
+import { zoneDirection, zoneSide, type ZoneSide } from './lib/zones';
 
 const UTM_TYPES = new Set([
   'utm', 'ips', 'virus', 'webfilter', 'app-ctrl', 'emailfilter', 'spam', 'dlp', 'waf', 'dns', 'ssh', 'ssl',
@@ -57,14 +61,9 @@ function sniff(env: Envelope): boolean {
   return (hasKey(m, 'logid=') || hasKey(m, 'log_id=')) && hasKey(m, 'type=');
 }
 
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
-
-function skipReason(type: string): string {
-  if (type === 'event') return 'fortigate event log';
-  if (type === 'anomaly') return 'fortigate anomaly log';
-  return UTM_TYPES.has(type) ? 'fortigate utm log' : 'fortigate non-traffic log';
+function skipReason(type: string): SkipCode {
+  if (type === 'anomaly' || UTM_TYPES.has(type)) return 'security-alert';
+  return 'system-message';
 }
 
 const DATE = /^(\d{4})-(\d\d)-(\d\d)$/;
@@ -113,26 +112,26 @@ function actionOf(v: string | undefined, subtype: string | undefined): Action {
 
 function parse(env: Envelope, clock: Clock): ParseOutcome {
   try {
-    const kv = parseKv(env.message);
+    const kv = splitKv(env.message, 0, { glueBareTails: true });
     const type = kv.get('type');
-    if (type === undefined) return reject('no log type');
-    if (type !== 'traffic') return { kind: 'skip', reason: skipReason(type.toLowerCase()) };
+    if (type === undefined) return reject('unrecognized-message');
+    if (type !== 'traffic') return skip(skipReason(type.toLowerCase()));
     const subtype = kv.get('subtype');
     const act = kv.get('action') ?? kv.get('status');
-    if (act === 'start') return { kind: 'skip', reason: 'fortigate session start' };
+    if (act === 'start') return skip('session-start');
 
     const src = kv.get('srcip') ?? kv.get('src');
     const dst = kv.get('dstip') ?? kv.get('dst');
-    if (src === undefined || dst === undefined) return reject('truncated');
-    const srcIp = normalizeIp(src);
-    if (srcIp === undefined) return reject(badAddressReason(src));
-    const dstIp = normalizeIp(dst);
-    if (dstIp === undefined) return reject(badAddressReason(dst));
+    if (src === undefined || dst === undefined) return reject('no-addresses');
+    const srcIp = readIp(src);
+    if (srcIp === undefined) return reject(addressReason(src));
+    const dstIp = readIp(dst);
+    if (dstIp === undefined) return reject(addressReason(dst));
 
     const proto = kv.get('proto');
-    if (proto === undefined) return reject('truncated: no protocol');
+    if (proto === undefined) return reject('no-protocol');
     const transport = protoKeyword(proto);
-    if (transport === undefined) return reject('bad protocol');
+    if (transport === undefined) return reject('bad-protocol');
 
     let srcPort: number | undefined;
     let dstPort: number | undefined;
@@ -142,7 +141,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
       const dp = kv.get('dstport') ?? kv.get('dst_port');
       srcPort = toInt(sp);
       dstPort = toInt(dp);
-      if ((sp !== undefined && srcPort === undefined) || (dp !== undefined && dstPort === undefined)) return reject('bad port');
+      if ((sp !== undefined && srcPort === undefined) || (dp !== undefined && dstPort === undefined)) return reject('bad-port');
     }
     let icmpType: number | undefined;
     let icmpCode: number | undefined;
@@ -151,7 +150,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
       icmpCode = icmpNumber(kv.get('icmpcode'));
     }
     const ts = timeOf(kv, env, clock);
-    if (ts === undefined) return reject('no timestamp');
+    if (ts === undefined) return reject('no-timestamp');
 
     const inIf = value(kv.get('srcintf') ?? kv.get('src_int'));
     const outIf = value(kv.get('dstintf') ?? kv.get('dst_int'));
@@ -178,7 +177,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     };
     return { kind: 'event', event };
   } catch {
-    return reject('unreadable fortigate log');
+    return reject('parser-error');
   }
 }
 

@@ -1,9 +1,10 @@
 /**
  * The one list of log formats. Adding a format = one module in `parsers/`, one line here,
- * and fixtures in `fixtures/<id>/`.
+ * `fixtures/<id>/` with its expected output and `docs/formats/<id>.md` (CONTRIBUTING.md).
  */
 import type { Clock, Envelope, LogParser, ParseOutcome, SourceState } from './types';
 import { peelEnvelope } from './envelope/peel';
+import { reject, skip, type SkipOutcome } from './lib/reasons';
 import { netfilter } from './netfilter';
 import { nftTrace } from './nft-trace';
 import { pfsense } from './pfsense';
@@ -49,24 +50,31 @@ export interface RecordResult {
 }
 
 /**
- * Envelope + detection + parsing for one record. `forced` is `--format`: that parser only.
+ * Envelope + detection + parsing for one record. `forced` is `--log-format`: that parser only.
  * `hint` is the parser that matched the previous record of the same source.
  */
 export function parseRecord(raw: string, clock: Clock, forced?: LogParser, hint?: LogParser, state?: SourceState): RecordResult {
   const envelope = peelEnvelope(raw, clock);
   if (forced) {
-    if (!forced.sniff(envelope)) {
-      return { envelope, outcome: { kind: 'skip', reason: `not a ${forced.id} line` } };
-    }
-    return { envelope, parser: forced, outcome: forced.parse(envelope, clock, state) };
+    if (!forced.sniff(envelope)) return { envelope, outcome: skip('not-forced-format', forced.id) };
+    return { envelope, parser: forced, outcome: run(forced, envelope, clock, state) };
   }
   const parser = detect(envelope, hint);
-  if (!parser) return { envelope, outcome: { kind: 'skip', reason: skipReason(envelope) } };
-  return { envelope, parser, outcome: parser.parse(envelope, clock, state) };
+  if (!parser) return { envelope, outcome: skipReason(envelope) };
+  return { envelope, parser, outcome: run(parser, envelope, clock, state) };
+}
+
+/** A parser that throws on a line has a bug; the line is kept as a reject, the run goes on. */
+function run(p: LogParser, env: Envelope, clock: Clock, state: SourceState | undefined): ParseOutcome {
+  try {
+    return p.parse(env, clock, state);
+  } catch {
+    return reject('parser-error');
+  }
 }
 
 /** Names what a non-firewall line is, so skips are counted by something a user recognizes. */
-function skipReason(env: Envelope): string {
-  if (env.message.trim() === '') return 'empty line';
-  return env.tag ? `not firewall traffic (${env.tag.toLowerCase()})` : 'not firewall traffic';
+function skipReason(env: Envelope): SkipOutcome {
+  if (env.message.trim() === '') return skip('empty-line');
+  return skip('not-firewall', env.tag?.toLowerCase());
 }

@@ -8,12 +8,12 @@
  *     `<PRI>1` (`Sep 23 13:54:55 192.0.2.1 junos-flow: 2017-09-23T13:54:54.803Z fw RT_FLOW - …`);
  *     the inner record is peeled again and its stamp and host win.
  *
- * SESSION_DENY → deny event; SESSION_CLOSE → allow event; SESSION_CREATE → skip `srx session
- * create`: the close record of the same session carries the same tuple and is the event (deny
- * policies log DENY, never CREATE), so taking both would count each session twice. `_LS`
+ * SESSION_DENY → deny event; SESSION_CLOSE → allow event; SESSION_CREATE → skip
+ * `session-start`: the close record of the same session carries the same tuple and is the event
+ * (deny policies log DENY, never CREATE), so taking both would count each session twice. `_LS`
  * (logical system) variants are the same. RT_SCREEN_TCP/UDP/ICMP/IP (screen drops) → deny
- * events. APPTRACK_* → skip `srx apptrack message`; other RT_FLOW messages (FLOW_MCAST_RPF_FAIL,
- * …) → `srx flow message`; any other Junos message → `srx system message`.
+ * events. APPTRACK_* (application updates of a session) → skip `session-update`; other RT_FLOW
+ * messages (FLOW_MCAST_RPF_FAIL, …) and any other Junos message → `system-message`.
  *
  * | event         | structured field                            |
  * |---------------|---------------------------------------------|
@@ -26,14 +26,18 @@
  * | inIf / outIf  | packet-incoming-interface / destination-interface-name |
  * NAT fields (nat-source-address, …) are not used: the pre-NAT tuple is what knocked.
  *
- * Direction from zone names (kv.ts `zoneSide`): `untrust*` / `*untrust` / `internet` / `wan` /
+ * Direction from zone names (lib/zones.ts `zoneSide`): `untrust*` / `*untrust` / `internet` / `wan` /
  * `outside` = outside; `trust*` / `inside` / `lan` / `junos-host` (the SRX itself) = inside;
  * `dmz*` = dmz. Values may carry Unicode curly quotes and trailing spaces (`"No "`): trimmed.
  */
 import { peelEnvelope } from './envelope/peel';
-import { badAddressReason, parseKv, protoKeyword, toInt, zoneDirection, zoneSide } from './kv';
-import { normalizeIp } from './netfilter';
 import type { Action, Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { addressReason, readIp } from './lib/ip';
+import { splitKv } from './lib/kv';
+import { toInt } from './lib/numbers';
+import { protoKeyword } from './lib/protocols';
+import { reject, skip } from './lib/reasons';
+import { zoneDirection, zoneSide } from './lib/zones';
 
 const PORTED = new Set(['tcp', 'udp', 'sctp']);
 const SESSION = /RT_FLOW_SESSION_(CREATE|CLOSE|DENY)(?:_LS)?:\s/;
@@ -48,10 +52,6 @@ function sniff(env: Envelope): boolean {
   const m = env.message;
   if (m.charCodeAt(0) === 123 /* { */) return false;
   return m.includes('RT_FLOW') || m.includes('APPTRACK_SESSION') || m.includes('[junos@') || m.startsWith('RT_SCREEN_');
-}
-
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
 }
 
 /** Fields of the event that every shape fills the same way. */
@@ -79,25 +79,25 @@ function clean(v: string | undefined): string | undefined {
 }
 
 function finish(d: Draft, ts: number | undefined, hostname: string | undefined): ParseOutcome {
-  if (d.src === undefined || d.dst === undefined) return reject('truncated');
-  const srcIp = normalizeIp(d.src);
-  if (srcIp === undefined) return reject(badAddressReason(d.src));
-  const dstIp = normalizeIp(d.dst);
-  if (dstIp === undefined) return reject(badAddressReason(d.dst));
-  if (d.proto === undefined) return reject('truncated: no protocol');
+  if (d.src === undefined || d.dst === undefined) return reject('no-addresses');
+  const srcIp = readIp(d.src);
+  if (srcIp === undefined) return reject(addressReason(d.src));
+  const dstIp = readIp(d.dst);
+  if (dstIp === undefined) return reject(addressReason(d.dst));
+  if (d.proto === undefined) return reject('no-protocol');
   let transport = protoKeyword(d.proto);
-  if (transport === undefined) return reject('bad protocol');
+  if (transport === undefined) return reject('bad-protocol');
   if (transport === 'icmp' && srcIp.includes(':')) transport = 'ipv6-icmp';
   let srcPort: number | undefined;
   let dstPort: number | undefined;
   if (PORTED.has(transport)) {
     srcPort = toInt(d.sport);
     dstPort = toInt(d.dport);
-    if ((d.sport !== undefined && srcPort === undefined) || (d.dport !== undefined && dstPort === undefined)) return reject('bad port');
-    if ((srcPort === undefined || dstPort === undefined) && !d.portsOptional) return reject('truncated: no ports');
+    if ((d.sport !== undefined && srcPort === undefined) || (d.dport !== undefined && dstPort === undefined)) return reject('bad-port');
+    if ((srcPort === undefined || dstPort === undefined) && !d.portsOptional) return reject('no-ports');
   }
   const icmp = transport === 'icmp' || transport === 'ipv6-icmp';
-  if (ts === undefined) return reject('no timestamp');
+  if (ts === undefined) return reject('no-timestamp');
   const inZone = clean(d.inZone);
   const outZone = clean(d.outZone);
   const event: FirewallEvent = {
@@ -126,14 +126,12 @@ const SCREEN_PROTO: Record<string, string> = { RT_SCREEN_TCP: 'tcp', RT_SCREEN_U
 /** Structured record: MSGID + `[junos@… k="v" …]`. */
 function structured(msgId: string, sd: string, ts: number | undefined, host: string | undefined): ParseOutcome {
   const base = msgId.endsWith('_LS') ? msgId.slice(0, -3) : msgId;
-  if (base.startsWith('APPTRACK_')) return { kind: 'skip', reason: 'srx apptrack message' };
-  if (base === 'RT_FLOW_SESSION_CREATE') return { kind: 'skip', reason: 'srx session create' };
+  if (base.startsWith('APPTRACK_')) return skip('session-update');
+  if (base === 'RT_FLOW_SESSION_CREATE') return skip('session-start');
   const isScreen = base.startsWith('RT_SCREEN_') && base !== 'RT_SCREEN_SESSION_LIMIT';
-  if (base !== 'RT_FLOW_SESSION_CLOSE' && base !== 'RT_FLOW_SESSION_DENY' && !isScreen) {
-    return { kind: 'skip', reason: base.startsWith('RT_FLOW') || base.startsWith('FLOW_') ? 'srx flow message' : 'srx system message' };
-  }
+  if (base !== 'RT_FLOW_SESSION_CLOSE' && base !== 'RT_FLOW_SESSION_DENY' && !isScreen) return skip('system-message');
   const sp = sd.indexOf(' ');
-  const kv = parseKv(sd.slice(sp + 1, sd.endsWith(']') ? -1 : sd.length));
+  const kv = splitKv(sd.slice(sp + 1, sd.endsWith(']') ? -1 : sd.length));
   const g = (k: string) => kv.get(k)?.trim();
   let action: Action = base === 'RT_FLOW_SESSION_CLOSE' ? 'allow' : 'deny';
   if (isScreen && g('action') !== undefined && g('action') !== 'drop') action = 'unknown';
@@ -165,7 +163,7 @@ function structured(msgId: string, sd: string, ts: number | undefined, host: str
  * small number with a number four places on), DENY has `<proto>(<icmp-type>) <policy> <from> <to>`.
  */
 function classic(m: string, kind: string, at: number, ts: number | undefined, host: string | undefined): ParseOutcome {
-  if (kind === 'CREATE') return { kind: 'skip', reason: 'srx session create' };
+  if (kind === 'CREATE') return skip('session-start');
   const rest = m.slice(at);
   const t = TUPLE.exec(rest);
   if (!t) return reject('truncated');
@@ -209,12 +207,12 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     if (sd !== undefined && sd.startsWith('[junos@') && msgId !== undefined) return structured(msgId, sd, ts, hostname);
     const s = SESSION.exec(m);
     if (s) return classic(m, s[1], s.index + s[0].length, ts, hostname);
-    if (m.includes('APPTRACK_')) return { kind: 'skip', reason: 'srx apptrack message' };
-    if (m.includes('RT_SCREEN_')) return { kind: 'skip', reason: 'srx screen message' };
-    if (m.includes('RT_FLOW')) return { kind: 'skip', reason: 'srx flow message' };
-    return { kind: 'skip', reason: 'srx system message' };
+    if (m.includes('APPTRACK_')) return skip('session-update');
+    // A screen message that is not a drop record (its summary counters, `RT_SCREEN_SESSION_LIMIT`).
+    if (m.includes('RT_SCREEN_')) return skip('security-alert');
+    return skip('system-message');
   } catch {
-    return reject('unreadable srx log');
+    return reject('parser-error');
   }
 }
 

@@ -15,14 +15,19 @@
  *
  * Time: RouterOS sends no year and no zone; the syslog receiver's stamp (the envelope) is used.
  * `/log print` output has `mar/18 20:35:05` (year from clock.yearFor); a time-only line has no
- * date and is rejected `no timestamp`.
+ * date and is rejected `no-timestamp`.
  *
  * Lines with other topics (`system,error,critical login failure …`) are skipped by topic.
  */
-import { actionFromPrefix, normalizeIp, PROTO_NUMBERS } from './netfilter';
 import { MONTHS } from './envelope/stamps';
 import type { Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
-import { toUint as portOf } from './numbers';
+import { actionFromPrefix } from './lib/actions';
+import { addressReason, readIp } from './lib/ip';
+import { colonMac } from './lib/mac';
+import { toUint as portOf } from './lib/numbers';
+import { protoKeyword } from './lib/protocols';
+import { reject, skip, type SkipCode } from './lib/reasons';
+import { flagMaskOfWords, flagWords } from './lib/tcp-flags';
 
 /** RouterOS log topics; a first token made only of these (comma-joined) is a topic list. */
 const TOPICS = new Set([
@@ -49,22 +54,17 @@ function isTopics(tok: string): boolean {
   }
 }
 
-const PROTOS = new Map<string, string>([
-  ['TCP', 'tcp'], ['UDP', 'udp'], ['ICMP', 'icmp'], ['ICMPV6', 'ipv6-icmp'], ['ICMPv6', 'ipv6-icmp'],
-  ['IPV6-ICMP', 'ipv6-icmp'], ['GRE', 'gre'], ['IGMP', 'igmp'], ['ESP', 'esp'], ['AH', 'ah'], ['SCTP', 'sctp'],
-  ['OSPF', 'ospfigp'], ['PIM', 'pim'], ['VRRP', 'vrrp'], ['L2TP', 'l2tp'], ['UDPLITE', 'udplite'], ['DCCP', 'dccp'],
-  ['IPIP', 'ipip'], ['ENCAP', 'encap'], ['IPENCAP', 'ipv4'], ['ETHERIP', 'etherip'],
-]);
+/** Topics that name what a non-firewall line is about (the others are system messages). */
+const TOPIC_SKIPS: Record<string, SkipCode> = {
+  dhcp: 'dhcp-message', ipsec: 'vpn-message', ovpn: 'vpn-message', l2tp: 'vpn-message', pptp: 'vpn-message',
+  sstp: 'vpn-message', wireguard: 'vpn-message', zerotier: 'vpn-message', account: 'admin-message',
+  manager: 'admin-message', ssh: 'admin-message', 'web-proxy': 'content-filter',
+};
 
-const FLAG_BITS = new Map<string, number>([
-  ['CWR', 128], ['ECE', 64], ['URG', 32], ['ACK', 16], ['PSH', 8], ['RST', 4], ['SYN', 2], ['FIN', 1],
-]);
-const FLAG_ORDER = ['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'];
-
+/** `SYN`, `ACK,PSH`: the words in parentheses after `proto TCP`. */
 function tcpFlagsOf(detail: string): string | undefined {
-  let mask = 0;
-  for (const w of detail.split(',')) mask |= FLAG_BITS.get(w.trim()) ?? 0;
-  return mask === 0 ? undefined : FLAG_ORDER.filter((_w, i) => mask & (128 >> i)).join(' ');
+  const mask = flagMaskOfWords(detail, 'ignore');
+  return mask > 0 ? flagWords(mask) : undefined;
 }
 
 // `/log print`: `mar/18 20:35:05 ` (RouterOS 6) or a bare `20:35:05 ` for today's entries.
@@ -127,39 +127,33 @@ function sniff(env: Envelope): boolean {
   return i >= 0 && loc.body.indexOf(' out:', i) > 0;
 }
 
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
-
 /** `a.b.c.d:port`, `[v6]:port`, `a.b.c.d`, or a bare IPv6 address (ICMPv6 has no ports). */
-function endpoint(s: string): { ip?: string; port?: number } {
+function endpoint(s: string): { ip?: string; port?: number; text: string } {
   if (s.charCodeAt(0) === 91 /* [ */) {
     const close = s.indexOf(']');
-    if (close < 0) return {};
-    const ip = normalizeIp(s.slice(1, close));
-    if (close + 1 === s.length) return { ip };
-    if (s.charCodeAt(close + 1) !== 58) return {};
-    return { ip, port: portOf(s.slice(close + 2)) };
+    if (close < 0) return { text: s };
+    const text = s.slice(1, close);
+    const ip = readIp(text);
+    if (close + 1 === s.length) return { ip, text };
+    if (s.charCodeAt(close + 1) !== 58) return { text };
+    return { ip, port: portOf(s.slice(close + 2)), text };
   }
   const colon = s.indexOf(':');
-  if (colon < 0) return { ip: normalizeIp(s) };
-  if (s.indexOf(':', colon + 1) > 0) return { ip: normalizeIp(s) };
-  return { ip: normalizeIp(s.slice(0, colon)), port: portOf(s.slice(colon + 1)) };
-}
-
-/** RFC 7042 form, as netfilter writes MACs. */
-function mac(v: string): string | undefined {
-  return /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}$/.test(v) ? v.replaceAll(':', '-').toUpperCase() : undefined;
+  if (colon < 0 || s.indexOf(':', colon + 1) > 0) return { ip: readIp(s), text: s };
+  const text = s.slice(0, colon);
+  return { ip: readIp(text), port: portOf(s.slice(colon + 1)), text };
 }
 
 function parse(env: Envelope, clock: Clock): ParseOutcome {
   const loc = locate(env, clock);
   if (loc.topics !== undefined && !loc.topics.split(',').includes('firewall')) {
-    return { kind: 'skip', reason: `mikrotik ${loc.topics.split(',')[0]} message` };
+    const topic = loc.topics.split(',')[0];
+    return skip(TOPIC_SKIPS[topic] ?? 'system-message', topic);
   }
   const body = loc.body;
   const at = inAt(body, env);
-  if (at < 0) return loc.topics !== undefined ? { kind: 'skip', reason: 'mikrotik firewall message' } : reject('truncated: no in:');
+  // `firewall,info` lines without `in:` are the firewall's own notices (address lists, …).
+  if (at < 0) return loc.topics !== undefined ? skip('system-message', 'firewall') : reject('truncated');
 
   // Before `in:` — `[prefix words] chain:`; with nothing there the envelope took the chain as tag.
   const head = at === 0 ? '' : body.slice(0, at - 2).trim();
@@ -168,7 +162,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
 
   // The rest is `, `-separated: in/out, [connection-state / src-mac], proto, addresses, [NAT], len.
   const outAt = body.indexOf(' out:', at);
-  if (outAt < 0) return reject('truncated: no out:');
+  if (outAt < 0) return reject('truncated');
   const inIf = body.slice(at + 3, outAt).trim();
   const parts = body.slice(outAt + 5).split(', ');
   const outIf = parts[0];
@@ -187,7 +181,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
       p = p.slice(sp + 1);
     }
     if (p.startsWith('src-mac ')) {
-      srcMac = mac(p.slice(8).trim());
+      srcMac = colonMac(p.slice(8).trim());
     } else if (p.startsWith('proto ')) {
       const paren = p.indexOf(' (', 6);
       proto = paren < 0 ? p.slice(6).trim() : p.slice(6, paren);
@@ -204,27 +198,24 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
       addrs = p;
     }
   }
-  if (proto === undefined) return reject('truncated: no proto');
-  if (addrs === undefined) return reject('truncated: no addresses');
+  if (proto === undefined) return reject('no-protocol');
+  if (addrs === undefined) return reject('no-addresses');
   const arrow = addrs.indexOf('->');
   const src = endpoint(addrs.slice(0, arrow).trim());
   const dst = endpoint(addrs.slice(arrow + 2).trim());
-  if (src.ip === undefined || dst.ip === undefined) return reject('bad address');
+  if (src.ip === undefined) return reject(addressReason(src.text));
+  if (dst.ip === undefined) return reject(addressReason(dst.text));
 
   const v6 = src.ip.indexOf(':') >= 0;
-  let transport = PROTOS.get(proto);
-  if (transport === undefined) {
-    const n = portOf(proto);
-    if (n < 0 || n > 255) return reject('bad protocol');
-    transport = PROTO_NUMBERS[n] ?? String(n);
-  }
+  let transport = protoKeyword(proto);
+  if (transport === undefined) return reject('bad-protocol');
   if (transport === 'icmp' && v6) transport = 'ipv6-icmp';
 
   let srcPort: number | undefined;
   let dstPort: number | undefined;
   if (transport === 'tcp' || transport === 'udp' || transport === 'sctp' || transport === 'udplite' || transport === 'dccp') {
-    if (src.port === undefined || dst.port === undefined) return reject('truncated: no ports');
-    if (src.port < 0 || src.port > 65535 || dst.port < 0 || dst.port > 65535) return reject('bad port');
+    if (src.port === undefined || dst.port === undefined) return reject('no-ports');
+    if (src.port < 0 || src.port > 65535 || dst.port < 0 || dst.port > 65535) return reject('bad-port');
     srcPort = src.port;
     dstPort = dst.port;
   }
@@ -237,7 +228,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     if (c && +c[1] <= 255) icmpCode = +c[1];
   }
 
-  if (loc.ts === undefined) return reject('no timestamp');
+  if (loc.ts === undefined) return reject('no-timestamp');
 
   const event: FirewallEvent = {
     ts: loc.ts,

@@ -7,38 +7,18 @@
  * Scanning is done with indexOf over space-separated tokens: this runs on every line of a
  * router log, so no regular expressions on the hot path.
  */
-import ipaddr from 'ipaddr.js';
-import type { Action, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
-import { toUint } from './numbers';
-
-/** TCP flag words in the order the kernel prints them; bit 7 is CWR, bit 0 FIN. */
-const FLAG_ORDER = ['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'];
-/** Flag string for every bitmask, so building it costs nothing per line. */
-const FLAG_STRINGS = Array.from({ length: 256 }, (_, mask) => FLAG_ORDER.filter((_w, i) => mask & (128 >> i)).join(' '));
-
-/** Protocol names nf_log (and pvefw-logger) print, as IANA keywords. */
-const PROTO_NAMES: Record<string, string> = {
-  TCP: 'tcp', UDP: 'udp', UDPLITE: 'udplite', ICMP: 'icmp', ICMPv6: 'ipv6-icmp', ICMPV6: 'ipv6-icmp', SCTP: 'sctp',
-  DCCP: 'dccp', AH: 'ah', ESP: 'esp', GRE: 'gre', IGMP: 'igmp',
-};
-
-/** nf_log prints any other protocol as its number. Lower-case IANA keywords. */
-export const PROTO_NUMBERS: Record<number, string> = {
-  0: 'hopopt', 1: 'icmp', 2: 'igmp', 3: 'ggp', 4: 'ipv4', 6: 'tcp', 8: 'egp', 9: 'igp', 17: 'udp',
-  27: 'rdp', 33: 'dccp', 41: 'ipv6', 43: 'ipv6-route', 44: 'ipv6-frag', 46: 'rsvp', 47: 'gre',
-  50: 'esp', 51: 'ah', 58: 'ipv6-icmp', 59: 'ipv6-nonxt', 60: 'ipv6-opts', 88: 'eigrp', 89: 'ospfigp',
-  94: 'ipip', 97: 'etherip', 98: 'encap', 103: 'pim', 108: 'ipcomp', 112: 'vrrp', 115: 'l2tp',
-  132: 'sctp', 136: 'udplite', 137: 'mpls-in-ip', 143: 'ethernet',
-};
+import type { Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { actionFromPrefix } from './lib/actions';
+import { addressReason, readIp } from './lib/ip';
+import { colonMac, hexBytes } from './lib/mac';
+import { memo } from './lib/memo';
+import { toUint } from './lib/numbers';
+import { protoKeyword } from './lib/protocols';
+import { reject } from './lib/reasons';
+import { flagBitAt, flagWords } from './lib/tcp-flags';
 
 /** nf_log prints SPT/DPT after these names (a bare number, e.g. SCTP's 132, comes without ports). */
 const PORTED = new Set(['tcp', 'udp', 'udplite']);
-
-const DENY_WORDS = new Set(['drop', 'dropped', 'deny', 'denied', 'reject', 'rejected', 'block', 'blocked', 'refuse', 'refused']);
-const ALLOW_WORDS = new Set(['accept', 'accepted', 'allow', 'allowed', 'pass', 'passed', 'permit', 'permitted']);
-// Glued words such as `LOGDROP` or `FWACCEPT` still name the verdict at their end.
-const DENY_SUFFIXES = ['drop', 'deny', 'reject', 'block'];
-const ALLOW_SUFFIXES = ['accept', 'allow'];
 
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -92,66 +72,6 @@ function sniff(env: Envelope): boolean {
   return looksTruncated(m);
 }
 
-/**
- * Memo for per-line lookups whose inputs repeat (a router has a handful of prefixes and of
- * neighbour MACs); cleared when full so hostile input cannot grow it without bound.
- */
-function memo<T>(fn: (k: string) => T): (k: string) => T {
-  const cache = new Map<string, T>();
-  // Consecutive lines mostly repeat the last value: comparing beats hashing it again.
-  let lastK: string | undefined;
-  let lastV: T | undefined;
-  return (k) => {
-    if (k === lastK) return lastV as T;
-    let v = cache.get(k);
-    if (v === undefined && !cache.has(k)) {
-      v = fn(k);
-      if (cache.size >= 4096) cache.clear();
-      cache.set(k, v);
-    }
-    lastK = k;
-    lastV = v;
-    return v as T;
-  };
-}
-
-/** Action named by a log prefix; `unknown` when it names none or both. */
-export const actionFromPrefix = memo(deduceAction);
-
-function deduceAction(prefix: string): Action {
-  if (prefix === '') return 'unknown';
-  // EdgeOS / UniFi: `[RULESET-RULENO-A|D|R]`; the letter is authoritative over the rule name.
-  if (prefix.charCodeAt(0) === 91 /* [ */) {
-    const close = prefix.indexOf(']');
-    const inner = close > 0 ? prefix.slice(0, close + 1) : prefix;
-    if (inner.includes('-D-') || inner.endsWith('-D]') || inner.includes('-R-') || inner.endsWith('-R]')) return 'deny';
-    if (inner.includes('-A-') || inner.endsWith('-A]')) return 'allow';
-  }
-  let deny = false;
-  let allow = false;
-  const words = prefix.toLowerCase().split(/[^a-z]+/);
-  for (const w of words) {
-    if (w === '') continue;
-    if (DENY_WORDS.has(w) || DENY_SUFFIXES.some((s) => w.endsWith(s))) deny = true;
-    else if (ALLOW_WORDS.has(w) || ALLOW_SUFFIXES.some((s) => w.endsWith(s))) allow = true;
-  }
-  if (deny === allow) return 'unknown';
-  return deny ? 'deny' : 'allow';
-}
-
-/** `count` colon-separated hex bytes at the start of v. */
-function hexBytes(v: string, count: number): boolean {
-  const n = count * 3 - 1;
-  if (v.length < n || (v.length > n && v.charCodeAt(n) !== 58 /* : */)) return false;
-  for (let i = 0; i < n; i++) {
-    const c = v.charCodeAt(i);
-    if (i % 3 === 2) {
-      if (c !== 58) return false;
-    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
-  }
-  return true;
-}
-
 /** ECS wants MACs in RFC 7042 form: upper-case, hyphen-separated. */
 function rfc7042(v: string): string {
   return v.replaceAll(':', '-').toUpperCase();
@@ -162,61 +82,15 @@ function rfc7042(v: string): string {
  * IP header bytes). With fewer than 12 well-formed bytes (`45:00:00:4e`, placeholders) nothing
  * in it can be trusted as an address.
  */
-export const splitMac = memo((v: string): [string, string] | undefined =>
+const splitMac = memo((v: string): [string, string] | undefined =>
   hexBytes(v, 12) ? [rfc7042(v.slice(0, 17)), rfc7042(v.slice(18, 35))] : undefined,
 );
 
 /** `MACSRC=` / `MACDST=` (nft `log flags ether`, iptables `--log-macdecode`). */
-const oneMac = memo((v: string): string | undefined => (v.length === 17 && hexBytes(v, 6) ? rfc7042(v) : undefined));
-
-function isIPv4(s: string): boolean {
-  let parts = 0;
-  let digits = 0;
-  let value = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46 /* . */) {
-      if (digits === 0 || ++parts > 3) return false;
-      digits = 0;
-      value = 0;
-    } else if (c >= 48 && c <= 57) {
-      value = value * 10 + (c - 48);
-      if (++digits > 3 || value > 255) return false;
-    } else return false;
-  }
-  return parts === 3 && digits > 0;
-}
-
-/** Canonical text of an address; `undefined` for anything that is not one. */
-export function normalizeIp(s: string): string | undefined {
-  if (s.indexOf(':') < 0) return isIPv4(s) ? s : undefined;
-  try {
-    const a = ipaddr.IPv6.parse(s);
-    // RFC 5952 §5: mapped IPv4 keeps its dotted quad.
-    if (a.isIPv4MappedAddress()) return `::ffff:${a.toIPv4Address().toString()}`;
-    return a.toRFC5952String();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Doc-template or anonymised values (`X.X.X.X`, `CLIENT`, `source_ip`, `xxx.xxx.xxx.xxx`). */
-function isPlaceholder(s: string): boolean {
-  const v6 = s.indexOf(':') >= 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) | 32; // lower-case letters
-    if (c >= 97 && c <= 122 && (!v6 || c > 102)) return true;
-    if (s.charCodeAt(i) === 95 /* _ */) return true;
-  }
-  return false;
-}
+const oneMac = memo((v: string): string | undefined => colonMac(v));
 
 function badPort(p: number | undefined): boolean {
   return p !== undefined && (p < 0 || p > 65535);
-}
-
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
 }
 
 /** Splits the prefix into the rule name and the part that names the action. */
@@ -296,12 +170,6 @@ function keyOf(m: string, pos: number, len: number): K {
   }
 }
 
-/** Bit of a three-letter TCP flag word at pos, 0 for any other word (DF, CE, MF…). */
-function flagBit(m: string, pos: number): number {
-  for (let i = 0; i < FLAG_ORDER.length; i++) if (m.startsWith(FLAG_ORDER[i], pos)) return 128 >> i;
-  return 0;
-}
-
 interface Scanned {
   /** Raw value of each key the parser reads (the first occurrence outside brackets), by K. */
   f: (string | undefined)[];
@@ -328,7 +196,7 @@ function scan(m: string, start: number): Scanned {
       } else {
         const eq = m.indexOf('=', pos);
         if (eq < 0 || eq >= end) {
-          if (end - pos === 3) flags |= flagBit(m, pos);
+          if (end - pos === 3) flags |= flagBitAt(m, pos); // DF, CE, MF… give 0
           else if (m.startsWith('FRAG:', pos)) fragment = true;
         } else {
           // First occurrence wins: the UDP header repeats LEN=, ICMP echo repeats ID=.
@@ -354,23 +222,16 @@ function parse(env: Envelope): ParseOutcome {
   const proto = f[K.proto];
   const type = f[K.type];
 
-  if (!src || !dst) return reject('truncated: no SRC/DST');
-  const srcIp = normalizeIp(src);
-  const dstIp = normalizeIp(dst);
-  if (srcIp === undefined || dstIp === undefined) {
-    const bad = srcIp === undefined ? src : dst;
-    return reject(isPlaceholder(bad) ? 'placeholder address' : 'bad address');
-  }
+  if (!src || !dst) return reject('no-addresses');
+  const srcIp = readIp(src);
+  if (srcIp === undefined) return reject(addressReason(src));
+  const dstIp = readIp(dst);
+  if (dstIp === undefined) return reject(addressReason(dst));
   // The kernel always prints IN= (maybe empty); only pvefw-logger drops an empty one.
-  if (inAt < 0 && env.kind !== 'pvefw') return reject('damaged: no IN=');
-  if (proto === undefined || proto === '') return reject('truncated: no PROTO');
-  // Exact case first: the kernel's spelling needs no upper-casing (a copy per line).
-  let transport = PROTO_NAMES[proto] ?? PROTO_NAMES[proto.toUpperCase()];
-  if (transport === undefined) {
-    const num = toUint(proto);
-    if (num < 0 || num > 255) return reject('bad protocol');
-    transport = PROTO_NUMBERS[num] ?? String(num);
-  }
+  if (inAt < 0 && env.kind !== 'pvefw') return reject('truncated');
+  if (proto === undefined || proto === '') return reject('no-protocol');
+  const transport = protoKeyword(proto);
+  if (transport === undefined) return reject('bad-protocol');
 
   let srcPort: number | undefined;
   let dstPort: number | undefined;
@@ -379,26 +240,26 @@ function parse(env: Envelope): ParseOutcome {
   if (spt !== undefined || dpt !== undefined) {
     srcPort = spt === undefined ? undefined : toUint(spt);
     dstPort = dpt === undefined ? undefined : toUint(dpt);
-    if (badPort(srcPort) || badPort(dstPort)) return reject('bad port');
+    if (badPort(srcPort) || badPort(dstPort)) return reject('bad-port');
   }
   // A non-first fragment has no transport header to log: a complete line without ports.
   if ((srcPort === undefined || dstPort === undefined) && !fragment && PORTED.has(transport) && !/^\d/.test(proto)) {
-    return reject('truncated: no ports');
+    return reject('no-ports');
   }
   let icmpType: number | undefined;
   let icmpCode: number | undefined;
   if (transport === 'icmp' || transport === 'ipv6-icmp') {
-    if (type === undefined && !fragment) return reject('truncated: no ICMP type');
+    if (type === undefined && !fragment) return reject('no-icmp-type');
     if (type !== undefined) {
       icmpType = toUint(type);
       const code = f[K.code];
       icmpCode = code === undefined ? undefined : toUint(code);
       if (icmpType < 0 || icmpType > 255 || (icmpCode !== undefined && (icmpCode < 0 || icmpCode > 255))) {
-        return reject('bad ICMP type');
+        return reject('bad-icmp-type');
       }
     }
   }
-  if (env.ts === undefined) return reject('no timestamp');
+  if (env.ts === undefined) return reject('no-timestamp');
 
   const prefix = m.slice(0, start).trim();
   const { rule, verdict } = ruleOf(env, prefix);
@@ -419,7 +280,7 @@ function parse(env: Envelope): ParseOutcome {
     dstIp,
     srcPort,
     dstPort,
-    tcpFlags: transport === 'tcp' && flags !== 0 ? FLAG_STRINGS[flags] : undefined,
+    tcpFlags: transport === 'tcp' && flags !== 0 ? flagWords(flags) : undefined,
     icmpType,
     icmpCode,
     inIf: f[K.in] || undefined,

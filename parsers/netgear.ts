@@ -18,13 +18,15 @@
  * not logged: `dstIp` is empty and `dstPort` unset. Transport and flags come from the attack name
  * only where the name says them (SYN/ACK Scan → tcp `ACK SYN`, UDP Port Scan → udp, ICMP Scan →
  * icmp, Ascend Kill → udp); `TCP/UDP Chargen` / `TCP/UDP Echo` and unknown names → `unknown`.
- * `ARP Attack` is not IP traffic: skipped. `[LAN access from remote]` is a port-forwarded
+ * `ARP Attack` is not IP traffic: skipped as a security alert. `[LAN access from remote]` is a port-forwarded
  * connection the router let in: action allow, inbound, both ends known, transport unknown.
  */
 import { MONTHS } from './envelope/stamps';
-import { ACK, FIN, flagWords, portOf, PSH, RST, SYN, URG } from './kv-pairs';
-import { normalizeIp } from './netfilter';
 import type { Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { addressReason, readIp } from './lib/ip';
+import { portOf } from './lib/numbers';
+import { reject, skip, type SkipCode } from './lib/reasons';
+import { ACK, FIN, flagWords, PSH, RST, SYN, URG } from './lib/tcp-flags';
 
 interface Attack {
   transport: string;
@@ -73,23 +75,15 @@ function attackOf(name: string): Attack {
 }
 
 /** Non-traffic line types → skip reason, by the start of the bracket text (lower case). */
-const SKIPS: [string, string][] = [
-  ['dhcp ip', 'netgear dhcp'],
-  ['admin login', 'netgear admin login'],
-  ['remote login', 'netgear admin login'],
-  ['time synchronized', 'netgear ntp sync'],
-  ['internet connected', 'netgear wan status'],
-  ['internet disconnected', 'netgear wan status'],
-  ['internet idle-timeout', 'netgear wan status'],
-  ['email sent', 'netgear log email'],
-  ['email failed', 'netgear log email'],
-  ['site blocked', 'netgear content filter'],
-  ['service blocked', 'netgear content filter'],
-  ['site allowed', 'netgear content filter'],
-  ['access control', 'netgear access control'],
-  ['upnp', 'netgear upnp'],
-  ['wlan access', 'netgear wifi'],
-  ['wireless', 'netgear wifi'],
+const SKIPS: [string, SkipCode][] = [
+  ['dhcp ip', 'dhcp-message'],
+  ['admin login', 'admin-message'],
+  ['remote login', 'admin-message'],
+  ['site blocked', 'content-filter'],
+  ['service blocked', 'content-filter'],
+  ['site allowed', 'content-filter'],
+  // Access Control: a device was allowed on or blocked from the LAN (by MAC), not a packet.
+  ['access control', 'admin-message'],
 ];
 
 const WEEKDAYS = /(?:^|[\s,])[A-Z][a-z]+day,\s*([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),\s*(\d{4})\s+(\d{1,2}):(\d\d):(\d\d)\s*$/;
@@ -122,10 +116,6 @@ function sniff(env: Envelope): boolean {
   return c === 58 /* : */ && n.lastIndexOf('day,') > close && /\d{4} \d{1,2}:\d\d:\d\d$/.test(n);
 }
 
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
-
 /** `203.0.113.5` or `203.0.113.5:443` → [address text, port text]. IPv6 carries no port here. */
 function hostPort(v: string): [string, string | undefined] {
   const colon = v.indexOf(':');
@@ -145,11 +135,12 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
   let isAttack = false;
   if (lower.startsWith('dos attack:')) isAttack = true;
   else if (lower !== 'lan access from remote') {
-    for (const [prefix, reason] of SKIPS) if (lower.startsWith(prefix)) return { kind: 'skip', reason };
-    return { kind: 'skip', reason: 'netgear system message' };
+    for (const [prefix, reason] of SKIPS) if (lower.startsWith(prefix)) return skip(reason);
+    return skip('system-message');
   }
   const attackName = isAttack ? type.slice(type.indexOf(':') + 1).trim() : '';
-  if (isAttack && attackName.toLowerCase() === 'arp attack') return { kind: 'skip', reason: 'netgear arp attack' };
+  // An ARP attack names a MAC, not an IP packet.
+  if (isAttack && attackName.toLowerCase() === 'arp attack') return skip('security-alert');
 
   const ts = stamp ? stamp[1] : env.ts;
 
@@ -160,26 +151,27 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
   if (isAttack) {
     // ` from source: 203.0.113.5, port 443,` (ICMP scans have no port)
     const f = body.indexOf('from source:');
-    if (f < 0) return reject('truncated: no source');
+    if (f < 0) return reject('no-addresses');
     const parts = body.slice(f + 12).split(',').map((p) => p.trim()).filter((p) => p !== '');
-    if (parts.length === 0) return reject('truncated: no source');
+    if (parts.length === 0) return reject('no-addresses');
     [srcText, srcPortText] = hostPort(parts[0]);
     const p = parts.find((x) => x.startsWith('port'));
     if (p !== undefined) srcPortText = p.slice(4).trim();
   } else {
     // ` from 198.51.100.7:53211 to 192.168.1.2:22,`
     const r = /from\s+(\S+?)\s+to\s+([^\s,]+)/.exec(body);
-    if (!r) return reject('truncated: no source');
+    if (!r) return reject('no-addresses');
     [srcText, srcPortText] = hostPort(r[1]);
     [dstText, dstPortText] = hostPort(r[2]);
   }
-  const srcIp = normalizeIp(srcText);
-  const dstIp = dstText === '' ? '' : normalizeIp(dstText);
-  if (srcIp === undefined || dstIp === undefined) return reject('bad address');
+  const srcIp = readIp(srcText);
+  if (srcIp === undefined) return reject(addressReason(srcText));
+  const dstIp = dstText === '' ? '' : readIp(dstText);
+  if (dstIp === undefined) return reject(addressReason(dstText));
   const srcPort = portOf(srcPortText);
   const dstPort = portOf(dstPortText);
-  if (srcPort === -1 || dstPort === -1) return reject('bad port');
-  if (ts === undefined) return reject('no timestamp');
+  if (srcPort === -1 || dstPort === -1) return reject('bad-port');
+  if (ts === undefined) return reject('no-timestamp');
 
   const attack = isAttack ? attackOf(attackName) : other('unknown');
   const icmp = attack.transport === 'icmp';

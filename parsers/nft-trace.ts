@@ -10,8 +10,12 @@
  * `nft monitor` prints no time: only lines a logger stamped (`logger -t nft-trace`, journald)
  * can become events.
  */
-import { normalizeIp, PROTO_NUMBERS } from './netfilter';
 import type { Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { addressReason, readIp } from './lib/ip';
+import { colonMac } from './lib/mac';
+import { protoKeyword } from './lib/protocols';
+import { reject, skip } from './lib/reasons';
+import { flagMaskOfWords, flagWords } from './lib/tcp-flags';
 
 const ICMP_TYPES: Record<string, number> = {
   'echo-reply': 0, 'destination-unreachable': 3, 'source-quench': 4, redirect: 5, 'echo-request': 8,
@@ -35,9 +39,6 @@ const ICMPV6_CODES: Record<string, number> = {
   'no-route': 0, 'admin-prohibited': 1, 'addr-unreachable': 3, 'port-unreachable': 4,
   'policy-fail': 5, 'reject-route': 6,
 };
-const TCP_FLAGS = ['cwr', 'ecn', 'urg', 'ack', 'psh', 'rst', 'syn', 'fin'];
-const FLAG_WORDS = ['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'];
-const TRANSPORT_NAMES = new Set(Object.values(PROTO_NUMBERS));
 
 function sniff(env: Envelope): boolean {
   return env.message.startsWith('trace id ');
@@ -48,26 +49,16 @@ function num(s: string | undefined): number | undefined {
   return +s;
 }
 
-/** `syn`, `(syn|ack)`, `syn,ack`, `0x12` → canonical flag words. */
+/** `syn`, `(syn|ack)`, `syn,ack`, `0x12` → canonical flag words (nft says `ecn` for ECE). */
 function tcpFlags(v: string): string | undefined {
-  let mask = 0;
-  if (/^0x[0-9a-f]+$/i.test(v)) mask = parseInt(v, 16) & 0xff;
-  else for (const w of v.toLowerCase().split(/[^a-z]+/)) {
-    const i = TCP_FLAGS.indexOf(w === 'ece' ? 'ecn' : w);
-    if (i >= 0) mask |= 128 >> i;
-  }
-  const words = FLAG_WORDS.filter((_w, i) => mask & (128 >> i));
-  return words.length ? words.join(' ') : undefined;
-}
-
-function mac(v: string | undefined): string | undefined {
-  return v && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(v) ? v.replaceAll(':', '-').toUpperCase() : undefined;
+  const mask = /^0x[0-9a-f]+$/i.test(v) ? parseInt(v, 16) & 0xff : flagMaskOfWords(v, 'ignore');
+  return mask > 0 ? flagWords(mask) : undefined;
 }
 
 function parse(env: Envelope): ParseOutcome {
   const t = env.message.trim().split(/\s+/);
   // trace id <id> <family> <table> <chain> <what> …
-  if (t[6] !== 'packet:') return { kind: 'skip', reason: 'nft trace verdict' };
+  if (t[6] !== 'packet:') return skip('trace-verdict');
   const f = new Map<string, string>();
   for (let i = 7; i < t.length; i++) {
     const a = t[i];
@@ -94,10 +85,11 @@ function parse(env: Envelope): ParseOutcome {
   const ip6 = f.has('ip6 saddr');
   const src = f.get(ip6 ? 'ip6 saddr' : 'ip saddr');
   const dst = f.get(ip6 ? 'ip6 daddr' : 'ip daddr');
-  if (src === undefined || dst === undefined) return { kind: 'reject', reason: 'truncated: no saddr/daddr' };
-  const srcIp = normalizeIp(src);
-  const dstIp = normalizeIp(dst);
-  if (srcIp === undefined || dstIp === undefined) return { kind: 'reject', reason: 'bad address' };
+  if (src === undefined || dst === undefined) return reject('no-addresses');
+  const srcIp = readIp(src);
+  if (srcIp === undefined) return reject(addressReason(src));
+  const dstIp = readIp(dst);
+  if (dstIp === undefined) return reject(addressReason(dst));
 
   let transport = (f.get(ip6 ? 'ip6 nexthdr' : 'ip protocol') ?? f.get('meta l4proto'))?.toLowerCase();
   if (transport === 'icmpv6') transport = 'ipv6-icmp';
@@ -106,16 +98,15 @@ function parse(env: Envelope): ParseOutcome {
     transport = ['tcp', 'udp', 'sctp', 'icmp', 'icmpv6'].find((p) => f.has(`${p} sport`) || f.has(`${p} type`));
     if (transport === 'icmpv6') transport = 'ipv6-icmp';
   }
-  if (transport === undefined) return { kind: 'reject', reason: 'truncated: no protocol' };
-  const n = num(transport);
-  if (n !== undefined) transport = PROTO_NUMBERS[n] ?? String(n);
-  else if (!TRANSPORT_NAMES.has(transport)) return { kind: 'reject', reason: 'bad protocol' };
+  if (transport === undefined) return reject('no-protocol');
+  transport = protoKeyword(transport);
+  if (transport === undefined) return reject('bad-protocol');
 
   const l4 = transport === 'ipv6-icmp' ? 'icmpv6' : transport;
   const srcPort = num(f.get(`${l4} sport`));
   const dstPort = num(f.get(`${l4} dport`));
   if ((transport === 'tcp' || transport === 'udp') && (srcPort === undefined || dstPort === undefined)) {
-    return { kind: 'reject', reason: 'truncated: no ports' };
+    return reject('no-ports');
   }
   let icmpType: number | undefined;
   let icmpCode: number | undefined;
@@ -126,7 +117,7 @@ function parse(env: Envelope): ParseOutcome {
     icmpType = type === undefined ? undefined : ((v4 ? ICMP_TYPES : ICMPV6_TYPES)[type] ?? num(type));
     icmpCode = code === undefined ? undefined : ((v4 ? ICMP_CODES : ICMPV6_CODES)[code] ?? num(code));
   }
-  if (env.ts === undefined) return { kind: 'reject', reason: 'no timestamp' };
+  if (env.ts === undefined) return reject('no-timestamp');
 
   const flags = f.get('tcp flags');
   const event: FirewallEvent = {
@@ -143,8 +134,8 @@ function parse(env: Envelope): ParseOutcome {
     icmpCode,
     inIf: f.get('iif'),
     outIf: f.get('oif'),
-    srcMac: mac(f.get('ether saddr')),
-    dstMac: mac(f.get('ether daddr')),
+    srcMac: colonMac(f.get('ether saddr')),
+    dstMac: colonMac(f.get('ether daddr')),
     length: num(f.get(ip6 ? 'ip6 length' : 'ip length')),
     ttl: num(f.get(ip6 ? 'ip6 hoplimit' : 'ip ttl')),
     rule: `${t[3]} ${t[4]} ${t[5]}`,

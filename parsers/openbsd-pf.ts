@@ -13,17 +13,20 @@
  *
  * Time: OpenBSD's `-ttt` prints `Mon DD HH:MM:SS.usec` (no year → clock.yearFor); other tcpdumps
  * print a delta (`00:00:00.000123`), which is no time at all: the syslog wrapper's time is used
- * then, and without a wrapper the line is rejected `no timestamp`. `-tt` epoch seconds are UTC.
+ * then, and without a wrapper the line is rejected `no-timestamp`. `-tt` epoch seconds are UTC.
  * A bare line starting with `Mon DD HH:MM:SS` is read by the envelope as RFC 3164 with hostname
  * `rule`: its time is the pf time, and the host is dropped.
  *
  * Direction: `in`/`out` is relative to the interface (`on em0`), not to the protected network, so
  * it sets `inIf` or `outIf` and `direction` stays unset for the classifier.
  */
-import { normalizeIp, PROTO_NUMBERS } from './netfilter';
-import { flagsFromLetters, unreachCode } from './pfsense';
 import { MONTHS } from './envelope/stamps';
 import type { Action, Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { unreachCode } from './lib/icmp';
+import { addressReason, readIp } from './lib/ip';
+import { protoOfNumber } from './lib/protocols';
+import { reject, skip } from './lib/reasons';
+import { flagsFromLetters } from './lib/tcp-flags';
 
 const ACTIONS = new Map<string, Action>([['pass', 'allow'], ['block', 'deny'], ['synproxy-drop', 'deny']]);
 
@@ -69,18 +72,18 @@ const DECODE_PROTOS = new Map<string, string>([
 ]);
 
 /** Splits `a.b.c.d.port` / `fe80::1.546` / `ff02::1:2.547:dhcp6` into address and port. */
-function endpoint(tok: string): { ip?: string; port?: number } {
+function endpoint(tok: string): { ip?: string; port?: number; text: string } {
   const dot = tok.lastIndexOf('.');
   if (dot > 0) {
     let i = dot + 1;
     let port = 0;
     while (i < tok.length && tok.charCodeAt(i) >= 48 && tok.charCodeAt(i) <= 57 && i - dot <= 5) port = port * 10 + tok.charCodeAt(i++) - 48;
     if (i > dot + 1 && (i === tok.length || tok.charCodeAt(i) === 58)) {
-      const ip = normalizeIp(tok.slice(0, dot));
-      if (ip !== undefined && port <= 65535) return { ip, port };
+      const ip = readIp(tok.slice(0, dot));
+      if (ip !== undefined && port <= 65535) return { ip, port, text: tok };
     }
   }
-  return { ip: normalizeIp(tok) };
+  return { ip: readIp(tok), text: tok };
 }
 
 /** `S`, `P`, `FP`, `.`, `SE`… followed by a sequence number, `ack`, `win` or nothing. */
@@ -127,10 +130,6 @@ function isContinuation(m: string): boolean {
   return m.indexOf(' > ') > 0 && m.indexOf('rule ') < 0;
 }
 
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
-
 /** Epoch ms of pf's own stamp; undefined when it has none (then the envelope's time counts). */
 function pfTime(loc: NonNullable<ReturnType<typeof locate>>, env: Envelope, clock: Clock): number | undefined {
   if (loc.bareStamp) return env.ts;
@@ -158,22 +157,22 @@ function pfTime(loc: NonNullable<ReturnType<typeof locate>>, env: Envelope, cloc
 }
 
 function parse(env: Envelope, clock: Clock): ParseOutcome {
-  if (env.tag === 'pf' && isContinuation(env.message)) return { kind: 'skip', reason: 'pf continuation line' };
+  if (env.tag === 'pf' && isContinuation(env.message)) return skip('continuation-line');
   const loc = locate(env);
-  if (!loc) return reject('not a pf rule line');
+  if (!loc) return reject('unrecognized-message');
   const head = HEAD.exec(loc.body);
-  if (!head) return reject('bad pf header');
+  if (!head) return reject('unrecognized-message');
   const [, ruleNo, , actionWord, dir, iface] = head;
   let rest = loc.body.slice(head[0].length);
   // `-v` puts the IP header in parentheses before the addresses.
   if (rest.charCodeAt(0) === 40 /* ( */) {
     const close = rest.indexOf(') ');
     // Nothing after the IP header: the packet went to the next line (tcpdump -v on FreeBSD).
-    if (close < 0) return reject(rest.endsWith(')') ? 'split record' : 'truncated: no addresses');
+    if (close < 0) return reject(rest.endsWith(')') ? 'truncated' : 'no-addresses');
     rest = rest.slice(close + 2);
   }
   const gt = rest.indexOf(' > ');
-  if (gt <= 0) return reject('truncated: no addresses');
+  if (gt <= 0) return reject('no-addresses');
   const dstEnd = rest.indexOf(' ', gt + 3);
   const dstTok = dstEnd < 0 ? rest.slice(gt + 3) : rest.slice(gt + 3, dstEnd);
   // Normally `dst: decode`; the DHCPv6 printer glues it (`ff02::1:2.547:dhcp6 solicit`).
@@ -183,7 +182,8 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
   const src = endpoint(rest.slice(0, gt));
   // Without a port, the destination's last colon is the separator before the decode (`ff02::2:`).
   const dst = endpoint(dstTok.endsWith(':') ? dstTok.slice(0, -1) : dstTok);
-  if (src.ip === undefined || dst.ip === undefined) return reject('bad address');
+  if (src.ip === undefined) return reject(addressReason(src.text));
+  if (dst.ip === undefined) return reject(addressReason(dst.text));
   const v6 = src.ip.indexOf(':') >= 0;
 
   let transport: string | undefined;
@@ -215,20 +215,20 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
       if (decode.startsWith('icmp: ')) [icmpType, icmpCode] = icmpOf(decode.slice(6), v6);
     } else if (decode.startsWith('ip-proto-')) {
       const n = parseInt(decode.slice(9), 10);
-      if (n >= 0 && n <= 255) transport = PROTO_NUMBERS[n] ?? String(n);
+      if (n >= 0 && n <= 255) transport = protoOfNumber(n);
     } else {
       const word = /^[a-z]+[0-9]?/.exec(decode)?.[0] ?? '';
       transport = DECODE_PROTOS.get(word) ?? DECODE_PROTOS.get(word.replace(/[0-9]$/, ''));
       if (transport === undefined && ported) transport = 'udp';
     }
   }
-  if (transport === undefined) return reject(decode === '' ? 'truncated: no decode' : 'unknown protocol');
+  if (transport === undefined) return reject(decode === '' ? 'truncated' : 'bad-protocol');
   // tcpdump always prints TCP and UDP ports; SCTP only when it decoded the header.
-  if ((transport === 'tcp' || transport === 'udp') && !ported) return reject('truncated: no ports');
+  if ((transport === 'tcp' || transport === 'udp') && !ported) return reject('no-ports');
   const hasPorts = ported && (transport === 'tcp' || transport === 'udp' || transport === 'sctp');
 
   const ts = pfTime(loc, env, clock);
-  if (ts === undefined) return reject('no timestamp');
+  if (ts === undefined) return reject('no-timestamp');
 
   const event: FirewallEvent = {
     ts,

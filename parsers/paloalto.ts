@@ -5,8 +5,9 @@
  * <inbound if>,<outbound if>,<log action>,<time logged>,<session id>,<repeat count>,<sport>,
  * <dport>,<natsport>,<natdport>,<flags>,<proto>,<action>,…,<device name>,…`
  *
- * Only TRAFFIC records are traffic; THREAT, SYSTEM, CONFIG and the other log types are skipped
- * by name. Of TRAFFIC subtypes, `start` is skipped: PAN-OS logs session start only when asked
+ * Only TRAFFIC records are traffic; the other log types are skipped by what they are (THREAT
+ * `security-alert`, CONFIG `admin-message`, GLOBALPROTECT `vpn-message`, SYSTEM and the rest
+ * `system-message`). Of TRAFFIC subtypes, `start` is skipped: PAN-OS logs session start only when asked
  * to, always alongside the `end` record of the same session, which is the event. `end`, `deny`,
  * `drop` (and anything else) are events.
  *
@@ -24,23 +25,32 @@
  * NAT columns are ignored: the pre-NAT addresses are the ones that knocked.
  *
  * Direction from zone names when they clearly say a side (`untrust`, `outside`, `internet`,
- * `wan`, `external` = outside; `trust`, `inside`, `lan`, `internal` = inside; `dmz`): kv.ts
- * `zoneSide` / `zoneDirection`. Zones like `Clients` or `L3-Servers` give no evidence.
+ * `wan`, `external` = outside; `trust`, `inside`, `lan`, `internal` = inside; `dmz`): the one
+ * zone rule, lib/zones.ts. Zones like `Clients` or `L3-Servers` give no evidence.
  *
  * Time: the generated time (col 6) is the firewall's wall clock without a zone. The firewall's
  * offset is learnt from the envelope when the receive time (col 1) and the syslog stamp agree to
  * within the hour-and-quarter grid (RFC 5424 headers carry `+01:00`); otherwise --tz applies.
  * The RFC 6587 octet count some senders prepend (often wrong) is removed by the envelope.
  */
-import { badAddressReason, protoKeyword, splitCsv, toInt, zoneDirection, zoneSide } from './kv';
-import { normalizeIp } from './netfilter';
 import type { Action, Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { splitCsv } from './lib/csv';
+import { addressReason, readIp } from './lib/ip';
+import { toInt } from './lib/numbers';
+import { protoKeyword } from './lib/protocols';
+import { reject, skip, type SkipCode } from './lib/reasons';
+import { zoneDirection, zoneSide } from './lib/zones';
 
 const LOG_TYPES = new Set([
   'TRAFFIC', 'THREAT', 'SYSTEM', 'CONFIG', 'HIP-MATCH', 'CORRELATION', 'USERID', 'GLOBALPROTECT',
   'DECRYPTION', 'AUTHENTICATION', 'IPTAG', 'TUNNEL', 'GTP', 'SCTP', 'AUDIT',
 ]);
 const PORTED = new Set(['tcp', 'udp', 'sctp']);
+/** What the other log types are; the rest (SYSTEM, CONFIG, HIP-MATCH, TUNNEL…) are system messages. */
+const SKIP_TYPES: Record<string, SkipCode> = {
+  THREAT: 'security-alert', CORRELATION: 'security-alert', GLOBALPROTECT: 'vpn-message', CONFIG: 'admin-message',
+  AUTHENTICATION: 'admin-message', USERID: 'admin-message', AUDIT: 'admin-message',
+};
 const STAMP = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)$/;
 const QUARTER_HOUR = 15 * 60_000;
 
@@ -58,10 +68,6 @@ function header(m: string): string | undefined {
 function sniff(env: Envelope): boolean {
   const c = env.message.charCodeAt(0);
   return c >= 48 && c <= 57 && header(env.message) !== undefined;
-}
-
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
 }
 
 /** Wall-clock stamp as if it were UTC (ms), or undefined. */
@@ -99,29 +105,29 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
   try {
     const m = env.message;
     const type = header(m);
-    if (type === undefined) return reject('bad header');
-    if (type !== 'TRAFFIC') return { kind: 'skip', reason: `paloalto ${type === 'THREAT' || type === 'SYSTEM' || type === 'CONFIG' ? type.toLowerCase() : 'non-traffic'} log` };
+    if (type === undefined) return reject('unrecognized-message');
+    if (type !== 'TRAFFIC') return skip(SKIP_TYPES[type] ?? 'system-message');
     const f = splitCsv(m);
-    if (f === undefined) return reject('bad csv');
-    if (f[4] === 'start') return { kind: 'skip', reason: 'paloalto session start' };
+    if (f === undefined) return reject('bad-csv');
+    if (f[4] === 'start') return skip('session-start');
     if (f.length < 31) return reject('truncated');
 
-    const srcIp = normalizeIp(f[7]);
-    if (srcIp === undefined) return reject(badAddressReason(f[7]));
-    const dstIp = normalizeIp(f[8]);
-    if (dstIp === undefined) return reject(badAddressReason(f[8]));
+    const srcIp = readIp(f[7]);
+    if (srcIp === undefined) return reject(addressReason(f[7]));
+    const dstIp = readIp(f[8]);
+    if (dstIp === undefined) return reject(addressReason(f[8]));
     let transport = protoKeyword(f[29]);
-    if (transport === undefined) return reject('bad protocol');
+    if (transport === undefined) return reject('bad-protocol');
     if (transport === 'icmp' && srcIp.includes(':')) transport = 'ipv6-icmp';
     let srcPort: number | undefined;
     let dstPort: number | undefined;
     if (PORTED.has(transport)) {
       srcPort = toInt(f[24]);
       dstPort = toInt(f[25]);
-      if (srcPort === undefined || dstPort === undefined) return reject('bad port');
+      if (srcPort === undefined || dstPort === undefined) return reject('bad-port');
     }
     const ts = timeOf(f, env, clock);
-    if (ts === undefined) return reject('no timestamp');
+    if (ts === undefined) return reject('no-timestamp');
 
     const inZone = nonEmpty(f[16]);
     const outZone = nonEmpty(f[17]);
@@ -146,7 +152,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     if (count !== undefined && count > 1) event.count = count;
     return { kind: 'event', event };
   } catch {
-    return reject('unreadable paloalto log');
+    return reject('parser-error');
   }
 }
 

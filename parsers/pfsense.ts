@@ -14,35 +14,16 @@
  * interface). So `in` sets `inIf`, `out` sets `outIf`, and `direction` is left to the classifier.
  *
  * The message never contains quotes or embedded commas (filterlog writes none), so a plain split
- * is exact; csv-parse only sees lines that carry a quote, which means a relay rewrote them.
+ * is exact; only lines that carry a quote (a relay rewrote them) are read as quoted CSV.
  */
-import { parse as parseCsv } from 'csv-parse/sync';
-import { normalizeIp, PROTO_NUMBERS } from './netfilter';
 import type { Action, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
-import { toUint } from './numbers';
-
-/** Canonical flag words for a bitmask (bit 7 CWR … bit 0 FIN), precomputed. */
-const FLAG_ORDER = ['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'];
-const FLAG_STRINGS = Array.from({ length: 256 }, (_, mask) => FLAG_ORDER.filter((_w, i) => mask & (128 >> i)).join(' '));
-
-/**
- * tcpdump-style flag letters as filterlog, pf's tcpdump and Windows write them. `W` is tcpdump's
- * CWR, `C` filterlog's; `.` is tcpdump's bare ACK.
- */
-const FLAG_BITS: Record<string, number> = {
-  C: 128, W: 128, E: 64, U: 32, A: 16, '.': 16, P: 8, R: 4, S: 2, F: 1,
-};
-
-/** `SA` / `FPA` / `S.` → `ACK SYN` …; undefined when empty or when a letter is not a flag. */
-export function flagsFromLetters(s: string): string | undefined {
-  let mask = 0;
-  for (let i = 0; i < s.length; i++) {
-    const b = FLAG_BITS[s[i]];
-    if (b === undefined) return undefined;
-    mask |= b;
-  }
-  return mask === 0 ? undefined : FLAG_STRINGS[mask];
-}
+import { splitCsv } from './lib/csv';
+import { unreachCode } from './lib/icmp';
+import { addressReason, readIp } from './lib/ip';
+import { toUint } from './lib/numbers';
+import { protoOfNumber } from './lib/protocols';
+import { reject } from './lib/reasons';
+import { flagsFromLetters } from './lib/tcp-flags';
 
 /**
  * pf actions as filterlog names them. `match`, `scrub`, `nat`, `rdr`, `binat` are not verdicts:
@@ -74,26 +55,6 @@ function icmpOf(word: string, detail: string): [number, number | undefined] | un
   return undefined;
 }
 
-/**
- * ICMP destination-unreachable code from tcpdump's text, which filterlog copied
- * (`host 192.0.2.1 unreachable - admin prohibited filter`, `192.0.2.1 udp port 53 unreachable`).
- */
-export function unreachCode(text: string): number | undefined {
-  if (text.includes('need to frag')) return 4;
-  if (text.includes('admin prohibited filter')) return 13;
-  if (text.includes(' port ')) return 3;
-  if (text.includes(' protocol ')) return 2;
-  const net = text.startsWith('net ');
-  if (!net && !text.startsWith('host ')) return undefined;
-  if (text.includes('admin prohibited')) return net ? 9 : 10;
-  if (text.includes('- unknown')) return net ? 6 : 7;
-  return net ? 0 : 1;
-}
-
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
-
 // An untagged filterlog CSV line (the message field of an export): the pf header is unmistakable.
 const BARE = /^\d+,\d*,[^,]*,[^,]*,[^,]+,[a-z-]+(?:\(\d+\))?,[a-z-]+(?:\(\d+\))?,(?:in|out|in\/out),[46],/;
 
@@ -101,16 +62,6 @@ function sniff(env: Envelope): boolean {
   if (env.tag === 'filterlog') return true;
   const c = env.message.charCodeAt(0);
   return c >= 48 && c <= 57 && BARE.test(env.message);
-}
-
-function split(m: string): string[] | undefined {
-  if (m.indexOf('"') < 0) return m.split(',');
-  try {
-    const rows = parseCsv(m, { relax_column_count: true, relax_quotes: true }) as string[][];
-    return rows.length === 1 ? rows[0] : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Rule id: pfSense `<rule number>/<tracker>`, OPNsense the label (a hash or UUID, stable across reloads). */
@@ -121,22 +72,23 @@ function ruleOf(num: string, tracker: string): string | undefined {
 }
 
 function parse(env: Envelope): ParseOutcome {
-  const f = split(env.message.trimEnd());
-  if (f === undefined) return reject('bad CSV');
-  if (f.length < 9) return reject('truncated: no pf header');
+  const f = splitCsv(env.message.trimEnd());
+  if (f === undefined) return reject('bad-csv');
+  if (f.length < 9) return reject('truncated');
   const version = f[8];
-  if (version !== '4' && version !== '6') return reject('unknown IP version');
+  if (version !== '4' && version !== '6') return reject('bad-field', 'ip version');
 
   // Column positions of the IP part; the rest of the parse is the same for both versions.
   const v6 = version === '6';
   const P = v6 ? { ttl: 11, proto: 13, len: 14, src: 15, dst: 16, l4: 17 } : { ttl: 11, proto: 15, len: 17, src: 18, dst: 19, l4: 20 };
-  if (f.length <= P.dst) return reject('truncated: no addresses');
-  const srcIp = normalizeIp(f[P.src]);
-  const dstIp = normalizeIp(f[P.dst]);
-  if (srcIp === undefined || dstIp === undefined) return reject('bad address');
+  if (f.length <= P.dst) return reject('no-addresses');
+  const srcIp = readIp(f[P.src]);
+  if (srcIp === undefined) return reject(addressReason(f[P.src]));
+  const dstIp = readIp(f[P.dst]);
+  if (dstIp === undefined) return reject(addressReason(f[P.dst]));
   const protoNum = toUint(f[P.proto]);
-  if (protoNum < 0 || protoNum > 255) return reject('bad protocol');
-  const transport = PROTO_NUMBERS[protoNum] ?? String(protoNum);
+  if (protoNum < 0 || protoNum > 255) return reject('bad-protocol');
+  const transport = protoOfNumber(protoNum);
 
   // A non-first IPv4 fragment carries no transport header: filterlog stops after the addresses.
   const fragment = !v6 && toUint(f[13]) > 0;
@@ -149,18 +101,18 @@ function parse(env: Envelope): ParseOutcome {
   if (!fragment && (transport === 'tcp' || transport === 'udp' || transport === 'sctp')) {
     srcPort = toUint(f[l4]);
     dstPort = toUint(f[l4 + 1]);
-    if (srcPort < 0 || dstPort < 0) return reject(f.length <= l4 + 1 || f[l4 + 1] === '' ? 'truncated: no ports' : 'bad port');
-    if (srcPort > 65535 || dstPort > 65535) return reject('bad port');
+    if (srcPort < 0 || dstPort < 0) return reject(f.length <= l4 + 1 || f[l4 + 1] === '' ? 'no-ports' : 'bad-port');
+    if (srcPort > 65535 || dstPort > 65535) return reject('bad-port');
     if (transport === 'tcp') {
-      if (f.length <= l4 + 3) return reject('truncated: no TCP flags');
+      if (f.length <= l4 + 3) return reject('no-tcp-flags');
       tcpFlags = flagsFromLetters(f[l4 + 3]);
     }
   } else if (!fragment && transport === 'icmp') {
-    if (f.length <= l4 || f[l4] === '') return reject('truncated: no ICMP type');
+    if (f.length <= l4 || f[l4] === '') return reject('no-icmp-type');
     const t = icmpOf(f[l4], f[l4 + 1] ?? '');
     if (t) [icmpType, icmpCode] = t;
   }
-  if (env.ts === undefined) return reject('no timestamp');
+  if (env.ts === undefined) return reject('no-timestamp');
 
   const iface = f[4] || undefined;
   const dir = f[7];

@@ -18,16 +18,23 @@
  * (`X1`, `X0-V500`) and a zone on older firmware (`WAN`, `LAN`, `DMZ`); `srcZone=`/`dstZone=`,
  * or a rule named `… (LAN->WAN)`, give the zones on newer firmware.
  *
- * Direction from zones: WAN → anything else = inbound, anything else → WAN = outbound, WAN → WAN
- * = external unless the destination (source) is the firewall's own `fw=` address, then inbound
- * (outbound); two inside zones (LAN, DMZ, WLAN…) = internal. VPN / SSLVPN zones say nothing.
+ * Direction from zones (the one zone rule, lib/zones.ts): WAN → anything else = inbound, anything
+ * else → WAN = outbound, two inside zones (LAN, DMZ, WLAN…) = internal. WAN → WAN says nothing
+ * unless the destination (source) is the firewall's own `fw=` address, then inbound (outbound).
+ * VPN / SSLVPN and custom zones name no side.
  *
  * Time: `time=` without a zone is the firewall's local time (`--tz`); `UTC` or an offset after
  * it is honoured. The syslog header's own stamp is often another clock and is only a fallback.
  */
-import { dateTimeParts, portOf, splitKv, toUint, transportOf, zoneDirection, zoneOffsetMinutes, icmpFields } from './kv-pairs';
-import { normalizeIp } from './netfilter';
 import type { Action, Clock, Direction, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { dateTimeParts, zonedTime } from './lib/device-time';
+import { icmpFields } from './lib/icmp';
+import { addressReason, readIp } from './lib/ip';
+import { splitKv } from './lib/kv';
+import { portOf, toUint } from './lib/numbers';
+import { protoKeyword } from './lib/protocols';
+import { reject, skip, type RejectOutcome, type SkipCode } from './lib/reasons';
+import { zoneDirection, type ZoneSide } from './lib/zones';
 
 interface Known {
   action: Action;
@@ -86,12 +93,13 @@ const FW_ACTIONS: Record<string, Action> = {
 const IFACE = /^[A-Z]{1,2}\d+(?:[-:.]?V?\d+)*$/;
 const RULE_ZONES = /\((\w[\w\s-]*?)\s*->\s*(\w[\w\s-]*?)\)/;
 
-function outside(zone: string): boolean | undefined {
+/** SonicOS zone names: WAN is the outside; VPN, SSLVPN and custom zones name no side. */
+function sideOf(zone: string | undefined): ZoneSide | undefined {
+  if (zone === undefined) return undefined;
   const z = zone.toUpperCase();
-  if (z.startsWith('WAN') || z === 'UNTRUSTED' || z === 'INTERNET') return true;
-  if (z.startsWith('LAN') || z.startsWith('DMZ') || z.startsWith('WLAN') || z === 'TRUSTED' || z === 'PUBLIC' || z === 'MGMT') {
-    return false;
-  }
+  if (z.startsWith('WAN') || z === 'UNTRUSTED' || z === 'INTERNET') return 'outside';
+  if (z.startsWith('DMZ')) return 'dmz';
+  if (z.startsWith('LAN') || z.startsWith('WLAN') || z === 'TRUSTED' || z === 'PUBLIC' || z === 'MGMT') return 'inside';
   return undefined;
 }
 
@@ -108,28 +116,18 @@ function sniff(env: Envelope): boolean {
   return i >= 0 && m.indexOf(' sn=', i) > 0 && m.indexOf(' m=', i) > 0;
 }
 
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
-
-function skipReason(msg: string, c: number): string {
+function skipReason(msg: string, c: number): SkipCode {
   const l = msg.toLowerCase();
-  if (/\b(?:login|logged|logout|administrator|password|user)\b/.test(l)) return 'sonicwall admin message';
-  if (/\b(?:ike|ipsec|vpn|l2tp|xauth|phase [12]|quick mode|main mode|aggressive mode|notify)\b/.test(l)) return 'sonicwall vpn message';
-  if (c === 32) return 'sonicwall attack alert';
-  return 'sonicwall system message';
+  if (/\b(?:login|logged|logout|administrator|password|user)\b/.test(l)) return 'admin-message';
+  if (/\b(?:ike|ipsec|vpn|l2tp|xauth|phase [12]|quick mode|main mode|aggressive mode|notify)\b/.test(l)) return 'vpn-message';
+  if (c === 32) return 'security-alert';
+  return 'system-message';
 }
 
-/** `time="2024-03-05 14:22:01[.123][ UTC|+01:00]"`; NaN when a zone is named we cannot read. */
-function timeOf(t: string, clock: Clock): number | undefined {
+/** `time="2024-03-05 14:22:01[.123][ UTC|+01:00|CST]"`, or the reject for a zone we cannot read. */
+function timeOf(t: string, clock: Clock): number | RejectOutcome | undefined {
   const d = dateTimeParts(t, 0);
-  if (!d) return undefined;
-  const [y, mo, day, h, mi, s, ms] = d.parts;
-  const zone = t.slice(d.end).trim();
-  if (zone === '') return clock.localToUtc(y, mo, day, h, mi, s, ms);
-  const off = zoneOffsetMinutes(zone);
-  if (off === undefined) return NaN;
-  return Date.UTC(y, mo - 1, day, h, mi, s, ms) - off * 60_000;
+  return d && zonedTime(d.parts, t.slice(d.end).trim(), clock);
 }
 
 /** `ip:port:iface[:host]` split; IPv6 arrives separately, so the address part has no colon. */
@@ -146,33 +144,35 @@ function endpoint(v: string | undefined): [string, string, string] | undefined {
 function parse(env: Envelope, clock: Clock): ParseOutcome {
   const m = env.message;
   const kv = splitKv(m, Math.max(0, fieldsStart(m)));
-  const id = toUint(kv.m ?? '');
-  const cat = toUint(kv.c ?? '');
-  const msg = kv.msg ?? '';
-  if (id === 1197) return { kind: 'skip', reason: 'sonicwall nat mapping' };
+  const id = toUint(kv.get('m'));
+  const cat = toUint(kv.get('c'));
+  const msg = kv.get('msg') ?? '';
+  if (id === 1197) return skip('nat-mapping');
 
   let known: Known | undefined = TRAFFIC_IDS[id];
-  const fwAction = kv.fw_action === undefined ? undefined : FW_ACTIONS[kv.fw_action.toLowerCase()];
+  const fwActionWord = kv.get('fw_action');
+  const fwAction = fwActionWord === undefined ? undefined : FW_ACTIONS[fwActionWord.toLowerCase()];
   if (known === undefined) {
     if (fwAction !== undefined) known = { action: fwAction };
     else if (DROP_CATEGORIES[cat] !== undefined) known = deny(DROP_CATEGORIES[cat]);
   }
-  if (known === undefined) return { kind: 'skip', reason: skipReason(msg, cat) };
+  if (known === undefined) return skip(skipReason(msg, cat));
 
-  const src = endpoint(kv.src);
-  const dst = endpoint(kv.dst);
-  const srcText = kv.srcV6 || src?.[0];
-  const dstText = kv.dstV6 || dst?.[0];
-  if (!srcText || !dstText) return reject('truncated: no src/dst');
-  const srcIp = normalizeIp(srcText);
-  const dstIp = normalizeIp(dstText);
-  if (srcIp === undefined || dstIp === undefined) return reject('bad address');
+  const src = endpoint(kv.get('src'));
+  const dst = endpoint(kv.get('dst'));
+  const srcText = kv.get('srcV6') || src?.[0];
+  const dstText = kv.get('dstV6') || dst?.[0];
+  if (!srcText || !dstText) return reject('no-addresses');
+  const srcIp = readIp(srcText);
+  if (srcIp === undefined) return reject(addressReason(srcText));
+  const dstIp = readIp(dstText);
+  if (dstIp === undefined) return reject(addressReason(dstText));
 
-  const protoField = kv.proto ?? '';
+  const protoField = kv.get('proto') ?? '';
   const slash = protoField.indexOf('/');
   const protoName = slash >= 0 ? protoField.slice(0, slash) : protoField;
-  let transport = protoName === '' ? known.transport : transportOf(protoName);
-  if (transport === undefined) return reject(protoName === '' ? 'no protocol' : 'bad protocol');
+  let transport = protoName === '' ? known.transport : protoKeyword(protoName);
+  if (transport === undefined) return reject(protoName === '' ? 'no-protocol' : 'bad-protocol');
   if (transport === 'icmp' && srcIp.includes(':')) transport = 'ipv6-icmp';
 
   let srcPort: number | undefined;
@@ -181,26 +181,27 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
   let icmpCode: number | undefined;
   if (transport === 'icmp' || transport === 'ipv6-icmp') {
     // The "ports" of an ICMP flow are SonicWall's own identifiers; type/code come separately.
-    const icmp = icmpFields(kv.type, kv.code);
-    if (icmp === 'bad') return reject('bad ICMP type');
+    const icmp = icmpFields(kv.get('type'), kv.get('code'));
+    if (icmp === 'bad') return reject('bad-icmp-type');
     ({ icmpType, icmpCode } = icmp);
   } else {
     srcPort = portOf(src?.[1]);
     dstPort = portOf(dst?.[1]);
-    if (srcPort === -1 || dstPort === -1) return reject('bad port');
-    if ((transport === 'tcp' || transport === 'udp') && dstPort === undefined) return reject('truncated: no ports');
+    if (srcPort === -1 || dstPort === -1) return reject('bad-port');
+    if ((transport === 'tcp' || transport === 'udp') && dstPort === undefined) return reject('no-ports');
   }
 
-  let ts: number | undefined = kv.time === undefined ? env.ts : timeOf(kv.time, clock);
-  if (ts !== undefined && Number.isNaN(ts)) return reject('unknown time zone');
-  if (ts === undefined) ts = env.ts;
-  if (ts === undefined) return reject('no timestamp');
+  const time = kv.get('time');
+  const own = time === undefined ? undefined : timeOf(time, clock);
+  if (typeof own === 'object') return own;
+  const ts = own ?? env.ts;
+  if (ts === undefined) return reject('no-timestamp');
 
   // Third endpoint part: an interface on current firmware, a zone on old firmware.
   let inIf: string | undefined;
   let outIf: string | undefined;
-  let inZone = kv.srcZone || undefined;
-  let outZone = kv.dstZone || undefined;
+  let inZone = kv.get('srcZone') || undefined;
+  let outZone = kv.get('dstZone') || undefined;
   const srcPart = src?.[2] || undefined;
   const dstPart = dst?.[2] || undefined;
   if (srcPart !== undefined) {
@@ -211,17 +212,20 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     if (IFACE.test(dstPart)) outIf = dstPart;
     else outZone ??= dstPart;
   }
-  if ((inZone === undefined || outZone === undefined) && kv.rule !== undefined) {
-    const rz = RULE_ZONES.exec(kv.rule);
+  const rule = kv.get('rule');
+  if ((inZone === undefined || outZone === undefined) && rule !== undefined) {
+    const rz = RULE_ZONES.exec(rule);
     if (rz) {
       inZone ??= rz[1];
       outZone ??= rz[2];
     }
   }
-  let direction: Direction | undefined = zoneDirection(inZone, outZone, outside);
-  if (direction === 'external' && kv.fw !== undefined) {
-    if (dstIp === kv.fw) direction = 'inbound';
-    else if (srcIp === kv.fw) direction = 'outbound';
+  let direction: Direction | undefined = zoneDirection(sideOf(inZone), sideOf(outZone));
+  // WAN → WAN names no direction, but SonicOS says its own WAN address (`fw=`).
+  const fw = kv.get('fw');
+  if (direction === undefined && sideOf(inZone) === 'outside' && sideOf(outZone) === 'outside' && fw !== undefined) {
+    if (dstIp === readIp(fw)) direction = 'inbound';
+    else if (srcIp === readIp(fw)) direction = 'outbound';
   }
 
   const event: FirewallEvent = {
@@ -239,8 +243,8 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     inIf,
     outIf,
     // `rule=0` (older firmware) names no rule; the message says what happened instead.
-    rule: (kv.rule !== '0' && kv.rule) || msg || undefined,
-    hostname: env.hostname ?? kv.id,
+    rule: (rule !== '0' && rule) || msg || undefined,
+    hostname: env.hostname ?? kv.get('id'),
     direction,
     inZone,
     outZone,

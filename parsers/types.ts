@@ -3,6 +3,9 @@
  * Parsers are pure: a record in, an event or a reason out. Nothing here may import storage,
  * detectors, reports or the CLI.
  */
+import type { RejectOutcome, SkipOutcome } from './lib/reasons';
+
+export type { RejectCode, RejectOutcome, SkipCode, SkipOutcome } from './lib/reasons';
 
 /** What the firewall did with the packet, as far as the log says. */
 export type Action = 'deny' | 'allow' | 'unknown';
@@ -93,12 +96,13 @@ export interface Clock {
   yearFor(month: number): number;
 }
 
-export type ParseOutcome =
-  | { kind: 'event'; event: FirewallEvent }
-  /** Not firewall traffic (DHCP, sshd, admin logins…): counted per reason, not an error. */
-  | { kind: 'skip'; reason: string }
-  /** Looks like firewall traffic but cannot be read: kept in the rejects table with the reason. */
-  | { kind: 'reject'; reason: string };
+/**
+ * What a record became. Skips (not firewall traffic: DHCP, sshd, admin logins…) are counted per
+ * reason, not errors; rejects (looks like firewall traffic but cannot be read) are kept in the
+ * rejects table. Reasons are codes of the closed catalog in `lib/reasons.ts`, with an optional
+ * detail (`not-firewall` + `dhcpd`); build them with its `skip()` and `reject()`.
+ */
+export type ParseOutcome = { kind: 'event'; event: FirewallEvent } | SkipOutcome | RejectOutcome;
 
 /**
  * Per-source memory a parser may keep between the records of one source (one file, one syslog
@@ -109,7 +113,7 @@ export type ParseOutcome =
 export type SourceState = Map<string, unknown>;
 
 export interface LogParser {
-  /** Stable id used by `--format` and stored with each event. */
+  /** Stable id used by `--log-format` and stored with each event. */
   readonly id: string;
   /** Human name, shown by `portledger formats`. */
   readonly title: string;
@@ -120,6 +124,6 @@ export interface LogParser {
    * fast and must not claim other formats' lines.
    */
   sniff(env: Envelope): boolean;
-  /** Parse a record this parser sniffed (or was forced to by `--format`). */
+  /** Parse a record this parser sniffed (or was forced to by `--log-format`). */
   parse(env: Envelope, clock: Clock, state?: SourceState): ParseOutcome;
 }

@@ -1,19 +1,19 @@
 /**
  * Windows Defender Firewall `pfirewall.log` (W3C extended log format, `#Version: 1.5`).
  *
- * The `#Fields:` header decides the columns: it is a skip (`w3c header`), and its field list is
+ * The `#Fields:` header decides the columns: it is a skip (`log-header`), and its field list is
  * kept in the source's state (`windows-firewall.fields`); the data lines after it are read by
  * those names, in any order, with optional columns (`info`, `path`, `pid`, …) present or not. A
  * data line whose column count differs from the declared fields is the reject
- * `columns do not match #Fields`. A log without a `#Fields:` line (piped from the middle of a
+ * `columns-mismatch`. A log without a `#Fields:` line (piped from the middle of a
  * file) falls back to the layouts Windows has written, recognized by their column count:
  *   16  date time action protocol src-ip dst-ip src-port dst-port size tcpflags tcpsyn tcpack
  *       tcpwin icmptype icmpcode info                      (XP / Server 2003: no path)
  *   17  … info path                                        (Vista … Windows 11, the default)
  *   18  … info path pid                                    (Windows 11 22H2+ / Server 2022+)
  * `-` is an empty value. Header lines (`#Version`, `#Software`, `#Time Format`, `#Fields`) are
- * skipped as `w3c header`; `INFO-EVENTS-LOST` (the driver's buffer overflowed; the number of lost
- * events is in the `info` column) is the skip `info-events-lost`.
+ * skipped as `log-header`; `INFO-EVENTS-LOST` (the driver's buffer overflowed; the number of lost
+ * events is in the `info` column) is the skip `device-lost-records`.
  *
  * Detection cannot see the header, so it reads the content: the usual `date time action …` start,
  * or (columns reordered by a header) a line holding a date, a time, an action word and two
@@ -26,10 +26,12 @@
  * Direction: `path` is relative to this host: SEND → outbound, RECEIVE → inbound (evidence for
  * the classifier); FORWARD (routed through the host) sets none. There are no interface names.
  */
-import { normalizeIp, PROTO_NUMBERS } from './netfilter';
-import { flagsFromLetters } from './pfsense';
 import type { Action, Clock, Direction, Envelope, FirewallEvent, LogParser, ParseOutcome, SourceState } from './types';
-import { toUint } from './numbers';
+import { addressReason, readIp } from './lib/ip';
+import { toUint } from './lib/numbers';
+import { protoOfNumber } from './lib/protocols';
+import { reject, skip } from './lib/reasons';
+import { flagsFromLetters } from './lib/tcp-flags';
 
 /** XP also wrote OPEN / OPEN-INBOUND (a connection was allowed) and CLOSE (it ended). */
 const ACTIONS = new Map<string, Action>([['ALLOW', 'allow'], ['DROP', 'deny'], ['OPEN', 'allow'], ['OPEN-INBOUND', 'allow']]);
@@ -76,7 +78,7 @@ function isReorderedRecord(s: string): boolean {
     if (DATE.test(w)) date = true;
     else if (TIME.test(w)) time = true;
     else if (isAction(w)) action = w;
-    else if ((w.includes('.') || w.includes(':')) && normalizeIp(w) !== undefined) ips++;
+    else if ((w.includes('.') || w.includes(':')) && readIp(w) !== undefined) ips++;
     else if (FOREIGN.test(w)) return false;
   }
   return date && time && action !== '' && (ips >= 2 || action === 'INFO-EVENTS-LOST');
@@ -125,10 +127,6 @@ function sniff(env: Envelope): boolean {
   return record(env) !== undefined;
 }
 
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
-
 function transportOf(proto: string, v6: boolean): string | undefined {
   switch (proto) {
     case 'TCP': return 'tcp';
@@ -138,32 +136,31 @@ function transportOf(proto: string, v6: boolean): string | undefined {
     case 'ICMPv6': case 'ICMPV6': return 'ipv6-icmp';
   }
   const n = toUint(proto);
-  if (n < 0 || n > 255) return undefined;
-  return PROTO_NUMBERS[n] ?? String(n);
+  return n < 0 || n > 255 ? undefined : protoOfNumber(n);
 }
 
 function parse(env: Envelope, clock: Clock, state?: SourceState): ParseOutcome {
   if (env.message.charCodeAt(0) === 35 || env.message.charCodeAt(0) === 0xfeff) {
     const fields = declaredFields(withoutBom(env.message));
     if (fields && state) state.set(FIELDS_KEY, fields);
-    return { kind: 'skip', reason: 'w3c header' };
+    return skip('log-header');
   }
   const rec = record(env);
-  if (rec === undefined) return reject('not a pfirewall record');
+  if (rec === undefined) return reject('unrecognized-message');
   let f = rec.trimEnd().split(' ');
   // Windows separates with one space; a hand-edited or re-flowed file may not.
   if (f.includes('')) f = f.filter((x) => x !== '');
   const declared = fieldsOf(state);
   const actionWord = f[declared ? declared.indexOf('action') : 2];
-  if (actionWord === 'INFO-EVENTS-LOST') return { kind: 'skip', reason: 'info-events-lost' };
-  if (actionWord === 'CLOSE') return { kind: 'skip', reason: 'connection close' };
+  if (actionWord === 'INFO-EVENTS-LOST') return skip('device-lost-records');
+  if (actionWord === 'CLOSE') return skip('session-end');
   let names: readonly string[];
   if (declared) {
-    if (f.length !== declared.length) return reject('columns do not match #Fields');
+    if (f.length !== declared.length) return reject('columns-mismatch');
     names = declared;
   } else {
     if (f.length < 16) return reject('truncated');
-    if (f.length > 18) return reject('unknown column layout');
+    if (f.length > 18) return reject('unknown-layout');
     names = LAYOUTS[f.length - 16];
   }
   /** The value of a named column; `-` when the layout has no such column. */
@@ -174,19 +171,20 @@ function parse(env: Envelope, clock: Clock, state?: SourceState): ParseOutcome {
 
   const d = col('date');
   const t = col('time');
-  if (!DATE.test(d) || !TIME.test(t)) return reject('bad timestamp');
+  if (!DATE.test(d) || !TIME.test(t)) return reject('bad-timestamp');
   const year = +d.slice(0, 4), month = +d.slice(5, 7), day = +d.slice(8, 10);
   const hour = +t.slice(0, 2), minute = +t.slice(3, 5), second = +t.slice(6, 8);
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60) || t.length < 8) {
-    return reject('bad timestamp');
+    return reject('bad-timestamp');
   }
   const ts = clock.localToUtc(year, month, day, hour, minute, second);
 
-  const srcIp = normalizeIp(col('src-ip'));
-  const dstIp = normalizeIp(col('dst-ip'));
-  if (srcIp === undefined || dstIp === undefined) return reject('bad address');
+  const srcIp = readIp(col('src-ip'));
+  if (srcIp === undefined) return reject(addressReason(col('src-ip')));
+  const dstIp = readIp(col('dst-ip'));
+  if (dstIp === undefined) return reject(addressReason(col('dst-ip')));
   const transport = transportOf(col('protocol'), srcIp.indexOf(':') >= 0);
-  if (transport === undefined) return reject('bad protocol');
+  if (transport === undefined) return reject('bad-protocol');
 
   let srcPort: number | undefined;
   let dstPort: number | undefined;
@@ -194,14 +192,14 @@ function parse(env: Envelope, clock: Clock, state?: SourceState): ParseOutcome {
     // A layout without port columns gives no ports; a port column must hold a port.
     srcPort = names.includes('src-port') ? toUint(col('src-port')) : undefined;
     dstPort = names.includes('dst-port') ? toUint(col('dst-port')) : undefined;
-    if ((srcPort ?? 0) < 0 || (dstPort ?? 0) < 0 || (srcPort ?? 0) > 65535 || (dstPort ?? 0) > 65535) return reject('bad port');
+    if ((srcPort ?? 0) < 0 || (dstPort ?? 0) < 0 || (srcPort ?? 0) > 65535 || (dstPort ?? 0) > 65535) return reject('bad-port');
   }
   let icmpType: number | undefined;
   let icmpCode: number | undefined;
   if (transport === 'icmp' || transport === 'ipv6-icmp') {
     const ty = toUint(col('icmptype'));
     const co = toUint(col('icmpcode'));
-    if (ty > 255 || co > 255) return reject('bad ICMP type');
+    if (ty > 255 || co > 255) return reject('bad-icmp-type');
     icmpType = ty >= 0 ? ty : undefined;
     icmpCode = co >= 0 ? co : undefined;
   }

@@ -8,12 +8,12 @@
  * `#unset_field` and `#empty_field` are kept in the source's state (`zeek-conn.separator`,
  * `zeek-conn.fields`, `zeek-conn.unset_field`, `zeek-conn.empty_field`), and the rows after them
  * are split on that separator and read by field name, in any order, with any subset of columns.
- * A row whose column count differs from `#fields` is the reject `columns do not match #fields`.
+ * A row whose column count differs from `#fields` is the reject `columns-mismatch`.
  * Without a header (a log piped from the middle of a file) rows are read in the default field
  * order (ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes
  * resp_bytes conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes
  * resp_pkts resp_ip_bytes tunnel_parents, extra columns after that are ignored). All `#…` header
- * lines (`#separator` / `#fields` / `#types` / `#open` / `#close` …) are skips (`zeek header`).
+ * lines (`#separator` / `#fields` / `#types` / `#open` / `#close` …) are skips (`log-header`).
  * JSON documents are read by key (flat `id.orig_h` or nested `id: {orig_h}`), `ts` as epoch
  * seconds or an ISO-8601 string; the header does not apply to them.
  *
@@ -31,9 +31,11 @@
  * `A` ACK, `R` RST, `F` FIN); a first data packet (`D`) or no history gives none.
  */
 import { epochToMs, parseIsoStamp } from './envelope/stamps';
-import { ACK, FIN, flagWords, portOf, RST, SYN, toUint } from './kv-pairs';
-import { normalizeIp } from './netfilter';
 import type { Clock, Direction, Envelope, FirewallEvent, LogParser, ParseOutcome, SourceState } from './types';
+import { addressReason, readIp } from './lib/ip';
+import { portOf, toUint } from './lib/numbers';
+import { reject, skip, type RejectCode } from './lib/reasons';
+import { ACK, FIN, flagWords, RST, SYN } from './lib/tcp-flags';
 
 const CONN_STATES = new Set(['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH']);
 const HEADERS = ['#separator', '#set_separator', '#empty_field', '#unset_field', '#path', '#open', '#fields', '#types', '#close'];
@@ -112,7 +114,7 @@ function isReorderedRow(m: string): boolean {
     if (CONN_STATES.has(v)) state = true;
     else if (PROTOS.has(v)) proto = true;
     else if (EPOCH.test(v)) time = true;
-    else if ((v.includes('.') || v.includes(':')) && normalizeIp(v) !== undefined) ips++;
+    else if ((v.includes('.') || v.includes(':')) && readIp(v) !== undefined) ips++;
   }
   return state && proto && time && ips >= 2;
 }
@@ -170,7 +172,7 @@ function readHeader(m: string, state: SourceState | undefined): ParseOutcome {
       }
     }
   }
-  return { kind: 'skip', reason: 'zeek header' };
+  return skip('log-header');
 }
 
 /** Epoch ms of a TSV `ts` (`1521911721.255387`), exact to the millisecond. */
@@ -184,10 +186,10 @@ function tsvTime(s: string): number | undefined {
 }
 
 /** A TSV row read by the declared (or default) fields; a reason when it cannot be split. */
-function fromTsv(m: string, state: SourceState | undefined): Conn | string {
+function fromTsv(m: string, state: SourceState | undefined): Conn | RejectCode {
   const declared = stateFields(state);
   const f = m.split(stateString(state, KEY.separator) ?? '\t');
-  if (declared && f.length !== declared.length) return 'columns do not match #fields';
+  if (declared && f.length !== declared.length) return 'columns-mismatch';
   if (!declared && f.length < 12) return 'truncated';
   const names = declared ?? DEFAULT_FIELDS;
   const unset = stateString(state, KEY.unset) ?? '-';
@@ -258,20 +260,18 @@ function firstFlags(history: string): string | undefined {
   return undefined;
 }
 
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
-
 function parse(env: Envelope, clock: Clock, state?: SourceState): ParseOutcome {
   const m = env.message;
   if (m.charCodeAt(0) === 35) return readHeader(m, state);
   const json = m.charCodeAt(0) === 123;
   const c = json ? fromJson(m, clock) : fromTsv(m, state);
   if (typeof c === 'string') return reject(c);
-  if (!c) return reject('bad JSON');
-  const srcIp = normalizeIp(c.origH);
-  const dstIp = normalizeIp(c.respH);
-  if (srcIp === undefined || dstIp === undefined) return reject(c.origH === '-' || c.respH === '-' ? 'no src/dst' : 'bad address');
+  if (!c) return reject('bad-json');
+  if (c.origH === '-' || c.respH === '-') return reject('no-addresses');
+  const srcIp = readIp(c.origH);
+  if (srcIp === undefined) return reject(addressReason(c.origH));
+  const dstIp = readIp(c.respH);
+  if (dstIp === undefined) return reject(addressReason(c.respH));
   let transport: string;
   switch (c.proto) {
     case 'tcp':
@@ -282,14 +282,14 @@ function parse(env: Envelope, clock: Clock, state?: SourceState): ParseOutcome {
       transport = srcIp.includes(':') ? 'ipv6-icmp' : 'icmp';
       break;
     default:
-      return reject('unknown transport');
+      return reject('bad-protocol');
   }
   const p1 = portOf(c.origP);
   const p2 = portOf(c.respP);
-  if (p1 === -1 || p2 === -1) return reject('bad port');
+  if (p1 === -1 || p2 === -1) return reject('bad-port');
   const icmp = transport !== 'tcp' && transport !== 'udp';
-  if (icmp && ((p1 ?? 0) > 255 || (p2 ?? 0) > 255)) return reject('bad ICMP type');
-  if (c.ts === undefined || Number.isNaN(c.ts)) return reject('no timestamp');
+  if (icmp && ((p1 ?? 0) > 255 || (p2 ?? 0) > 255)) return reject('bad-icmp-type');
+  if (c.ts === undefined || Number.isNaN(c.ts)) return reject('no-timestamp');
   const pkts = toUint(c.origPkts);
 
   const event: FirewallEvent = {

@@ -22,13 +22,18 @@
  *    `(WAN to LAN)` / `from WAN to ZyWALL` text of `msg`.
  *    Other categories (System, IKE, IPSec, User, Content Filter, DHCP…) are skips.
  *
- * Direction from zones: a WAN zone (WAN, WAN1, wan2_ppp…) to anything else = inbound, anything
- * else to WAN = outbound, WAN to WAN = external (WAN to `WAN/ZyWALL`, the device itself = inbound),
- * two inside zones (LAN, DMZ, WLAN, ZyWALL, VPN…) = internal.
+ * Direction from zones (the one zone rule, lib/zones.ts): a WAN zone (WAN, WAN1, wan2_ppp…) to
+ * anything else = inbound, anything else to WAN = outbound, two inside zones (LAN, DMZ, WLAN,
+ * ZyWALL, VPN…) = internal; WAN to WAN says nothing, WAN to `WAN/ZyWALL` (the device itself) is
+ * inbound.
  */
-import { portOf, splitKv, toUint, transportOf, zoneDirection } from './kv-pairs';
-import { normalizeIp } from './netfilter';
-import type { Action, Direction, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import type { Action, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { addressReason, readIp } from './lib/ip';
+import { splitKv } from './lib/kv';
+import { portOf, toUint } from './lib/numbers';
+import { protoKeyword } from './lib/protocols';
+import { reject, skip, type SkipCode } from './lib/reasons';
+import { zoneDirection, type ZoneSide } from './lib/zones';
 
 const OLD = /IP\[Src=(\S+) Dst=(\S+) (\w+)(?: spo=([0-9a-fA-F]{1,4}) dpo=([0-9a-fA-F]{1,4}))?[^\]]*\]\}?(S\d+>R\d+)([mn])([A-Z])?/;
 
@@ -39,27 +44,20 @@ function sniff(env: Envelope): boolean {
   return s >= 0 && m.indexOf('dst="', s) > 0 && (m.indexOf('devID="') > 0 || m.indexOf(' cat="') > 0);
 }
 
-function reject(reason: string): ParseOutcome {
-  return { kind: 'reject', reason };
-}
-
-function skip(reason: string): ParseOutcome {
-  return { kind: 'skip', reason };
-}
-
 const OLD_ACTIONS: Record<string, Action> = { D: 'deny', F: 'allow' };
 
 function parseOld(env: Envelope): ParseOutcome {
   const r = OLD.exec(env.message);
-  if (!r) return reject('truncated filter log');
-  const srcIp = normalizeIp(r[1]);
-  const dstIp = normalizeIp(r[2]);
-  if (srcIp === undefined || dstIp === undefined) return reject('bad address');
-  const transport = transportOf(r[3]);
-  if (transport === undefined) return reject('bad protocol');
+  if (!r) return reject('truncated');
+  const srcIp = readIp(r[1]);
+  if (srcIp === undefined) return reject(addressReason(r[1]));
+  const dstIp = readIp(r[2]);
+  if (dstIp === undefined) return reject(addressReason(r[2]));
+  const transport = protoKeyword(r[3]);
+  if (transport === undefined) return reject('bad-protocol');
   const ported = transport === 'tcp' || transport === 'udp';
-  if (ported && r[4] === undefined) return reject('truncated: no ports');
-  if (env.ts === undefined) return reject('no timestamp');
+  if (ported && r[4] === undefined) return reject('no-ports');
+  if (env.ts === undefined) return reject('no-timestamp');
   const event: FirewallEvent = {
     ts: env.ts,
     format: 'zyxel',
@@ -76,11 +74,11 @@ function parseOld(env: Envelope): ParseOutcome {
 }
 
 const TRAFFIC_CATS = new Set(['firewall', 'access control', 'security policy control', 'traffic log', 'attack', 'policy route']);
-const SKIP_CATS: Record<string, string> = {
-  system: 'zyxel system log', ike: 'zyxel vpn log', ipsec: 'zyxel vpn log', 'ssl vpn': 'zyxel vpn log', 'l2tp over ipsec': 'zyxel vpn log',
-  user: 'zyxel user log', 'content filter': 'zyxel content filter', 'web security': 'zyxel content filter',
-  dhcp: 'zyxel dhcp', 'remote management': 'zyxel admin log', 'anti-virus': 'zyxel security service log',
-  idp: 'zyxel security service log', 'anti-spam': 'zyxel security service log', 'app patrol': 'zyxel security service log',
+const SKIP_CATS: Record<string, SkipCode> = {
+  system: 'system-message', ike: 'vpn-message', ipsec: 'vpn-message', 'ssl vpn': 'vpn-message', 'l2tp over ipsec': 'vpn-message',
+  user: 'admin-message', 'content filter': 'content-filter', 'web security': 'content-filter',
+  dhcp: 'dhcp-message', 'remote management': 'admin-message', 'anti-virus': 'security-alert',
+  idp: 'security-alert', 'anti-spam': 'security-alert', 'app patrol': 'security-alert',
 };
 
 const DENY_WORDS = ['BLOCK', 'DROP', 'DENY', 'REJECT'];
@@ -107,35 +105,42 @@ function endpoint(v: string): [string, string | undefined] {
 const MSG_ZONES = [/\(([\w/-]+) to ([\w/-]+)[,)]/, /from ([\w/-]+) to ([\w/-]+)/];
 const MSG_PROTO = /(?:^|[\s:,(])(TCP|UDP|ICMP|ICMPv6|IGMP|ESP|GRE|AH|OSPF|SCTP)(?=[\s,(]|$)/;
 
-function outside(zone: string): boolean | undefined {
+function sideOf(zone: string | undefined): ZoneSide | undefined {
+  if (zone === undefined) return undefined;
   const z = zone.toUpperCase();
-  if (z === 'WAN/ZYWALL') return false; // to the device itself, on its WAN side
-  if (z.startsWith('WAN') || z.includes('_PPP') || z === 'INTERNET') return true;
-  if (/^(?:LAN|DMZ|WLAN|ZYWALL|VPN|SSL_VPN|IPSEC_VPN|TUNNEL|OPT|GUEST)/.test(z)) return false;
+  if (z === 'WAN/ZYWALL') return 'inside'; // to the device itself, on its WAN side
+  if (z.startsWith('WAN') || z.includes('_PPP') || z === 'INTERNET') return 'outside';
+  if (z.startsWith('DMZ')) return 'dmz';
+  if (/^(?:LAN|WLAN|ZYWALL|VPN|SSL_VPN|IPSEC_VPN|TUNNEL|OPT|GUEST)/.test(z)) return 'inside';
   return undefined;
 }
 
 function parseKv(env: Envelope): ParseOutcome {
   const m = env.message;
   const kv = splitKv(m, m.indexOf('src="'));
-  const cat = (kv.cat ?? '').toLowerCase();
-  if (!TRAFFIC_CATS.has(cat)) return skip(SKIP_CATS[cat] ?? 'zyxel non-traffic log');
-  const msg = kv.msg ?? '';
-  if (kv.src === undefined || kv.dst === undefined) return reject('truncated: no src/dst');
-  const [srcText, srcPortText] = endpoint(kv.src);
-  const [dstText, dstPortText] = endpoint(kv.dst);
-  const srcIp = normalizeIp(srcText);
-  const dstIp = normalizeIp(dstText);
-  if (srcIp === undefined || dstIp === undefined) return reject('bad address');
+  const cat = (kv.get('cat') ?? '').toLowerCase();
+  if (!TRAFFIC_CATS.has(cat)) return skip(SKIP_CATS[cat] ?? 'system-message');
+  const msg = kv.get('msg') ?? '';
+  const srcField = kv.get('src');
+  const dstField = kv.get('dst');
+  if (srcField === undefined || dstField === undefined) return reject('no-addresses');
+  const [srcText, srcPortText] = endpoint(srcField);
+  const [dstText, dstPortText] = endpoint(dstField);
+  const srcIp = readIp(srcText);
+  if (srcIp === undefined) return reject(addressReason(srcText));
+  const dstIp = readIp(dstText);
+  if (dstIp === undefined) return reject(addressReason(dstText));
 
   let transport: string | undefined;
-  if (kv.protoID !== undefined) transport = transportOf(kv.protoID);
+  const protoId = kv.get('protoID');
+  if (protoId !== undefined) transport = protoKeyword(protoId);
   if (transport === undefined) {
     const p = MSG_PROTO.exec(msg);
-    if (p) transport = transportOf(p[1]);
+    if (p) transport = protoKeyword(p[1]);
   }
-  if (transport === undefined && kv.proto !== undefined) transport = transportOf(kv.proto);
-  if (transport === undefined) return reject('no protocol');
+  const protoField = kv.get('proto');
+  if (transport === undefined && protoField !== undefined) transport = protoKeyword(protoField);
+  if (transport === undefined) return reject('no-protocol');
   if (transport === 'icmp' && srcIp.includes(':')) transport = 'ipv6-icmp';
 
   let srcPort: number | undefined;
@@ -147,17 +152,17 @@ function parseKv(env: Envelope): ParseOutcome {
     const c = /code:\s*(\d+)/i.exec(msg);
     if (t) icmpType = toUint(t[1]);
     if (t && c) icmpCode = toUint(c[1]);
-    if ((icmpType ?? 0) > 255 || (icmpCode ?? 0) > 255) return reject('bad ICMP type');
+    if ((icmpType ?? 0) > 255 || (icmpCode ?? 0) > 255) return reject('bad-icmp-type');
   } else {
     srcPort = portOf(srcPortText);
     dstPort = portOf(dstPortText);
-    if (srcPort === -1 || dstPort === -1) return reject('bad port');
+    if (srcPort === -1 || dstPort === -1) return reject('bad-port');
   }
-  if (env.ts === undefined) return reject('no timestamp');
+  if (env.ts === undefined) return reject('no-timestamp');
 
   let inZone: string | undefined;
   let outZone: string | undefined;
-  const dir = kv.dir;
+  const dir = kv.get('dir');
   if (dir !== undefined && dir.indexOf(':') > 0) [inZone, outZone] = dir.split(':', 2);
   else {
     for (const re of MSG_ZONES) {
@@ -168,11 +173,11 @@ function parseKv(env: Envelope): ParseOutcome {
       }
     }
   }
-  const direction: Direction | undefined = zoneDirection(inZone, outZone, outside);
+  const direction = zoneDirection(sideOf(inZone), sideOf(outZone));
 
   // A ZLD msg ends with the verdict (`…, service Telnet, DROP`); `note` is the older field.
   const lastComma = msg.lastIndexOf(',');
-  const action = verdict(kv.note ?? '') ?? (lastComma >= 0 ? verdict(msg.slice(lastComma + 1)) : undefined) ?? (cat === 'traffic log' ? 'allow' : 'unknown');
+  const action = verdict(kv.get('note') ?? '') ?? (lastComma >= 0 ? verdict(msg.slice(lastComma + 1)) : undefined) ?? (cat === 'traffic log' ? 'allow' : 'unknown');
   const rule = /rule:\s*(\d+)/.exec(msg)?.[0] ?? /priority:\s*(\d+)/.exec(msg)?.[0];
 
   const event: FirewallEvent = {

@@ -6,6 +6,7 @@
  * period's events) comes from the `port_day` rollup. Every query is parameterized.
  */
 import { TZDate } from '@date-fns/tz';
+import { reasonText } from '../parsers/lib/reasons';
 import type { DB } from '../src/store/db';
 import { CLASS, Codes } from '../src/store/codes';
 import { dayLabel, dayNumber, dayStartUtc, hourBucketer, hourLabel } from '../src/store/rollups/buckets';
@@ -75,11 +76,20 @@ export interface TrustedSummary {
   top: { ip: string; events: number; ports: number; first: string; last: string }[];
 }
 
+/** Lines counted under one catalog reason (parsers/lib/reasons.ts): code, detail, wording. */
+export interface ReasonCount {
+  reason: string;
+  /** '' when the reason carries none. */
+  detail: string;
+  text: string;
+  count: number;
+}
+
 export interface Coverage {
   inputs: { id: number; name: string; lines: number; events: number; skips: number; rejects: number }[];
-  skipReasons: { reason: string; count: number }[];
-  rejectReasons: { reason: string; count: number }[];
-  rejectSamples: { input: string; line: number; reason: string; sample: string }[];
+  skipReasons: ReasonCount[];
+  rejectReasons: ReasonCount[];
+  rejectSamples: { input: string; line: number; reason: string; detail: string; text: string; sample: string }[];
 }
 
 export interface ComparisonRow { port: number; proto: string; name: string | null; eventsBefore: number; eventsNow: number; sourcesBefore: number; sourcesNow: number; change: number | null }
@@ -472,13 +482,21 @@ function trustedSummary(db: DB, m: Map<string, SrcStat>, events: number, fmt: (m
 function coverageOf(db: DB, ids: number[]): Coverage {
   const list = JSON.stringify(ids);
   const inSet = 'IN (SELECT value FROM json_each(?))';
-  const tail = `WHERE source_id ${inSet} GROUP BY reason ORDER BY count DESC, reason`;
+  const tail = `WHERE source_id ${inSet} GROUP BY reason, detail ORDER BY count DESC, reason, detail`;
+  const counts = (table: string): ReasonCount[] =>
+    (db.prepare(`SELECT reason, detail, sum(count) AS count FROM ${table} ${tail}`).all(list) as Omit<ReasonCount, 'text'>[]).map((r) => ({
+      reason: r.reason,
+      detail: r.detail,
+      text: reasonText(r.reason, r.detail),
+      count: r.count,
+    }));
+  const samples = db
+    .prepare(`SELECT s.name AS input, r.line, r.reason, r.detail, r.sample FROM rejects r JOIN sources s ON s.id = r.source_id WHERE r.source_id ${inSet} ORDER BY r.source_id, r.line LIMIT ?`)
+    .all(list, REJECT_SAMPLES) as Omit<Coverage['rejectSamples'][number], 'text'>[];
   return {
     inputs: db.prepare(`SELECT id, name, lines, events, skips, rejects FROM sources WHERE id ${inSet} ORDER BY id`).all(list) as Coverage['inputs'],
-    skipReasons: db.prepare(`SELECT reason, sum(count) AS count FROM skip_counts ${tail}`).all(list) as Coverage['skipReasons'],
-    rejectReasons: db.prepare(`SELECT reason, sum(count) AS count FROM reject_counts ${tail}`).all(list) as Coverage['rejectReasons'],
-    rejectSamples: db
-      .prepare(`SELECT s.name AS input, r.line, r.reason, r.sample FROM rejects r JOIN sources s ON s.id = r.source_id WHERE r.source_id ${inSet} ORDER BY r.source_id, r.line LIMIT ?`)
-      .all(list, REJECT_SAMPLES) as Coverage['rejectSamples'],
+    skipReasons: counts('skip_counts'),
+    rejectReasons: counts('reject_counts'),
+    rejectSamples: samples.map((x) => ({ input: x.input, line: x.line, reason: x.reason, detail: x.detail, text: reasonText(x.reason, x.detail), sample: x.sample })),
   };
 }

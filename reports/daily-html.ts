@@ -166,12 +166,12 @@ ${top.length ? table(['source', ['events', 'n'], ['ports', 'n'], 'first', 'last'
 function coverage(r: DailyReport): Raw {
   const c = r.coverage;
   const inputs = c.inputs.map((i) => html`<tr><td>${i.name}</td><td class="n">${num(i.lines)}</td><td class="n">${num(i.events)}</td><td class="n">${num(i.skips)}</td><td class="n">${num(i.rejects)}</td></tr>`);
-  const reasons = (list: { reason: string; count: number }[]) => list.map((x) => html`<tr><td>${x.reason}</td><td class="n">${num(x.count)}</td></tr>`);
+  const reasons = (list: { text: string; count: number }[]) => list.map((x) => html`<tr><td>${x.text}</td><td class="n">${num(x.count)}</td></tr>`);
   return html`<section id="coverage"><h2>Parse coverage</h2><p class="muted">Inputs that contributed events to this period, counted over their whole content.</p>
 ${inputs.length ? table(['input', ['lines', 'n'], ['events', 'n'], ['skipped', 'n'], ['rejected', 'n']], inputs) : html`<p>No input.</p>`}
 ${c.skipReasons.length ? html`<h3>Skipped (not firewall traffic)</h3>${table(['reason', ['lines', 'n']], reasons(c.skipReasons))}` : ''}
 ${c.rejectReasons.length ? html`<h3>Rejected</h3>${table(['reason', ['lines', 'n']], reasons(c.rejectReasons))}` : ''}
-${c.rejectSamples.map((s) => html`<p class="muted">${s.input}:${s.line} (${s.reason})</p><pre>${s.sample}</pre>`)}</section>`;
+${c.rejectSamples.map((s) => html`<p class="muted">${s.input}:${s.line} (${s.text})</p><pre>${s.sample}</pre>`)}</section>`;
 }
 
 /** Curated entries of the ports in the tables, the targets of their links. */

@@ -112,9 +112,9 @@ export function renderDailyMd(r: DailyReport): string {
   const cov = r.coverage;
   out.push('## Parse coverage', '', 'Inputs that contributed events to this period, counted over their whole content.', '');
   out.push(mdTable(cov.inputs, [left('name', 'input'), right('lines'), right('events'), right('skips', 'skipped'), right('rejects', 'rejected')]));
-  if (cov.skipReasons.length) out.push('Skipped (not firewall traffic):', '', mdTable(cov.skipReasons, [left('reason'), right('count', 'lines')]));
-  if (cov.rejectReasons.length) out.push('Rejected:', '', mdTable(cov.rejectReasons, [left('reason'), right('count', 'lines')]));
-  for (const s of cov.rejectSamples) out.push(`${text(s.input)}:${s.line} (${text(s.reason)})`, '', code(s.sample), '');
+  if (cov.skipReasons.length) out.push('Skipped (not firewall traffic):', '', mdTable(cov.skipReasons, [left('text', 'reason'), right('count', 'lines')]));
+  if (cov.rejectReasons.length) out.push('Rejected:', '', mdTable(cov.rejectReasons, [left('text', 'reason'), right('count', 'lines')]));
+  for (const s of cov.rejectSamples) out.push(`${text(s.input)}:${s.line} (${text(s.text)})`, '', code(s.sample), '');
 
   const notes = new Map<string, string[]>();
   for (const x of [...r.ports, ...(c?.ports ?? [])]) {

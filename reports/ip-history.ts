@@ -19,7 +19,7 @@ import { dayLabel, hourBucketer } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
 import { listTrusted } from '../src/store/trust-store';
 import { CidrSet, DEFAULT_HOME } from '../src/classify/networks';
-import { normalizeIp } from '../parsers/netfilter';
+import { readIp } from '../parsers/lib/ip';
 import { checkZone } from '../parsers/clock';
 import { formatInstant } from './time';
 import { render, type Column, type OutputFormat } from './render';
@@ -68,7 +68,7 @@ const DST = 1;
 
 /** Canonical text of an address as the parsers store it; throws a readable error. */
 export function canonicalAddress(text: string): string {
-  const ip = normalizeIp(text.trim());
+  const ip = readIp(text.trim());
   if (ip === undefined) throw new Error(`"${text}" is not an IP address (examples: 192.0.2.7, 2001:db8::7)`);
   return ip;
 }

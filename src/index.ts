@@ -4,6 +4,7 @@
  */
 import { createClock } from '../parsers/clock';
 import { toEcs, type EcsDocument } from '../parsers/ecs';
+import type { RejectCode, SkipCode } from '../parsers/types';
 import { parserById, parseRecord } from '../parsers';
 import { classify } from './classify/classifier';
 import { CidrSet, DEFAULT_HOME } from './classify/networks';
@@ -13,7 +14,7 @@ import { openInput } from './sources/inputs';
 import { alertsReport, portsReport, sourcesPerHourReport } from '../reports/queries';
 
 export type { EcsDocument } from '../parsers/ecs';
-export type { FirewallEvent, LogParser, ParseOutcome } from '../parsers/types';
+export type { FirewallEvent, LogParser, ParseOutcome, RejectCode, SkipCode } from '../parsers/types';
 export { PARSERS } from '../parsers';
 export type { SourceSummary } from './pipeline/ingest';
 export type { PortDayRow, SourcesHourRow, AlertRow } from '../reports/queries';
@@ -29,14 +30,18 @@ export interface ParseLineOptions {
   home?: string[];
 }
 
-export type ParsedLine = { event: EcsDocument } | { skip: string } | { reject: string };
+/**
+ * What a line became. Skip and reject reasons are codes of the catalog (docs/reasons.md), with the
+ * detail some carry beside them: `{ skip: 'not-firewall', detail: 'dhcpd' }`.
+ */
+export type ParsedLine = { event: EcsDocument } | { skip: SkipCode; detail?: string } | { reject: RejectCode; detail?: string };
 
 /** One log line → an ECS document with its classification, or why it is not an event. */
 export function parseLine(line: string, opts: ParseLineOptions = {}): ParsedLine {
   const clock = createClock(opts.tz ?? 'UTC', { fixedYear: opts.year, reference: () => Date.now() });
   const { outcome } = parseRecord(line, clock, opts.format ? parserById(opts.format) : undefined);
-  if (outcome.kind === 'skip') return { skip: outcome.reason };
-  if (outcome.kind === 'reject') return { reject: outcome.reason };
+  if (outcome.kind === 'skip') return outcome.detail === undefined ? { skip: outcome.reason } : { skip: outcome.reason, detail: outcome.detail };
+  if (outcome.kind === 'reject') return outcome.detail === undefined ? { reject: outcome.reason } : { reject: outcome.reason, detail: outcome.detail };
   const c = classify(outcome.event, { home: new CidrSet([...DEFAULT_HOME, ...(opts.home ?? [])]), wanIf: new Set(), trusted: new CidrSet([]) });
   return { event: toEcs(outcome.event, c) };
 }

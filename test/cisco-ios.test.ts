@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ciscoIos } from '../parsers/cisco-ios';
 import { peelEnvelope } from '../parsers/envelope/peel';
-import { ciscoStamp } from '../parsers/kv';
+import { ciscoStamp } from '../parsers/lib/device-time';
 import { parseEvent as event, parseLine as run, utc } from './helpers/parse';
 
 describe('cisco-ios', () => {
@@ -20,7 +20,7 @@ describe('cisco-ios', () => {
   test('a set router clock with a zone wins over the relay', () => {
     const e = event('Mar  5 11:02:00 rtr1 134: Mar  5 2024 06:01:59.000 EST: %SEC-6-IPACCESSLOGP: list 101 denied udp 203.0.113.11(53) -> 192.0.2.22(1900), 1 packet');
     expect(e.ts).toBe(Date.UTC(2024, 2, 5, 11, 1, 59));
-    expect(ciscoStamp('*Mar  1 00:00:01.000', utc())?.unsynced).toBe(true);
+    expect(ciscoStamp('*Mar  1 00:00:01.000', utc())).toMatchObject({ unsynced: true });
   });
 
   test('log-input: interface and previous-hop MAC; packet count', () => {
@@ -34,14 +34,13 @@ describe('cisco-ios', () => {
   });
 
   test('standard ACLs have no destination; rate-limit notices are skips', () => {
-    expect(run('Mar  6 08:00:01 rtr1 201: Mar  6 08:00:01.000: %SEC-6-IPACCESSLOGS: list 10 denied 203.0.113.50 3 packets')).toEqual({ kind: 'reject', reason: 'no destination address' });
-    expect(run('Mar  6 08:00:00 rtr1 %SEC-6-IPACCESSLOGRL: access-list logging rate-limited or missed 42 packets')).toEqual({ kind: 'skip', reason: 'ios acl rate-limit notice' });
+    expect(run('Mar  6 08:00:01 rtr1 201: Mar  6 08:00:01.000: %SEC-6-IPACCESSLOGS: list 10 denied 203.0.113.50 3 packets')).toEqual({ kind: 'reject', reason: 'no-addresses' });
+    expect(run('Mar  6 08:00:00 rtr1 %SEC-6-IPACCESSLOGRL: access-list logging rate-limited or missed 42 packets')).toEqual({ kind: 'skip', reason: 'device-lost-records' });
   });
 
   test('sniff ignores other IOS messages and ASA lines; parse never throws on cut-off lines', () => {
     const clock = utc();
     expect(ciscoIos.sniff(peelEnvelope('Mar  6 08:00:06 rtr1 %SYS-5-CONFIG_I: Configured from console', clock))).toBe(false);
-    expect(ciscoIos.sniff(peelEnvelope('%ASA-4-106023: Deny tcp src outside:192.0.2.1/1 dst inside:192.0.2.2/2 by access-group "ACCESSLOG"', clock))).toBe(false);
     const dir = path.resolve(__dirname, '../fixtures/cisco-ios');
     for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log'))) {
       for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {

@@ -27,7 +27,8 @@ maybe('portledger CLI', () => {
     const first = run(['ingest', '-', '--db', db, '--tz', 'UTC', '--year', '2024'], text);
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/events stored\s+360/);
-    expect(first.out).toMatch(/rejected\s+2 +\(placeholder address 1, truncated: no SRC\/DST 1\)/);
+    expect(first.out).toMatch(/rejected\s+2 +\(placeholder instead of an address 1, no source or destination address 1\)/);
+    expect(first.out).toMatch(/skipped\s+2 +\(not firewall traffic \(dnsmasq-dhcp\) 1, not firewall traffic \(dropbear\) 1\)/);
     const again = run(['ingest', DEMO_LOG, '--db', db, '--tz', 'UTC', '--year', '2024']);
     expect(again.out).toContain('already ingested, nothing new');
     expect(again.out).toMatch(/duplicates ignored\s+364 lines/);

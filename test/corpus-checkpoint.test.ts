@@ -10,7 +10,7 @@ describeCorpus('corpus: checkpoint', 'checkpoint', () => {
   test('beats-checkpoint-R81.log: a Log Update accounting record', () => {
     const { lines, tally } = run('beats-checkpoint-R81.log');
     expect(lines).toHaveLength(1);
-    expect(tally).toEqual({ 'skip: checkpoint log update': 1 });
+    expect(tally).toEqual({ 'skip: session-update': 1 });
   });
 
   test('beats-checkpoint-with-time.log', () => {
@@ -29,7 +29,7 @@ describeCorpus('corpus: checkpoint', 'checkpoint', () => {
     const { lines, tally, eventAt: events } = run('integrations-checkpoint-gw-lab.log');
     expect(lines).toHaveLength(21);
     // 7 records without action: 2 System Monitor, 3 Contracts, Application Control and URL Filtering updates.
-    expect(tally).toEqual({ event: 14, 'skip: checkpoint system log': 7 });
+    expect(tally).toEqual({ event: 14, 'skip: system-message': 7 });
     // ifdir inbound but conn_direction Outgoing: the DNS query of a LAN host.
     expect(ev(events[7])).toMatchObject({ srcIp: '192.168.2.2', dstIp: '8.8.8.8', dstPort: 53, inIf: 'eth1', direction: 'outbound' });
     // The out-of-state FIN-ACK drop.
@@ -40,14 +40,14 @@ describeCorpus('corpus: checkpoint', 'checkpoint', () => {
 
   test('integrations-checkpoint-packet-drop.log: aggregated drops have no single tuple', () => {
     const { tally } = run('integrations-checkpoint-packet-drop.log');
-    expect(tally).toEqual({ 'reject: aggregated optimized drop': 2 });
+    expect(tally).toEqual({ 'reject: aggregated-record': 2 });
   });
 
   test('wazuh-checkpoint-smart1-ini-extract.log', () => {
     const { lines, tally, eventAt: events } = run('wazuh-checkpoint-smart1-ini-extract.log');
     expect(lines).toHaveLength(5);
     // Drop and Decrypt are connections; IKE Reject and Key Install are VPN; the Encrypt record was cut short.
-    expect(tally).toEqual({ event: 2, 'skip: checkpoint vpn log': 2, 'reject: truncated': 1 });
+    expect(tally).toEqual({ event: 2, 'skip: vpn-message': 2, 'reject: truncated': 1 });
     expect(ev(events[0])).toMatchObject({
       ts: 1557937550000, action: 'deny', transport: 'udp', dstPort: 1514, rule: 'CleanUp Rule', direction: 'internal', inIf: 'eth2',
     });

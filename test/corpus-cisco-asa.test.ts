@@ -27,7 +27,7 @@ describeCorpus('cisco-asa on the shared corpus', FOLDER, () => {
   test('beats-asa-relay-head.log: 15 + 13 Built and 4 Deny are events; 33 teardowns and 24 xlates skipped', () => {
     const os = outcomes('beats-asa-relay-head.log');
     expect(os).toHaveLength(89);
-    expect(tally(os)).toEqual({ event: 32, 'skip: asa connection teardown': 33, 'skip: asa nat translation': 24 });
+    expect(tally(os)).toEqual({ event: 32, 'skip: session-end': 33, 'skip: nat-mapping': 24 });
     const ev = events(os);
     // Built outbound: the inside host is the initiator, the web server the destination.
     expect(ev[0]).toMatchObject({
@@ -48,13 +48,13 @@ describeCorpus('cisco-asa on the shared corpus', FOLDER, () => {
     expect(os).toHaveLength(73);
     expect(tally(os)).toEqual({
       event: 44,
-      'skip: asa connection teardown': 8,
-      'skip: asa nat translation': 4,
-      'skip: asa url filter message': 4,
-      'skip: asa botnet filter message': 2,
-      'reject: no protocol': 8,
-      'reject: no destination address': 1,
-      'reject: host name instead of address': 2,
+      'skip: session-end': 8,
+      'skip: nat-mapping': 4,
+      'skip: content-filter': 4,
+      'skip: security-alert': 2,
+      'reject: no-protocol': 8,
+      'reject: no-addresses': 1,
+      'reject: hostname-address': 2, // dmz:OCSP_Server, a name from the ASA's names table
     });
     const ev = events(os);
     // `Apr 15 2014 09:34:34 EDT:` is UTC-4, whatever --tz says.
@@ -72,15 +72,14 @@ describeCorpus('cisco-asa on the shared corpus', FOLDER, () => {
     const os = outcomes('wazuh-pix-ini-extract.log');
     expect(os).toHaveLength(22);
     expect(tally(os)).toEqual({
-      'reject: no timestamp': 7,
-      'reject: placeholder address': 5,
+      'reject: no-timestamp': 7,
+      'reject: placeholder-address': 5,
       'reject: truncated': 3,
-      'skip: asa nat translation': 3,
-      'skip: asa login message': 2,
-      'skip: asa device access message': 1,
-      'skip: asa ids message': 1,
+      'skip: nat-mapping': 3,
+      'skip: admin-message': 3,
+      'skip: security-alert': 1,
     });
-    expect(os[4]).toEqual({ kind: 'reject', reason: 'placeholder address' }); // <public IP of 525>
+    expect(os[4]).toEqual({ kind: 'reject', reason: 'placeholder-address' }); // <public IP of 525>
     expect(os[7]).toEqual({ kind: 'reject', reason: 'truncated' }); // 106011 without dst
   });
 });

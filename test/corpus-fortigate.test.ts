@@ -38,7 +38,7 @@ describeCorpus('fortigate on the shared corpus', FOLDER, () => {
     const os = outcomes('wazuh-fortigate-ini-extract.log');
     expect(os).toHaveLength(12);
     expect(tally(os)).toEqual({
-      event: 7, 'skip: fortigate utm log': 2, 'skip: fortigate anomaly log': 2, 'skip: fortigate event log': 1,
+      event: 7, 'skip: security-alert': 4, 'skip: system-message': 1,
     });
     const ev = events(os);
     expect(ev[0]).toMatchObject({ ts: Date.UTC(2011, 6, 24, 10, 13, 3), action: 'deny', srcIp: '10.3.3.3', dstIp: '10.4.4.4', transport: 'tcp' });

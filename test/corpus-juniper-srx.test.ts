@@ -23,7 +23,7 @@ describeCorpus('juniper-srx on the shared corpus', FOLDER, () => {
   test('beats-srx-flow-head.log: 7 CLOSE + 3 DENY events, 4 CREATE and 7 APPTRACK skips', () => {
     const os = outcomes('beats-srx-flow-head.log');
     expect(os).toHaveLength(21);
-    expect(tally(os)).toEqual({ event: 10, 'skip: srx session create': 4, 'skip: srx apptrack message': 7 });
+    expect(tally(os)).toEqual({ event: 10, 'skip: session-start': 4, 'skip: session-update': 7 });
     const ev = events(os);
     expect(ev.filter((e) => e.action === 'deny')).toHaveLength(3);
     expect(ev[0]).toMatchObject({
@@ -40,7 +40,7 @@ describeCorpus('juniper-srx on the shared corpus', FOLDER, () => {
 
   test('logstash-junos-spec-classic-extract.log: classic text CLOSE and DENY', () => {
     const os = outcomes('logstash-junos-spec-classic-extract.log');
-    expect(tally(os)).toEqual({ event: 2, 'skip: srx session create': 1 });
+    expect(tally(os)).toEqual({ event: 2, 'skip: session-start': 1 });
     const ev = events(os);
     expect(ev[0]).toMatchObject({ action: 'allow', srcIp: '10.10.10.2', dstPort: 22, rule: 'log-host-traffic', inZone: 'untrust', inIf: 'ge-0/0/1.0', direction: 'inbound' });
     expect(ev[1]).toMatchObject({ action: 'deny', dstPort: 53, transport: 'udp', rule: 'default-deny(global)', hostname: 'SRX-1' });
@@ -48,7 +48,7 @@ describeCorpus('juniper-srx on the shared corpus', FOLDER, () => {
 
   test('wazuh-junos-ini-extract.log: double-wrapped records use the inner stamp and host', () => {
     const os = outcomes('wazuh-junos-ini-extract.log');
-    expect(tally(os)).toEqual({ event: 2, 'skip: srx flow message': 1 });
+    expect(tally(os)).toEqual({ event: 2, 'skip: system-message': 1 });
     const ev = events(os);
     expect(ev[0]).toMatchObject({ ts: Date.UTC(2017, 7, 24, 4, 58, 58, 724), rule: 'IP spoofing!', transport: 'udp', action: 'deny', hostname: 'sis-srx-EUH-03' });
     expect(ev[1]).toMatchObject({ ts: Date.UTC(2017, 8, 23, 13, 54, 54, 803), action: 'deny', dstPort: 8010, hostname: 'sis-srx-mic-01', rule: 'Local-Default-Deny' });

@@ -11,7 +11,7 @@ const events = (file: string) => parsed(file).events;
 
 describeCorpus('mikrotik on the shared corpus', FOLDER, () => {
   test('crowdsec-mikrotik-logs.log: 6 firewall lines, 1 login failure skipped', () => {
-    expect(tally('crowdsec-mikrotik-logs.log')).toEqual({ 'event mikrotik': 6, 'skip: mikrotik system message': 1 });
+    expect(tally('crowdsec-mikrotik-logs.log')).toEqual({ 'event mikrotik': 6, 'skip: system-message (system)': 1 });
     const ev = events('crowdsec-mikrotik-logs.log');
     expect(ev[0]).toMatchObject({
       ts: Date.parse('2023-03-18T19:35:05.734Z'), hostname: '10.120.127.1', action: 'deny', rule: 'drop-in', transport: 'udp',

@@ -22,7 +22,7 @@ describeCorpus('paloalto on the shared corpus', FOLDER, () => {
   test('beats-panos-traffic-head.log: 33 TRAFFIC events, one session start skipped', () => {
     const os = outcomes('beats-panos-traffic-head.log');
     expect(os).toHaveLength(34);
-    expect(tally(os)).toEqual({ event: 33, 'skip: paloalto session start': 1 });
+    expect(tally(os)).toEqual({ event: 33, 'skip: session-start': 1 });
     const ev = events(os);
     // The generated time (col 6), not the 2024 the year-less syslog header would give.
     expect(ev[0]).toMatchObject({
@@ -38,7 +38,7 @@ describeCorpus('paloalto on the shared corpus', FOLDER, () => {
   test('beats-panos-traffic-ietf-octetcount-head.log: wrong octet counts stripped, +01:00 learnt from the header', () => {
     const os = outcomes('beats-panos-traffic-ietf-octetcount-head.log');
     expect(os).toHaveLength(10);
-    expect(tally(os)).toEqual({ event: 5, 'skip: paloalto session start': 5 });
+    expect(tally(os)).toEqual({ event: 5, 'skip: session-start': 5 });
     const ev = events(os);
     expect(ev[0]).toMatchObject({
       ts: Date.UTC(2020, 2, 27, 8, 57, 41), srcIp: '192.168.2.4', dstIp: '0.0.0.0', dstPort: 514, rule: 'Internet Access',

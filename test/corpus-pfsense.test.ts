@@ -36,14 +36,14 @@ describeCorpus('pfsense on the shared corpus', FOLDER, () => {
   });
 
   test('crowdsec-pf-scan-multi-port.log: 16 SYN blocks from one source, then a blank line', () => {
-    expect(tally('crowdsec-pf-scan-multi-port.log')).toEqual({ 'event pfsense': 16, 'skip: empty line': 1 });
+    expect(tally('crowdsec-pf-scan-multi-port.log')).toEqual({ 'event pfsense': 16, 'skip: empty-line': 1 });
     const ev = events('crowdsec-pf-scan-multi-port.log');
     expect(ev.map((e) => e.dstPort)).toEqual([22, 2222, 21, 23, 25, 80, 8081, 8082, 443, 4443, 145, 3306, 336, 1234, 4567, 9090]);
     for (const e of ev) expect(e).toMatchObject({ srcIp: '10.0.2.2', tcpFlags: 'SYN', action: 'deny', ts: Date.UTC(2024, 8, 30, 14, 35, 50) });
   });
 
   test('crowdsec-pfsense-rfc5424-filterlog.log: pfSense 2.7 with µs stamps, VLANs, an IPv6 TCP line', () => {
-    expect(tally('crowdsec-pfsense-rfc5424-filterlog.log')).toEqual({ 'event pfsense': 4, 'skip: empty line': 1 });
+    expect(tally('crowdsec-pfsense-rfc5424-filterlog.log')).toEqual({ 'event pfsense': 4, 'skip: empty-line': 1 });
     const ev = events('crowdsec-pfsense-rfc5424-filterlog.log');
     expect(ev[0]).toMatchObject({ ts: Date.parse('2025-11-06T11:32:42.868Z'), inIf: 'vtnet0.5', dstPort: 80, rule: '7/1000000102' });
     expect(ev[2]).toMatchObject({
@@ -53,7 +53,7 @@ describeCorpus('pfsense on the shared corpus', FOLDER, () => {
 
   test('integrations-opnsense-mixed.log: 3 filterlog lines, dhcpd and unbound skipped', () => {
     expect(tally('integrations-opnsense-mixed.log')).toEqual({
-      'event pfsense': 3, 'skip: not firewall traffic (dhcpd)': 1, 'skip: not firewall traffic (unbound)': 1,
+      'event pfsense': 3, 'skip: not-firewall (dhcpd)': 1, 'skip: not-firewall (unbound)': 1,
     });
     const ev = events('integrations-opnsense-mixed.log');
     expect(ev[0]).toMatchObject({ dstIp: '175.16.199.1', dstPort: 853, inIf: 'igb1.12', hostname: 'firewall.opnsense.net' });

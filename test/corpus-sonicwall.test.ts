@@ -12,7 +12,7 @@ describeCorpus('corpus: sonicwall', 'sonicwall', () => {
   test('beats-sonicwall-general.log', () => {
     const { lines, results, tally, eventAt: events } = run('beats-sonicwall-general.log');
     expect(lines).toHaveLength(21);
-    expect(tally).toEqual({ event: 17, 'skip: sonicwall admin message': 2, 'skip: sonicwall vpn message': 2 });
+    expect(tally).toEqual({ event: 17, 'skip: admin-message': 2, 'skip: vpn-message': 2 });
     expect(results.every((r) => r.parser?.id === 'sonicwall')).toBe(true);
     // m=98 to the firewall's own WAN address (fw=1.1.1.1): inbound, from time= not the header.
     expect(ev(events[0])).toMatchObject({
@@ -29,7 +29,7 @@ describeCorpus('corpus: sonicwall', 'sonicwall', () => {
     const { lines, tally, eventAt: events } = run('wazuh-sonicwall-ini-extract.log');
     expect(lines).toHaveLength(11);
     expect(tally).toEqual({
-      event: 6, 'skip: sonicwall nat mapping': 2, 'skip: sonicwall vpn message': 2, 'skip: sonicwall admin message': 1,
+      event: 6, 'skip: nat-mapping': 2, 'skip: vpn-message': 2, 'skip: admin-message': 1,
     });
     // IPv6 via srcV6/dstV6, `src=:port:iface`, time= in UTC.
     expect(ev(events[1])).toMatchObject({

@@ -28,7 +28,7 @@ describeCorpus('windows-firewall on the shared corpus', FOLDER, () => {
   test(`${FILE}: 16814 lines = 4 headers + 1 blank + 2 INFO-EVENTS-LOST + 16807 events`, () => {
     expect(lineCount).toBe(16814);
     expect(tally).toEqual({
-      'skip: w3c header': 4, 'skip: empty line': 1, 'skip: info-events-lost': 2, 'event windows-firewall': 16807,
+      'skip: log-header': 4, 'skip: empty-line': 1, 'skip: device-lost-records': 2, 'event windows-firewall': 16807,
     });
   });
 

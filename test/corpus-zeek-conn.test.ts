@@ -31,7 +31,7 @@ describeCorpus('corpus: zeek-conn', 'zeek-conn', () => {
     expect(state.get('zeek-conn.unset_field')).toBe('-');
     expect(state.get('zeek-conn.empty_field')).toBe('(empty)');
     expect((state.get('zeek-conn.fields') as string[]).slice(0, 3)).toEqual(['ts', 'uid', 'id.orig_h']);
-    expect(tally).toEqual({ event: 92, 'skip: zeek header': 8 });
+    expect(tally).toEqual({ event: 92, 'skip: log-header': 8 });
     expect(events.filter((e) => e?.action === 'deny')).toHaveLength(5); // the REJ rows
     expect(events.every((e) => e === undefined || (e.transport === 'tcp' && e.direction === undefined))).toBe(true);
     expect(ev(events[8])).toMatchObject({

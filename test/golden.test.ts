@@ -14,6 +14,7 @@ import { toEcs } from '../parsers/ecs';
 import { PARSERS, parseRecord } from '../parsers/index';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
+const DOCS = path.resolve(__dirname, '../docs/formats');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 /** One record per line, without terminators; a final newline does not make an extra record. */
@@ -26,7 +27,9 @@ function readLines(file: string): string[] {
 function outcomeDoc(line: string, clock: ReturnType<typeof createClock>, state: Map<string, unknown>): unknown {
   const { outcome } = parseRecord(line, clock, undefined, undefined, state);
   if (outcome.kind === 'event') return toEcs(outcome.event);
-  return outcome.kind === 'skip' ? { skip: outcome.reason } : { reject: outcome.reason };
+  const doc: Record<string, string> = outcome.kind === 'skip' ? { skip: outcome.reason } : { reject: outcome.reason };
+  if (outcome.detail !== undefined) doc.detail = outcome.detail;
+  return doc;
 }
 
 /**
@@ -48,6 +51,36 @@ const dirs = formatDirs();
 
 test('every registered parser has a fixtures folder', () => {
   expect(PARSERS.map((p) => p.id).filter((id) => !dirs.includes(id))).toEqual([]);
+});
+
+test('every registered parser has its page docs/formats/<id>.md, naming its module', () => {
+  const missing = PARSERS.map((p) => p.id).filter((id) => {
+    const page = path.join(DOCS, `${id}.md`);
+    return !fs.existsSync(page) || !fs.readFileSync(page, 'utf8').includes(`parsers/${id}.ts`);
+  });
+  expect(missing).toEqual([]);
+});
+
+/** Skips every format shares: lines no parser claimed. */
+const GENERIC = new Set(['not-firewall', 'empty-line']);
+
+test('every skip and reject reason in a format\'s fixtures is named on its page', () => {
+  const unnamed: string[] = [];
+  for (const dir of dirs) {
+    const page = path.join(DOCS, `${dir}.md`);
+    if (!fs.existsSync(page)) continue;
+    const text = fs.readFileSync(page, 'utf8');
+    const codes = new Set<string>();
+    for (const f of fs.readdirSync(path.join(FIXTURES, dir)).filter((n) => n.endsWith('.expected.ndjson'))) {
+      for (const line of readLines(path.join(FIXTURES, dir, f))) {
+        const d = JSON.parse(line) as { skip?: string; reject?: string };
+        const code = d.skip ?? d.reject;
+        if (code !== undefined && !GENERIC.has(code)) codes.add(code);
+      }
+    }
+    for (const c of codes) if (!text.includes(`\`${c}`)) unnamed.push(`${dir}: ${c}`);
+  }
+  expect(unnamed).toEqual([]);
 });
 
 describe.each(dirs)('fixtures/%s', (dir) => {

@@ -117,18 +117,18 @@ describe('bad input loses nothing and crashes nothing', () => {
     expect(r.tally.events).toBe(3);
     expect(r.tally.events + r.tally.skips + r.tally.rejects).toBe(9);
     expect(Object.fromEntries(r.tally.rejectReasons)).toEqual({
-      'binary data': 2,
-      'line too long': 1,
-      'truncated: no PROTO': 1,
-      'placeholder address': 1,
+      'binary-data': 2,
+      'line-too-long': 1,
+      'no-protocol': 1,
+      'placeholder-address': 1,
     });
     const rejects = db.prepare('SELECT line, reason, sample FROM rejects ORDER BY line').all() as { line: number; reason: string; sample: string }[];
     expect(rejects.map((x) => [x.line, x.reason])).toEqual([
-      [2, 'binary data'],
-      [3, 'line too long'],
-      [5, 'truncated: no PROTO'],
-      [6, 'placeholder address'],
-      [8, 'binary data'],
+      [2, 'binary-data'],
+      [3, 'line-too-long'],
+      [5, 'no-protocol'],
+      [6, 'placeholder-address'],
+      [8, 'binary-data'],
     ]);
     expect(rejects[0].sample).toBe('\ufffd\ufffd\\x00\\x01\\x02\ufffd\ufffd');
     expect(rejects[1].sample).toBe('x'.repeat(512));

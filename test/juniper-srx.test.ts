@@ -30,9 +30,9 @@ describe('juniper-srx', () => {
   });
 
   test('CREATE and APPTRACK are skips; other Junos messages are system messages', () => {
-    expect(run('<14>1 2024-03-03T10:15:43Z srx RT_FLOW - RT_FLOW_SESSION_CREATE_LS [junos@2636.1.1.1.2.129 source-address="192.0.2.20"]')).toEqual({ kind: 'skip', reason: 'srx session create' });
-    expect(run('<14>1 2024-03-03T10:15:43Z srx RT_FLOW - APPTRACK_SESSION_VOL_UPDATE [junos@2636.1.1.1.2.129 source-address="192.0.2.20"]')).toEqual({ kind: 'skip', reason: 'srx apptrack message' });
-    expect(run('<13>1 2024-03-04T08:00:00Z srx mgd 1 UI_COMMIT [junos@2636.1.1.1.2.129 username="admin"]')).toEqual({ kind: 'skip', reason: 'srx system message' });
+    expect(run('<14>1 2024-03-03T10:15:43Z srx RT_FLOW - RT_FLOW_SESSION_CREATE_LS [junos@2636.1.1.1.2.129 source-address="192.0.2.20"]')).toEqual({ kind: 'skip', reason: 'session-start' });
+    expect(run('<14>1 2024-03-03T10:15:43Z srx RT_FLOW - APPTRACK_SESSION_VOL_UPDATE [junos@2636.1.1.1.2.129 source-address="192.0.2.20"]')).toEqual({ kind: 'skip', reason: 'session-update' });
+    expect(run('<13>1 2024-03-04T08:00:00Z srx mgd 1 UI_COMMIT [junos@2636.1.1.1.2.129 username="admin"]')).toEqual({ kind: 'skip', reason: 'system-message' });
   });
 
   test('parse never throws on cut-off fixture lines', () => {

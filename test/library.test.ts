@@ -19,7 +19,8 @@ maybe('require("portledger")', () => {
   test('parseLine: an ECS document, a skip or a reject with its reason', () => {
     const r = lib.parseLine('Jun 14 10:00:00 gw kernel: DROP IN=eth0 OUT= SRC=198.51.100.1 DST=203.0.113.10 LEN=44 TTL=50 ID=1 PROTO=TCP SPT=4000 DPT=23 WINDOW=1024 RES=0x00 SYN URGP=0', { year: 2024 });
     expect(r).toMatchObject({ event: { '@timestamp': '2024-06-14T10:00:00.000Z', source: { ip: '198.51.100.1' }, destination: { port: 23 }, portledger: { class: 'scan' } } });
-    expect(lib.parseLine('Jun 14 10:00:00 gw sshd[1]: Accepted publickey for root')).toHaveProperty('skip');
+    expect(lib.parseLine('Jun 14 10:00:00 gw sshd[1]: Accepted publickey for root')).toEqual({ skip: 'not-firewall', detail: 'sshd' });
+    expect(lib.parseLine('Jun 14 10:00:00 gw kernel: DROP IN=eth0 OUT= SRC=X.X.X.X DST=203.0.113.10 PROTO=TCP SPT=1 DPT=23')).toEqual({ reject: 'placeholder-address' });
   });
 
   test('ingestFiles then openLedger reads the per-port report', async () => {

@@ -43,7 +43,7 @@ describe('prune', () => {
     const late = path.join(dir, 'late.log');
     fs.writeFileSync(late, [inboundLine('Jun  3 11:00:00', '192.0.2.77', 23), inboundLine('Jun 12 11:00:00', '192.0.2.78', 23)].join('\n') + '\n');
     const res = await ingest(db, [late], { year: 2024 });
-    expect(res.tally.skipReasons.get('older than the retention period')).toBe(1);
+    expect(res.tally.skipReasons.get('before-retention')).toBe(1);
     expect(portsReport(db, { from: '2024-06-03', to: '2024-06-03' })).toEqual(before.filter((x) => x.date === '2024-06-03'));
 
     // Recounts (trust changes, a new zone) never touch the pruned days.

@@ -27,7 +27,6 @@ describe('sonicwall parser object', () => {
   test('does not claim other key=value formats or plain syslog', () => {
     for (const line of [
       'date=2024-03-05 time=14:22:01 devname="fg1" type="traffic" srcip=203.0.113.7 dstip=192.0.2.10 action="deny"',
-      'Mar  5 14:22:01 gw kernel: DROP IN=eth0 OUT= SRC=203.0.113.7 DST=192.0.2.10 PROTO=TCP SPT=1 DPT=2',
       'Mar  5 14:22:01 host sshd[1]: id=42 accepted',
     ]) {
       expect(sonicwall.sniff(peelEnvelope(line, utc()))).toBe(false);
@@ -82,10 +81,10 @@ describe('endpoints and direction', () => {
     expect(e.direction).toBe(dir);
   });
 
-  test('WAN to WAN is inbound when the destination is the firewall itself, else external', () => {
+  test('WAN to WAN is inbound when the destination is the firewall itself, else no evidence (the classifier decides)', () => {
     expect(event(`${base} src=198.51.100.7:1:WAN dst=203.0.113.1:443:WAN proto=tcp`).direction).toBe('inbound');
     expect(event(`${base} src=203.0.113.1:1:WAN dst=198.51.100.7:443:WAN proto=tcp`).direction).toBe('outbound');
-    expect(event(`${base} src=198.51.100.7:1:WAN dst=198.51.100.8:443:WAN proto=tcp`).direction).toBe('external');
+    expect(event(`${base} src=198.51.100.7:1:WAN dst=198.51.100.8:443:WAN proto=tcp`).direction).toBeUndefined();
   });
 
   test('zones from a rule named (A->B) when the endpoints carry interfaces', () => {
@@ -111,10 +110,10 @@ describe('which messages are traffic', () => {
 
   test('an unlisted id counts only with a verdict or a dropped-packet category', () => {
     expect(outcome(at(4242, 128, 'proto=udp')).kind).toBe('event');
-    expect(outcome(at(4242, 1, 'proto=udp'))).toEqual({ kind: 'skip', reason: 'sonicwall system message' });
+    expect(outcome(at(4242, 1, 'proto=udp'))).toEqual({ kind: 'skip', reason: 'system-message' });
   });
 
   test('NAT mapping notes repeat a connection and are skipped', () => {
-    expect(outcome(at(1197, 0, 'proto=icmp'))).toEqual({ kind: 'skip', reason: 'sonicwall nat mapping' });
+    expect(outcome(at(1197, 0, 'proto=icmp'))).toEqual({ kind: 'skip', reason: 'nat-mapping' });
   });
 });

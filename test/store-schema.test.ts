@@ -1,7 +1,7 @@
 /**
  * The store's evolution and its dictionary: a database written before migration 005 (text
- * tcp_flags / interfaces / host / rule) opens with its events intact, and codes stay consistent
- * between connections.
+ * tcp_flags / interfaces / host / rule) opens with its events intact, codes stay consistent
+ * between connections, and reasons stored as free text before migration 007 become catalog codes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -93,5 +93,93 @@ describe('codes', () => {
     expect(c.code('out_if', 'eth1')).toBe(1);
     expect(c.name('out_if', 1)).toBe('eth1');
     expect(c.name('in_if', 99)).toBe('99');
+  });
+});
+
+describe('migration 007: reasons become catalog codes', () => {
+  /** A schema-6 database holding what versions before the catalog wrote: free text per parser. */
+  function oldDatabase(file: string): void {
+    const old = databaseAt(file, 6);
+    old.prepare("INSERT INTO sources (id, name, fp_hash, fp_len, first_seen, last_seen) VALUES (1, 'a.log', 'h1', 10, 0, 0), (2, 'b.log', 'h2', 10, 0, 0)").run();
+    const rc = old.prepare('INSERT INTO reject_counts (source_id, reason, count) VALUES (?, ?, ?)');
+    // Four synonyms of one cause in source 1, and the same cause twice in source 2.
+    rc.run(1, 'truncated: no SRC/DST', 4);
+    rc.run(1, 'truncated: no src/dst', 3);
+    rc.run(1, 'no src/dst', 2);
+    rc.run(1, 'truncated: no addresses', 1);
+    rc.run(1, 'bad time', 5);
+    rc.run(1, 'bad date', 6);
+    rc.run(1, 'bad timestamp', 7);
+    rc.run(1, 'bad action', 1);
+    rc.run(1, 'dropped: oversize', 9);
+    rc.run(2, 'no destination address', 2);
+    rc.run(2, 'truncated: no source', 1);
+    const sc = old.prepare('INSERT INTO skip_counts (source_id, reason, count) VALUES (?, ?, ?)');
+    sc.run(1, 'not firewall traffic (dhcpd)', 10);
+    sc.run(1, 'not firewall traffic', 2);
+    sc.run(1, 'asa vpn message', 3);
+    sc.run(1, 'sonicwall vpn message', 4);
+    sc.run(1, 'mikrotik dhcp message', 5);
+    sc.run(1, 'not a netfilter line', 6);
+    sc.run(1, 'zeek header', 1);
+    sc.run(1, 'w3c header', 1);
+    const rj = old.prepare('INSERT INTO rejects (source_id, line, reason, sample) VALUES (?, ?, ?, ?)');
+    rj.run(1, 7, 'truncated: no SRC/DST', 'kernel: TTL=50 ID=2 PROTO=TCP');
+    rj.run(1, 9, 'unknown time zone', 'id=x time="2024-03-05 14:00:11 XYZ"');
+    rj.run(1, 11, 'dropped: oversize', 'x');
+    old.close();
+  }
+
+  const rows = (db: ReturnType<typeof openDb>, table: string) =>
+    db.prepare(`SELECT source_id, reason, detail, count FROM ${table} ORDER BY source_id, reason, detail`).all();
+
+  test('synonyms collapse onto one code with their counts added; details move to their own column', () => {
+    const file = path.join(tempDir(), 'v6.db');
+    oldDatabase(file);
+    const db = openDb(file);
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(7);
+    expect(rows(db, 'reject_counts')).toEqual([
+      { source_id: 1, reason: 'bad-field', detail: 'action', count: 1 },
+      { source_id: 1, reason: 'bad-timestamp', detail: '', count: 18 },
+      { source_id: 1, reason: 'dropped: oversize', detail: '', count: 9 },
+      { source_id: 1, reason: 'no-addresses', detail: '', count: 10 },
+      { source_id: 2, reason: 'no-addresses', detail: '', count: 3 },
+    ]);
+    expect(rows(db, 'skip_counts')).toEqual([
+      { source_id: 1, reason: 'dhcp-message', detail: 'dhcp', count: 5 },
+      { source_id: 1, reason: 'log-header', detail: '', count: 2 },
+      { source_id: 1, reason: 'not-firewall', detail: '', count: 2 },
+      { source_id: 1, reason: 'not-firewall', detail: 'dhcpd', count: 10 },
+      { source_id: 1, reason: 'not-forced-format', detail: 'netfilter', count: 6 },
+      { source_id: 1, reason: 'vpn-message', detail: '', count: 7 },
+    ]);
+    expect(db.prepare('SELECT line, reason, detail FROM rejects ORDER BY line').all()).toEqual([
+      { line: 7, reason: 'no-addresses', detail: '' },
+      { line: 9, reason: 'unknown-time-zone', detail: '' },
+      { line: 11, reason: 'dropped: oversize', detail: '' },
+    ]);
+    db.close();
+  });
+
+  test('lines ingested after the migration count onto the migrated keys', async () => {
+    const file = path.join(tempDir(), 'v6b.db');
+    oldDatabase(file);
+    const db = openDb(file);
+    const log = path.join(tempDir(), 'new.log');
+    fs.writeFileSync(
+      log,
+      [
+        'Jun 14 09:15:08 gw kernel: TTL=50 ID=2 PROTO=TCP SPT=5001 DPT=23 SEQ=1 ACK=0 WINDOW=1024 RES=0x00 SYN URGP=0 ',
+        'Jun 14 09:15:09 gw dhcpd[812]: DHCPACK on 192.168.1.20 to 00:00:5e:00:53:01 via eth1',
+        'Jun 14 09:15:10 gw kernel: DROP IN=eth0 OUT= SRC=203.0.113.7 DST=192.0.2.10 LEN=40 TTL=50 ID=1 PROTO=TCP SPT=5000 DPT=23 SYN URGP=0 ',
+      ].join('\n') + '\n',
+    );
+    await ingest(db, [log], { year: 2024 });
+    const sum = (table: string, reason: string, detail = '') =>
+      count(db, `SELECT sum(count) FROM ${table} WHERE reason = ? AND detail = ?`, reason, detail);
+    expect(sum('reject_counts', 'no-addresses')).toBe(14);
+    expect(sum('skip_counts', 'not-firewall', 'dhcpd')).toBe(11);
+    expect(db.prepare("SELECT reason, detail FROM rejects WHERE sample LIKE '%SPT=5001%'").all()).toEqual([{ reason: 'no-addresses', detail: '' }]);
+    db.close();
   });
 });

@@ -53,7 +53,7 @@ describe('ZyNOS filter log', () => {
 
   test('ICMP carries no ports; a cut line is rejected', () => {
     expect(event(`${OLD}IP[Src=203.0.113.9 Dst=192.168.10.10 ICMP]}S04>R02mD`)).toMatchObject({ transport: 'icmp', srcPort: undefined });
-    expect(outcome(`${OLD}IP[Src=203.0.113.9 Dst=192.168.10.10 TCP spo=0b`)).toEqual({ kind: 'reject', reason: 'truncated filter log' });
+    expect(outcome(`${OLD}IP[Src=203.0.113.9 Dst=192.168.10.10 TCP spo=0b`)).toEqual({ kind: 'reject', reason: 'truncated' });
   });
 });
 
@@ -89,11 +89,11 @@ describe('key=value logs', () => {
   });
 
   test.each([
-    ['System', 'zyxel system log'],
-    ['IKE', 'zyxel vpn log'],
-    ['User', 'zyxel user log'],
-    ['Content Filter', 'zyxel content filter'],
-    ['Anything Else', 'zyxel non-traffic log'],
+    ['System', 'system-message'],
+    ['IKE', 'vpn-message'],
+    ['User', 'admin-message'],
+    ['Content Filter', 'content-filter'],
+    ['Anything Else', 'system-message'],
   ])('cat=%s → skip %s', (cat, reason) => {
     expect(outcome(kv(`src="0.0.0.0:0" dst="0.0.0.0:0" msg="x" note="y" cat="${cat}"`))).toEqual({ kind: 'skip', reason });
   });

@@ -33,7 +33,7 @@ import { CLASS, Codes } from '../store/codes';
 import { dayLabel, dayNumber } from '../store/rollups/buckets';
 import { loadSettings } from '../store/settings';
 import { checkZone, createClock } from '../../parsers/clock';
-import { PROTO_NUMBERS } from '../../parsers/netfilter';
+import { PROTO_NUMBERS } from '../../parsers/lib/protocols';
 import { todayIn } from '../../reports/time';
 
 export interface DshieldExportOptions {

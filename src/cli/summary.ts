@@ -1,9 +1,10 @@
+import { reasonKeyText } from '../../parsers/lib/reasons';
 import type { Tally } from '../pipeline/tally';
 
 const n = (v: number) => v.toLocaleString('en-US');
 
 function reasons(m: Map<string, number>): string {
-  return [...m.entries()].sort((a, b) => b[1] - a[1]).map(([r, c]) => `${r} ${n(c)}`).join(', ');
+  return [...m.entries()].sort((a, b) => b[1] - a[1]).map(([key, c]) => `${reasonKeyText(key)} ${n(c)}`).join(', ');
 }
 
 /** The end-of-run summary: every line read is accounted for. */

@@ -3,6 +3,7 @@
  * batch that the store writes in one transaction. Pure of storage, so it runs in a worker
  * thread for big files and in-process for stdin and live input.
  */
+import { reasonKey, type SkipCode } from '../../parsers/lib/reasons';
 import type { Clock, LogParser, SourceState } from '../../parsers/types';
 import { classify, type ClassifierSettings } from '../classify/classifier';
 import type { RawRecord } from '../sources/records';
@@ -12,7 +13,7 @@ import { RawLineWriter, type RawLines } from '../contract/batch/raw-lines';
 
 const SAMPLES_PER_REASON = 100;
 /** Skip reason of an event older than the retention cutoff (store/prune.ts). */
-export const BEFORE_RETENTION = 'older than the retention period';
+export const BEFORE_RETENTION: SkipCode = 'before-retention';
 const SAMPLE_CHARS = 512;
 
 export interface ComputedBatch {
@@ -22,7 +23,8 @@ export interface ComputedBatch {
    * port). Which rows carry one changes no count: the write half reads every row.
    */
   raws: RawLines;
-  rejects: { line: number; reason: string; sample: string }[];
+  rejects: { line: number; reason: string; detail: string; sample: string }[];
+  /** Counts per `reasonKey` (code, or code and detail). */
   skipReasons: [string, number][];
   rejectReasons: [string, number][];
   /** Per format: events, rejects. */
@@ -37,7 +39,7 @@ export interface SourceCursor {
   hint?: LogParser;
   /** What parsers remember about this source (header-declared columns). */
   state?: SourceState;
-  /** Reject samples kept so far from this source in this run, per reason. */
+  /** Reject samples kept so far from this source in this run, per reason code. */
   samples: Map<string, number>;
 }
 
@@ -68,17 +70,17 @@ export class BatchComputer {
     cur.state ??= new Map();
     const { parser, outcome, text } = readRecord(rec, cur.clock, this.forced, cur.hint, cur.state);
     if (outcome.kind === 'skip') {
-      bump(this.skipReasons, outcome.reason);
+      bump(this.skipReasons, reasonKey(outcome.reason, outcome.detail));
       return;
     }
     if (parser) cur.hint = parser;
     if (outcome.kind === 'reject') {
-      bump(this.rejectReasons, outcome.reason);
+      bump(this.rejectReasons, reasonKey(outcome.reason, outcome.detail));
       if (parser) this.format(parser.id)[1]++;
       const kept = cur.samples.get(outcome.reason) ?? 0;
       if (kept < SAMPLES_PER_REASON) {
         cur.samples.set(outcome.reason, kept + 1);
-        this.rejects.push({ line: rec.line, reason: outcome.reason, sample: printable(rec.text.slice(0, SAMPLE_CHARS)) });
+        this.rejects.push({ line: rec.line, reason: outcome.reason, detail: outcome.detail ?? '', sample: printable(rec.text.slice(0, SAMPLE_CHARS)) });
       }
       return;
     }

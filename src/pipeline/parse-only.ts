@@ -4,6 +4,7 @@
  */
 import { createClock } from '../../parsers/clock';
 import { parserById } from '../../parsers';
+import { reasonKey } from '../../parsers/lib/reasons';
 import { readRecord } from './read-record';
 import type { FirewallEvent, LogParser } from '../../parsers/types';
 import { classify, type Classified, type ClassifierSettings } from '../classify/classifier';
@@ -13,7 +14,7 @@ import { Tally } from './tally';
 
 export type ParsedRecord =
   | { kind: 'event'; record: RawRecord; event: FirewallEvent; classified: Classified }
-  | { kind: 'skip' | 'reject'; record: RawRecord; reason: string; format?: string };
+  | { kind: 'skip' | 'reject'; record: RawRecord; reason: string; detail?: string; format?: string };
 
 export interface ParseOptions {
   tz: string;
@@ -34,9 +35,10 @@ export async function* parseInput(input: Input, settings: ClassifierSettings, op
       tally.event(outcome.event.format);
       return { kind: 'event', record, event: outcome.event, classified: classify(outcome.event, settings) };
     }
-    if (outcome.kind === 'skip') tally.skip(outcome.reason);
-    else tally.reject(outcome.reason, parser?.id);
-    return { kind: outcome.kind, record, reason: outcome.reason, format: parser?.id };
+    const key = reasonKey(outcome.reason, outcome.detail);
+    if (outcome.kind === 'skip') tally.skip(key);
+    else tally.reject(key, parser?.id);
+    return { kind: outcome.kind, record, reason: outcome.reason, detail: outcome.detail, format: parser?.id };
   };
   for await (const chunk of input.chunks(0)) {
     for (const r of splitter.push(chunk).records) yield one(r);

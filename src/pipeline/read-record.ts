@@ -1,4 +1,5 @@
 import { parseRecord } from '../../parsers';
+import { reject } from '../../parsers/lib/reasons';
 import type { Clock, LogParser, ParseOutcome, SourceState } from '../../parsers/types';
 import type { RawRecord } from '../sources/records';
 
@@ -19,13 +20,13 @@ export interface ReadRecord {
  * event that cannot be placed in time is a reject.
  */
 export function readRecord(rec: RawRecord, clock: Clock, forced?: LogParser, hint?: LogParser, state?: SourceState): ReadRecord {
-  if (rec.overlongBytes !== undefined) return { outcome: { kind: 'reject', reason: 'line too long' }, text: rec.text };
+  if (rec.overlongBytes !== undefined) return { outcome: reject('line-too-long'), text: rec.text };
   let text = rec.text;
   if (text.charCodeAt(0) === 0) text = text.replace(/^\x00+/, '');
-  if (BINARY.test(text)) return { outcome: { kind: 'reject', reason: 'binary data' }, text };
+  if (BINARY.test(text)) return { outcome: reject('binary-data'), text };
   const { parser, outcome } = parseRecord(text, clock, forced, hint, state);
   if (outcome.kind === 'event' && !Number.isFinite(outcome.event.ts)) {
-    return { outcome: { kind: 'reject', reason: 'no timestamp' }, parser, text };
+    return { outcome: reject('no-timestamp'), parser, text };
   }
   return { outcome, parser, text };
 }

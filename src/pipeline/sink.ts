@@ -3,6 +3,7 @@
  * store, with the source's new read position, in one transaction. That transaction is what
  * makes every source exactly-once, across re-runs and crashes alike.
  */
+import { splitReasonKey } from '../../parsers/lib/reasons';
 import type { DB } from '../store/db';
 import { EventWriter } from '../store/event-writer';
 import type { RollupWriter } from '../store/rollups/writer';
@@ -48,9 +49,9 @@ export class BatchSink {
     this.events = new EventWriter(db);
     this.writeAlerts = alertWriter(db);
     this.writeProgress = progressWriter(db);
-    this.insReject = db.prepare('INSERT INTO rejects (source_id, line, reason, sample) VALUES (?, ?, ?, ?)');
+    this.insReject = db.prepare('INSERT INTO rejects (source_id, line, reason, detail, sample) VALUES (?, ?, ?, ?, ?)');
     const upsert = (table: string) =>
-      db.prepare(`INSERT INTO ${table} (source_id, reason, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`);
+      db.prepare(`INSERT INTO ${table} (source_id, reason, detail, count) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`);
     this.addRejectCount = upsert('reject_counts');
     this.addSkipCount = upsert('skip_counts');
   }
@@ -70,9 +71,9 @@ export class BatchSink {
       disowned = this.db.transaction(() => {
         this.events.write(rows, sourceId);
         const r = this.rollupWriter.write(delta);
-        for (const x of b.rejects) this.insReject.run(sourceId, x.line, x.reason, x.sample);
-        for (const [reason, c] of b.rejectReasons) this.addRejectCount.run(sourceId, reason, c);
-        for (const [reason, c] of b.skipReasons) this.addSkipCount.run(sourceId, reason, c);
+        for (const x of b.rejects) this.insReject.run(sourceId, x.line, x.reason, x.detail, x.sample);
+        for (const [key, c] of b.rejectReasons) this.addRejectCount.run(sourceId, ...splitReasonKey(key), c);
+        for (const [key, c] of b.skipReasons) this.addSkipCount.run(sourceId, ...splitReasonKey(key), c);
         this.writeAlerts(alerts);
         this.writeProgress(sourceId, { offset: b.endOffset, lines: b.lines, tailHash, events, skips, rejects });
         return r.disowned;

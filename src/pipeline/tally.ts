@@ -5,6 +5,7 @@ export class Tally {
   skips = 0;
   rejects = 0;
   duplicateLines = 0;
+  /** Counts per `reasonKey` of parsers/lib/reasons.ts (the code, or the code and its detail). */
   readonly skipReasons = new Map<string, number>();
   readonly rejectReasons = new Map<string, number>();
   /** Events per format id, and rejects of lines a format recognized. */

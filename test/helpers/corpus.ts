@@ -87,13 +87,13 @@ export function parseFile(file: string, opts: ParseFileOptions = {}): ParsedFile
   };
 }
 
-/** The tally key of one outcome. */
+/** The tally key of one outcome: `event`, `skip: not-firewall (dhcpd)`, `reject: no-addresses`. */
 export function outcomeKey(o: ParseOutcome, parser?: string): string {
-  if (o.kind !== 'event') return `${o.kind}: ${o.reason}`;
+  if (o.kind !== 'event') return `${o.kind}: ${o.reason}${o.detail === undefined ? '' : ` (${o.detail})`}`;
   return parser === undefined ? 'event' : `event ${parser}`;
 }
 
-/** Counts outcomes (or parse results) by `event` / `skip: reason` / `reject: reason`. */
+/** Counts outcomes (or parse results) by `event` / `skip: reason (detail)` / `reject: reason`. */
 export function tally(items: (ParseOutcome | RecordResult)[], opts: { byParser?: boolean } = {}): Record<string, number> {
   return countBy(
     items.map((i) => ('outcome' in i ? outcomeKey(i.outcome, opts.byParser ? String(i.parser?.id) : undefined) : outcomeKey(i))),

@@ -1,11 +1,17 @@
 import type { Command } from 'commander';
+import { splitReasonKey } from '../../../parsers/lib/reasons';
 import { readingZone } from '../../config/settings';
 import { coverage } from '../../pipeline/coverage';
 import { render } from '../../../reports/render';
 import { outputFormat } from '../output';
 import { intArg, logZoneOption, outputOption, TABLE_FORMATS } from '../options';
 
-const reasons = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join('; ');
+/** `no-addresses 4; not-firewall (dhcpd) 2`: catalog codes, compact for a table of folders. */
+const label = (key: string) => {
+  const [code, detail] = splitReasonKey(key);
+  return detail ? `${code} (${detail})` : code;
+};
+const reasons = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${label(r)} ${n}`).join('; ');
 
 export async function coverageCommand(paths: string[], f: { tz?: string; year?: number; logFormat?: string; format?: string; output?: string }): Promise<string> {
   const groups = await coverage(paths, { tz: readingZone(f.tz), year: f.year, format: f.logFormat });

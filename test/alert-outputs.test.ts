@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { AlertOutputs, Webhook, alertDocument, alertLine, type AlertDocument } from '../src/alerts/outputs';
+import { AlertOutputs, Webhook, alertDocument, alertLine, type AlertDocument } from '../src/act/alert-outputs';
 import type { Alert } from '../src/contract/alert';
 import { tempDir } from './helpers/db';
 

@@ -9,7 +9,7 @@ import { addToSettings, loadSettings } from '../store/settings';
 import { splitList } from '../classify/networks';
 import { LivePipeline } from '../pipeline/live';
 import { batchToEcs } from '../pipeline/batch-ecs';
-import { AlertOutputs, Webhook } from '../alerts/outputs';
+import { AlertOutputs, Webhook } from '../act/alert-outputs';
 import { liveSnapshot, renderPanel } from '../../reports/live';
 
 export interface LiveFlags {

@@ -36,6 +36,7 @@ import { toInt } from './lib/numbers';
 import { protoKeyword } from './lib/protocols';
 import { reject, skip, type SkipCode } from './lib/reasons';
 import { zoneDirection, zoneSide, type ZoneSide } from './lib/zones';
+import { civilToUtc } from './lib/time-checks';
 
 const UTM_TYPES = new Set([
   'utm', 'ips', 'virus', 'webfilter', 'app-ctrl', 'emailfilter', 'spam', 'dlp', 'waf', 'dns', 'ssh', 'ssl',
@@ -80,13 +81,12 @@ function timeOf(kv: Map<string, string>, env: Envelope, clock: Clock): number | 
   const d = DATE.exec(kv.get('date') ?? '');
   const t = TIME.exec((kv.get('time') ?? '').replaceAll(' ', ''));
   if (d && t) {
+    // Fields that name no real time (Feb 30, 24:00) convert to NaN: the reject impossible-date.
     const y = +d[1], mo = +d[2], day = +d[3], h = +t[1], mi = +t[2], s = +t[3];
-    if (mo >= 1 && mo <= 12 && day >= 1 && day <= 31 && h <= 23 && mi <= 59 && s <= 60) {
-      const tz = TZ.exec(kv.get('tz') ?? '');
-      if (!tz) return clock.localToUtc(y, mo, day, h, mi, s);
-      const off = (tz[1] === '-' ? -1 : 1) * (+tz[2] * 60 + +tz[3]);
-      return Date.UTC(y, mo - 1, day, h, mi, s) - off * 60_000;
-    }
+    const tz = TZ.exec(kv.get('tz') ?? '');
+    if (!tz) return clock.localToUtc(y, mo, day, h, mi, s);
+    const off = (tz[1] === '-' ? -1 : 1) * (+tz[2] * 60 + +tz[3]);
+    return civilToUtc(y, mo, day, h, mi, s) - off * 60_000;
   }
   return env.ts;
 }

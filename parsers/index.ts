@@ -5,6 +5,7 @@
 import type { Clock, Envelope, LogParser, ParseOutcome, SourceState } from './types';
 import { peelEnvelope } from './envelope/peel';
 import { reject, skip, type SkipOutcome } from './lib/reasons';
+import { IMPOSSIBLE_DATE } from './lib/time-checks';
 import { netfilter } from './netfilter';
 import { nftTrace } from './nft-trace';
 import { pfsense } from './pfsense';
@@ -64,13 +65,19 @@ export function parseRecord(raw: string, clock: Clock, forced?: LogParser, hint?
   return { envelope, parser, outcome: run(parser, envelope, clock, state) };
 }
 
-/** A parser that throws on a line has a bug; the line is kept as a reject, the run goes on. */
+/**
+ * A parser that throws on a line has a bug; the line is kept as a reject, the run goes on.
+ * Every stamp reader converts fields that name no real time (Feb 29 2023, Apr 31, 24:00) to NaN
+ * rather than rolling them over: such an event is the reject impossible-date, for every format.
+ */
 function run(p: LogParser, env: Envelope, clock: Clock, state: SourceState | undefined): ParseOutcome {
+  let outcome: ParseOutcome;
   try {
-    return p.parse(env, clock, state);
+    outcome = p.parse(env, clock, state);
   } catch {
     return reject('parser-error');
   }
+  return outcome.kind === 'event' && Number.isNaN(outcome.event.ts) ? reject(IMPOSSIBLE_DATE) : outcome;
 }
 
 /** Names what a non-firewall line is, so skips are counted by something a user recognizes. */

@@ -89,7 +89,7 @@ function locate(env: Envelope, clock: Clock | undefined): Located {
     const p = PRINT_STAMP.exec(m);
     const month = p ? MONTHS[p[1][0].toUpperCase() + p[1].slice(1)] : undefined;
     if (p && month) {
-      if (clock) ts = clock.localToUtc(clock.yearFor(month), month, +p[2], +p[3], +p[4], +p[5]);
+      if (clock) ts = clock.localToUtc(clock.yearFor(month, +p[2], +p[3], +p[4], +p[5]), month, +p[2], +p[3], +p[4], +p[5]);
       m = m.slice(p[0].length);
     }
   } else if (c >= 48 && c <= 57 && TIME_ONLY.test(m)) {

@@ -100,7 +100,8 @@ function trailingTime(m: string, clock: Clock): [number, number] | undefined {
   const h = +r[4];
   const mi = +r[5];
   const s = +r[6];
-  if (!month || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
+  if (!month) return undefined;
+  // Fields that name no real time (Feb 30, 24:00) convert to NaN: the reject impossible-date.
   return [Math.max(0, day - 12) + r.index, clock.localToUtc(+r[3], month, d, h, mi, s)];
 }
 

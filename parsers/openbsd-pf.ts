@@ -140,7 +140,7 @@ function pfTime(loc: NonNullable<ReturnType<typeof locate>>, env: Envelope, cloc
     const ms = s[6] ? Math.floor(+`0.${s[6]}` * 1000) : 0;
     // The wrapper was written moments later: its year is the pf stamp's, give or take New Year,
     // which the half-year check settles. Only without a wrapper time does the clock guess.
-    const year = env.ts !== undefined ? new Date(env.ts).getUTCFullYear() : clock.yearFor(month);
+    const year = env.ts !== undefined ? new Date(env.ts).getUTCFullYear() : clock.yearFor(month, +s[2], +s[3], +s[4], +s[5]);
     let ts = clock.localToUtc(year, month, +s[2], +s[3], +s[4], +s[5], ms);
     if (env.ts !== undefined) {
       const half = 183 * 86_400_000;

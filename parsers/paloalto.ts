@@ -40,6 +40,7 @@ import { toInt } from './lib/numbers';
 import { protoKeyword } from './lib/protocols';
 import { reject, skip, type SkipCode } from './lib/reasons';
 import { zoneDirection, zoneSide } from './lib/zones';
+import { civilToUtc } from './lib/time-checks';
 
 const LOG_TYPES = new Set([
   'TRAFFIC', 'THREAT', 'SYSTEM', 'CONFIG', 'HIP-MATCH', 'CORRELATION', 'USERID', 'GLOBALPROTECT',
@@ -74,9 +75,8 @@ function sniff(env: Envelope): boolean {
 function naive(v: string | undefined): number | undefined {
   const m = v === undefined ? null : STAMP.exec(v);
   if (!m) return undefined;
-  const mo = +m[2], d = +m[3], h = +m[4], mi = +m[5], s = +m[6];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return undefined;
-  return Date.UTC(+m[1], mo - 1, d, h, mi, s);
+  // NaN when the fields name no real time (Feb 30, 24:00): the reject impossible-date.
+  return civilToUtc(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]);
 }
 
 function timeOf(f: string[], env: Envelope, clock: Clock): number | undefined {

@@ -68,7 +68,7 @@ export interface Envelope {
   raw: string;
   /** The payload after timestamp, host and tag. For a record with no envelope, the whole line. */
   message: string;
-  /** UTC epoch ms from the envelope, when it carried one. */
+  /** UTC epoch ms from the envelope, when it carried one; NaN when its fields name no real time. */
   ts?: number;
   hostname?: string;
   /** Program tag (`kernel`, `filterlog`, `IN-work`), without pid and colon. */
@@ -86,14 +86,23 @@ export interface Envelope {
 
 export type EnvelopeKind = 'rfc3164' | 'rfc5424' | 'iso8601' | 'dmesg' | 'pvefw' | 'json' | 'none';
 
-/** Converts the local wall-clock times a log was written in to UTC, and infers missing years. */
+/**
+ * Converts the local wall-clock times a log was written in to UTC, and infers missing years.
+ * One clock per source (file, syslog sender): it follows the source's stamps in order.
+ */
 export interface Clock {
   /** IANA zone the log was written in. */
   readonly tz: string;
-  /** Epoch ms of a wall-clock time in `tz` (month 1–12). */
+  /**
+   * Epoch ms of a wall-clock time in `tz` (month 1–12); NaN when the fields do not exist
+   * (Feb 30, 24:00), which makes the record the reject `impossible-date`. A time in the
+   * repeated hour after a fall-back is the first pass unless this source is already past it.
+   */
   localToUtc(year: number, month: number, day: number, hour: number, minute: number, second: number, ms?: number): number;
-  /** Year for a year-less stamp in `month` (1–12); survives New Year. */
-  yearFor(month: number): number;
+  /** Year for a year-less stamp: never later than the reference (allowing a day); survives New Year. */
+  yearFor(month: number, day: number, hour: number, minute: number, second: number): number;
+  /** When the log was last written (file mtime; now for stdin and live input), epoch ms. */
+  reference(): number;
 }
 
 /**

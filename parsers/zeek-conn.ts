@@ -289,7 +289,7 @@ function parse(env: Envelope, clock: Clock, state?: SourceState): ParseOutcome {
   if (p1 === -1 || p2 === -1) return reject('bad-port');
   const icmp = transport !== 'tcp' && transport !== 'udp';
   if (icmp && ((p1 ?? 0) > 255 || (p2 ?? 0) > 255)) return reject('bad-icmp-type');
-  if (c.ts === undefined || Number.isNaN(c.ts)) return reject('no-timestamp');
+  if (c.ts === undefined) return reject('no-timestamp');
   const pkts = toUint(c.origPkts);
 
   const event: FirewallEvent = {

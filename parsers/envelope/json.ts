@@ -1,5 +1,5 @@
-import type { Envelope } from '../types';
-import { epochToMs } from './stamps';
+import type { Clock, Envelope } from '../types';
+import { epochToMs, parseIsoStamp } from './stamps';
 
 type Json = Record<string, unknown>;
 
@@ -17,13 +17,16 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function timeOf(o: Json): number | undefined {
+function timeOf(o: Json, clock: Clock): number | undefined {
   // journald export: microseconds as a decimal string.
   const rt = str(o.__REALTIME_TIMESTAMP) ?? str(o._SOURCE_REALTIME_TIMESTAMP);
   if (rt && /^\d+$/.test(rt)) return Math.floor(+rt / 1000);
   const stamp = get(o, '@timestamp') ?? get(o, 'timestamp');
   if (typeof stamp === 'number') return epochToMs(stamp);
   if (typeof stamp === 'string') {
+    // ISO-8601 read field by field (Date.parse rolls Feb 30 over into March); other forms as JS reads them.
+    const iso = parseIsoStamp(stamp, 0, clock);
+    if (iso) return iso.ts;
     const t = Date.parse(stamp);
     if (!Number.isNaN(t)) return t;
   }
@@ -35,7 +38,7 @@ function timeOf(o: Json): number | undefined {
  * original line in `message`. JSON that is data in its own right (Zeek, flow logs) keeps the
  * whole document as the message for its format parser.
  */
-export function peelJson(raw: string, s: string): Envelope {
+export function peelJson(raw: string, s: string, clock: Clock): Envelope {
   let doc: unknown;
   try {
     doc = JSON.parse(s);
@@ -49,7 +52,7 @@ export function peelJson(raw: string, s: string): Envelope {
   const message = str(o.MESSAGE) ?? str(get(o, 'message')) ?? str(get(o, 'event.original'));
   if (message === undefined) return { raw, message: s, kind: 'json' };
   const env: Envelope = { raw, message, kind: 'json' };
-  const ts = timeOf(o);
+  const ts = timeOf(o, clock);
   if (ts !== undefined) env.ts = ts;
   const host = str(o._HOSTNAME) ?? str(get(o, 'host.hostname')) ?? str(get(o, 'host.name')) ?? str(o.hostname);
   if (host) env.hostname = host;

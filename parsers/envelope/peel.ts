@@ -7,6 +7,7 @@ import type { Clock, Envelope } from '../types';
 import { peelJson } from './json';
 import { MONTHS, parseIsoStamp } from './stamps';
 import { readBsdStamp, tagNameEnd } from './bsd';
+import { civilToUtc } from '../lib/time-checks';
 
 // `[Thu Mar 11 20:05:08 2021] `
 const DMESG_STAMP = /^\[[A-Z][a-z]{2} ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})\] ?/;
@@ -30,7 +31,7 @@ export function peelEnvelope(raw: string, clock: Clock): Envelope {
     if (close > 1 && close <= 4 && /^\d+$/.test(s.slice(1, close))) s = s.slice(close + 1);
   }
   const first = s.charCodeAt(0);
-  if (first === 123 /* { */) return peelJson(raw, s);
+  if (first === 123 /* { */) return peelJson(raw, s, clock);
   if (first === 91 /* [ */) {
     const m = DMESG_STAMP.exec(s);
     if (m) {
@@ -49,7 +50,7 @@ export function peelEnvelope(raw: string, clock: Clock): Envelope {
     }
     const b = readBsdStamp(s);
     if (b) {
-      const ts = clock.localToUtc(b.year ?? clock.yearFor(b.month), b.month, b.day, b.hour, b.minute, b.second, b.ms);
+      const ts = clock.localToUtc(b.year ?? clock.yearFor(b.month, b.day, b.hour, b.minute, b.second), b.month, b.day, b.hour, b.minute, b.second, b.ms);
       return afterStamp(raw, s.slice(b.end), 'rfc3164', ts);
     }
   }
@@ -65,7 +66,7 @@ export function peelEnvelope(raw: string, clock: Clock): Envelope {
       const month = MONTHS[pve[3]];
       if (month) {
         const offset = (pve[8] === '-' ? -1 : 1) * (+pve[9] * 60 + +pve[10]) * 60_000;
-        const ts = Date.UTC(+pve[4], month - 1, +pve[2], +pve[5], +pve[6], +pve[7]) - offset;
+        const ts = civilToUtc(+pve[4], month, +pve[2], +pve[5], +pve[6], +pve[7]) - offset;
         const env: Envelope = { raw, message: s.slice(pve[0].length), ts, kind: 'pvefw' };
         if (pve[1] !== '-') env.tag = pve[1]; // the logger's own messages have no chain
         return env;

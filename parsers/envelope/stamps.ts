@@ -1,4 +1,5 @@
 import type { Clock } from '../types';
+import { civilToUtc } from '../lib/time-checks';
 
 export const MONTHS: Record<string, number> = {
   Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12,
@@ -15,24 +16,26 @@ export interface Stamp {
 
 /**
  * An ISO-8601 / RFC 3339 stamp at `pos`. A stamp without a zone is wall-clock time in the
- * log's zone (`--tz`), as written by devices that do not know better.
+ * log's zone (`--tz`), as written by devices that do not know better. `ts` is NaN when the
+ * fields name no real time (`2023-02-29`, `T24:00:00`, an offset of `+25:00`): such a stamp is
+ * still a stamp, and its record the reject impossible-date.
  */
 export function parseIsoStamp(s: string, pos: number, clock: Clock): Stamp | undefined {
   const m = ISO.exec(pos === 0 ? s : s.slice(pos));
   if (!m) return undefined;
   const ms = m[7] ? Math.floor(+`0.${m[7]}` * 1000) : 0;
   const y = +m[1], mo = +m[2], d = +m[3], h = +m[4], mi = +m[5], sec = +m[6];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return undefined;
   let ts: number;
   const zone = m[8];
   if (!zone) ts = clock.localToUtc(y, mo, d, h, mi, sec, ms);
   else {
-    ts = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+    ts = civilToUtc(y, mo, d, h, mi, sec, ms);
     if (zone !== 'Z' && zone !== 'z') {
       const sign = zone.charCodeAt(0) === 45 ? -1 : 1;
       const digits = zone.replace(':', '');
-      const offMin = +digits.slice(1, 3) * 60 + (digits.length > 3 ? +digits.slice(3, 5) : 0);
-      ts -= sign * offMin * 60_000;
+      const offH = +digits.slice(1, 3);
+      const offM = digits.length > 3 ? +digits.slice(3, 5) : 0;
+      ts = offH > 23 || offM > 59 ? NaN : ts - sign * (offH * 60 + offM) * 60_000;
     }
   }
   return { ts, end: pos + m[0].length };

@@ -8,10 +8,12 @@ import { MONTHS } from '../envelope/stamps';
 import type { Clock, Envelope } from '../types';
 import { reject, type RejectOutcome } from './reasons';
 import { isZoneAbbreviation, zoneOffset } from './time-zones';
+import { civilToUtc } from './time-checks';
 
 /**
  * `YYYY-MM-DD[ T]HH:MM:SS[.fff]` at `pos` as [year, month, day, hour, minute, second, ms] and the
- * index just past it; `undefined` if the text there is not that shape.
+ * index just past it; `undefined` if the text there is not that shape. The fields are as written
+ * and may name no real time (Feb 30, 24:00): zonedTime (clock.localToUtc, civilToUtc) gives NaN.
  */
 export function dateTimeParts(s: string, pos: number): { parts: number[]; end: number } | undefined {
   if (s.length < pos + 19) return undefined;
@@ -28,7 +30,7 @@ export function dateTimeParts(s: string, pos: number): { parts: number[]; end: n
   const hour = d(11) * 10 + d(12);
   const minute = d(14) * 10 + d(15);
   const second = d(17) * 10 + d(18);
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return undefined;
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined; // a non-digit
   let end = pos + 19;
   let ms = 0;
   if (s.charCodeAt(end) === 46 /* . */ || s.charCodeAt(end) === 44 /* , */) {
@@ -49,6 +51,7 @@ export function dateTimeParts(s: string, pos: number): { parts: number[]; end: n
 /**
  * Epoch ms of wall-clock parts [y, mo, d, h, mi, s, ms] followed by `zone` (trimmed; '' when the
  * device wrote none: then the log's zone, --tz), or the reject for a zone that cannot be read.
+ * NaN when the parts name no real time (the parse stage makes that the reject impossible-date).
  */
 export function zonedTime(p: readonly number[], zone: string, clock: Clock): number | RejectOutcome {
   const [y, mo, d, h, mi, s, ms] = p;
@@ -56,7 +59,7 @@ export function zonedTime(p: readonly number[], zone: string, clock: Clock): num
   const off = zoneOffset(zone, clock.tz);
   if (off === 'ambiguous') return reject('ambiguous-time-zone', zone);
   if (off === undefined) return reject('unknown-time-zone', zone);
-  return Date.UTC(y, mo - 1, d, h, mi, s, ms) - off * 60_000;
+  return civilToUtc(y, mo, d, h, mi, s, ms) - off * 60_000;
 }
 
 // `*Mar  1 18:46:11.123`, `Apr 15 2014 09:34:34 EDT`, `.Jun  3 10:00:00 UTC` — Cisco's own stamp.
@@ -72,21 +75,21 @@ export interface CiscoStamp {
  * A Cisco device stamp anywhere in `text`, with the year when printed (else the clock's guess).
  * The zone name after it is the admin's label (`clock timezone CST -6`): an offset or a known
  * abbreviation is honoured, an ambiguous one read by the --tz region (else rejected), any other
- * word leaves the stamp in --tz.
+ * word leaves the stamp in --tz. `ts` is NaN when the fields name no real time (`Apr 31`, `24:00:00`).
  */
 export function ciscoStamp(text: string, clock: Clock): CiscoStamp | RejectOutcome | undefined {
   const m = CISCO_STAMP.exec(text);
   if (!m) return undefined;
   const month = MONTHS[m[2]];
   const day = +m[3], h = +m[5], mi = +m[6], sec = +m[7];
-  if (!month || day < 1 || day > 31 || h > 23 || mi > 59 || sec > 60) return undefined;
+  if (!month) return undefined;
   const ms = m[8] ? Math.floor(+`0.${m[8]}` * 1000) : 0;
-  const year = m[4] ? +m[4] : clock.yearFor(month);
+  const year = m[4] ? +m[4] : clock.yearFor(month, day, h, mi, sec);
   const off = m[9] === undefined ? undefined : zoneOffset(m[9], clock.tz);
   if (off === 'ambiguous') return reject('ambiguous-time-zone', m[9]);
   const ts = off === undefined
     ? clock.localToUtc(year, month, day, h, mi, sec, ms)
-    : Date.UTC(year, month - 1, day, h, mi, sec, ms) - off * 60_000;
+    : civilToUtc(year, month, day, h, mi, sec, ms) - off * 60_000;
   return { ts, unsynced: m[1] === '*' };
 }
 

@@ -34,7 +34,7 @@ export async function* computeBatches(input: Input, spec: ComputeSpec): AsyncGen
     spec.format ? parserById(spec.format) : undefined,
     spec.notBefore,
   );
-  const cursor = { clock: createClock(spec.tz, { fixedYear: spec.year, reference: () => input.mtimeMs }), samples: new Map<string, number>() };
+  const cursor = { clock: createClock(spec.tz, { fixedYear: spec.year, reference: input.reference }), samples: new Map<string, number>() };
   const splitter = new RecordSplitter(spec.offset, spec.lines);
   for await (const chunk of input.chunks(spec.offset)) {
     const batch = splitter.push(chunk);

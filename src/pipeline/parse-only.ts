@@ -23,7 +23,7 @@ export interface ParseOptions {
 }
 
 export async function* parseInput(input: Input, settings: ClassifierSettings, opts: ParseOptions, tally: Tally): AsyncGenerator<ParsedRecord> {
-  const clock = createClock(opts.tz, { fixedYear: opts.year, reference: () => input.mtimeMs });
+  const clock = createClock(opts.tz, { fixedYear: opts.year, reference: input.reference });
   const forced = opts.format ? parserById(opts.format) : undefined;
   const splitter = new RecordSplitter();
   let hint: LogParser | undefined;

@@ -18,8 +18,12 @@ export interface Input {
   head: Buffer;
   /** Size on disk (compressed for gzip), for progress; undefined for stdin. */
   size?: number;
-  /** Last-modified time, the reference for year-less stamps (now for stdin). */
-  mtimeMs: number;
+  /**
+   * When the text was last written: the file's modification time; now for stdin, which is
+   * written while it is read. Year-less stamps are placed before it, and stamps more than a day
+   * past it are rejects.
+   */
+  reference(): number;
   dev?: number;
   ino?: number;
   /** Chunks of (decompressed) text from byte `skip` on. */
@@ -83,7 +87,8 @@ export async function openInput(name: string): Promise<Input> {
     throw new Error(`cannot read ${name}: no such file`);
   }
   if (st.isDirectory()) throw new Error(`${name} is a directory; give files or a glob such as '${name}/*.log'`);
-  const base = { name, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+  const mtime = st.mtimeMs;
+  const base = { name, size: st.size, reference: () => mtime, dev: st.dev, ino: st.ino };
   let read = 0;
   const counted = (s: fs.ReadStream): fs.ReadStream => {
     s.on('data', (c) => (read += c.length));
@@ -143,5 +148,5 @@ export async function openStream(name: string, stdin: Readable): Promise<Input> 
       }
     }
   }
-  return { name, kind: 'stdin', head, mtimeMs: Date.now(), bytesRead: () => read, chunks: (skip) => skipBytes(all(), skip) };
+  return { name, kind: 'stdin', head, reference: () => Date.now(), bytesRead: () => read, chunks: (skip) => skipBytes(all(), skip) };
 }

@@ -7,7 +7,7 @@
  */
 import type { DB } from '../src/store/db';
 import { countFromEvents, dirtyDays } from '../src/store/rollups';
-import { dayLabel, dayNumber, dayStartUtc, hourBucketer, hourLabel } from '../src/store/rollups/buckets';
+import { dayLabel, dayNumber, dayStartUtc, hourBucketer, hourLabel, lastPossibleDay } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
 import { formatInstant } from './time';
 
@@ -27,9 +27,14 @@ function rollupZone(db: DB): string {
 /**
  * The latest day with scan data, as a day of `zone`: the rollups' latest day in the database
  * zone, or the day of `zone` that holds its end when the report is asked for in another zone.
+ * Never a day in the future (lastPossibleDay): a row an older version stored from a stray stamp
+ * must not move every report's window away from the real data.
  */
 export function latestDayIn(db: DB, zone: string): number | undefined {
-  const last = db.prepare('SELECT max(day) FROM (SELECT max(day) AS day FROM port_day UNION ALL SELECT max(hour) / 24 FROM dirty_hour)').pluck().get() as number | null;
+  const last = db
+    .prepare('SELECT max(day) FROM (SELECT max(day) AS day FROM port_day WHERE day <= @last UNION ALL SELECT max(hour) / 24 FROM dirty_hour WHERE hour / 24 <= @last)')
+    .pluck()
+    .get({ last: lastPossibleDay() }) as number | null;
   const dbZone = rollupZone(db);
   if (last === null || zone === dbZone) return last ?? undefined;
   return Math.floor(hourBucketer(zone)(dayStartUtc(last + 1, dbZone) - 1) / 24);

@@ -1,5 +1,6 @@
 import { parseRecord } from '../../parsers';
 import { reject } from '../../parsers/lib/reasons';
+import { outOfRange, TIME_OUT_OF_RANGE } from '../../parsers/lib/time-checks';
 import type { Clock, LogParser, ParseOutcome, SourceState } from '../../parsers/types';
 import type { RawRecord } from '../sources/records';
 
@@ -17,7 +18,10 @@ export interface ReadRecord {
 /**
  * The checks every record gets before and after its parser, shared by ingest, parse and live
  * modes: overlong and binary lines are rejects, NUL padding left by a crash is dropped, and an
- * event that cannot be placed in time is a reject.
+ * event that cannot be placed in time is a reject: without a time stamp, or with one outside
+ * the sane range (before 1990, or more than a day past when the log was last written — the
+ * clock's reference: the file's mtime, now for stdin and live input). One stray stamp must not
+ * reach the store, where it would move every report's default window.
  */
 export function readRecord(rec: RawRecord, clock: Clock, forced?: LogParser, hint?: LogParser, state?: SourceState): ReadRecord {
   if (rec.overlongBytes !== undefined) return { outcome: reject('line-too-long'), text: rec.text };
@@ -25,8 +29,10 @@ export function readRecord(rec: RawRecord, clock: Clock, forced?: LogParser, hin
   if (text.charCodeAt(0) === 0) text = text.replace(/^\x00+/, '');
   if (BINARY.test(text)) return { outcome: reject('binary-data'), text };
   const { parser, outcome } = parseRecord(text, clock, forced, hint, state);
-  if (outcome.kind === 'event' && !Number.isFinite(outcome.event.ts)) {
-    return { outcome: reject('no-timestamp'), parser, text };
+  if (outcome.kind === 'event') {
+    const ts = outcome.event.ts;
+    if (typeof ts !== 'number' || Number.isNaN(ts)) return { outcome: reject('no-timestamp'), parser, text };
+    if (outOfRange(ts, clock.reference())) return { outcome: reject(TIME_OUT_OF_RANGE), parser, text };
   }
   return { outcome, parser, text };
 }

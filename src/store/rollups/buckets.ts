@@ -1,4 +1,5 @@
 import { TZDate, tzOffset } from '@date-fns/tz';
+import { CLOCK_SKEW_MS } from '../../../parsers/lib/time-checks';
 
 const HOUR = 3_600_000;
 
@@ -21,14 +22,35 @@ export function hourBucketer(tz: string): (ts: number) => number {
   };
 }
 
+// Labels never throw: a bucket from a stamp no calendar can show, or not in four digits (stored
+// by a version that did not check time stamps), is shown as its number rather than failing
+// every report.
+
+/** `YYYY-MM-DDTHH:mm:ss.sssZ` for years 0–9999, else undefined. */
+function isoText(ms: number): string | undefined {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return undefined;
+  const s = d.toISOString();
+  return s.length === 24 ? s : undefined;
+}
+
 /** Local hour number → `YYYY-MM-DDTHH:00` (the wall-clock hour it stands for). */
 export function hourLabel(hour: number): string {
-  return new Date(hour * HOUR).toISOString().slice(0, 13) + ':00';
+  return isoText(hour * HOUR)?.slice(0, 13).concat(':00') ?? `invalid hour (${hour})`;
 }
 
 /** Local day number → `YYYY-MM-DD`. */
 export function dayLabel(day: number): string {
-  return new Date(day * 24 * HOUR).toISOString().slice(0, 10);
+  return isoText(day * 24 * HOUR)?.slice(0, 10) ?? `invalid day (${day})`;
+}
+
+/**
+ * The last local day any stored event can fall in: now plus the clock skew ingest allows
+ * (parsers/lib/time-checks.ts) plus the widest zone offset. "The latest day with data" never
+ * goes past it, whatever an older version stored.
+ */
+export function lastPossibleDay(now = Date.now()): number {
+  return Math.floor((now + CLOCK_SKEW_MS + 14 * HOUR) / (24 * HOUR));
 }
 
 /** `YYYY-MM-DD` → local day number; throws a readable error. */

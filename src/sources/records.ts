@@ -99,6 +99,13 @@ export class RecordSplitter {
   private take(line: string, out: RawRecord[]): void {
     this.lineNo += 1;
     if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    if (this.json && !continuesJson(line)) {
+      // Not a pretty-printed document after all (a lone `{` in a log): its lines are records
+      // of their own, and this one is read as any other line.
+      const j = this.json;
+      this.json = null;
+      j.lines.forEach((t, i) => out.push({ text: t, line: j.line + i }));
+    }
     if (this.json) {
       this.json.lines.push(line);
       this.json.bytes += Buffer.byteLength(line) + 1;
@@ -113,7 +120,8 @@ export class RecordSplitter {
       out.push({ text: line.slice(0, SAMPLE), line: this.lineNo, overlongBytes: Buffer.byteLength(line) });
       return;
     }
-    // A line that is only `{` opens a pretty-printed JSON document.
+    // A line that is only `{` opens a pretty-printed JSON document, if the lines after it read
+    // as one (see continuesJson).
     if (line.length <= 2 && line.trim() === '{') {
       this.json = { lines: [line], bytes: Buffer.byteLength(line) + 1, depth: 1, line: this.lineNo };
       return;
@@ -142,6 +150,19 @@ export class RecordSplitter {
   private batch(records: RawRecord[]): RecordBatch {
     return { records, endOffset: this.pendingEnd(), lines: this.lineNo - this.pendingLines() };
   }
+}
+
+// One line of a pretty-printed JSON document: a `"key": …` member; a string, number, true, false
+// or null element; brackets and commas only (`{`, `},`, `]`, `[]`); an object element written on
+// one line (`{"a": 1},`). A log line starting with `[` (`[UFW BLOCK] IN=…`) is none of these.
+const JSON_LINE = /^\s*(?:"(?:[^"\\]|\\.)*"\s*(?::|,?\s*$)|[{}[\],][\s{}[\],]*$|\{\s*"|(?:-?\d[\d.eE+-]*|true|false|null)\s*,?\s*$)/;
+
+/**
+ * Does `line` read as the next line of a pretty-printed JSON document? A log line does not
+ * (`Dec 20 10:00:01 gw kernel: …`), so a stray `{` line costs nothing that follows it.
+ */
+function continuesJson(line: string): boolean {
+  return JSON_LINE.test(line);
 }
 
 /** Net `{` minus `}` outside JSON strings. */

@@ -7,17 +7,17 @@ import type { DailyReport } from './daily-data';
 import { BASELINE_DAYS, SPIKE_FACTOR, SPIKE_MIN_EVENTS } from './daily-data';
 import { render, type Column } from './render';
 import { portEntry } from './port-info';
+import { terminalSafe } from '../src/util/terminal-text';
 
 /** Control characters out (terminal safety), then Markdown specials escaped. */
 function text(v: unknown): string {
-  return String(v ?? '')
-    .replace(/[\x00-\x1f\x7f-\x9f]/g, '?')
+  return terminalSafe(String(v ?? ''))
     .replace(/[\\`*_<>[\]|#]/g, (c) => `\\${c}`);
 }
 
 /** A fenced block that the content cannot close: the fence is longer than any backtick run in it. */
 function code(v: string): string {
-  const body = v.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+  const body = terminalSafe(v);
   const fence = '`'.repeat(Math.max(3, ...[...body.matchAll(/`+/g)].map((m) => m[0].length + 1)));
   return `${fence}text\n${body}\n${fence}`;
 }
@@ -26,7 +26,7 @@ function code(v: string): string {
 type Row = Record<string, any>;
 
 function mdTable<R extends Row>(rows: R[], columns: Column<R>[]): string {
-  const clean = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? v.replace(/[\x00-\x1f\x7f-\x9f]/g, '?') : v])) as R);
+  const clean = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? terminalSafe(v) : v])) as R);
   return render(clean, columns, 'md');
 }
 

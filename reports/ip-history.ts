@@ -22,6 +22,7 @@ import { CidrSet, DEFAULT_HOME } from '../src/classify/networks';
 import { readIp } from '../parsers/lib/ip';
 import { checkZone } from '../parsers/clock';
 import { formatInstant } from './time';
+import { terminalSafe } from '../src/util/terminal-text';
 import { render, type Column, type OutputFormat } from './render';
 
 export interface ClassCount { class: string; events: number }
@@ -158,7 +159,7 @@ export function ipHistory(db: DB, address: string, opts: { tz?: string; top?: nu
 function printable(s: string | undefined): string | undefined;
 function printable(s: string): string;
 function printable(s: string | undefined): string | undefined {
-  return s?.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+  return s === undefined ? undefined : terminalSafe(s);
 }
 
 /** A PTR lookup; `signal` aborts it (the timeout). Injected so tests never touch the network. */

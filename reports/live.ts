@@ -4,6 +4,7 @@
  */
 import type { DB } from '../src/store/db';
 import { formatInstant } from './time';
+import { terminalSafe } from '../src/util/terminal-text';
 
 export interface LiveSnapshot {
   /** Events per minute by class over the last 10 minutes. */
@@ -40,7 +41,7 @@ export function liveSnapshot(db: DB, tz: string, now = Date.now()): LiveSnapshot
   return { perMinute, topPorts, topSources, alerts };
 }
 
-const clean = (s: string) => s.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+const clean = terminalSafe;
 
 /** The panel as text lines for a terminal. */
 export function renderPanel(s: LiveSnapshot, header: string): string[] {

@@ -12,6 +12,7 @@ import { loadSettings } from '../src/store/settings';
 import { packageRoot } from '../src/util/package-root';
 import { latestDayIn, portsReport, type PortDayRow } from './queries';
 import { formatInstant } from './time';
+import { terminalSafe } from '../src/util/terminal-text';
 import { render, type Column } from './render';
 
 export interface PortEntry {
@@ -259,7 +260,7 @@ const IANA_COLUMNS: Column<IanaService>[] = [
 
 // Nothing here comes from a log except addresses in the tables (escaped by render), but the
 // registry and the knowledge file are still kept free of control characters and Markdown syntax.
-const plain = (s: string) => s.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+const plain = terminalSafe;
 const mdText = (s: string) => plain(s).replace(/[\\`*_<>[\]|]/g, (c) => `\\${c}`);
 
 /** Word-wraps `text` to `width` columns, every line after the first indented by `indent`. */

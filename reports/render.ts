@@ -1,8 +1,11 @@
 /**
  * Renderers shared by every report: table (for a terminal), CSV, JSON and Markdown.
- * Log content is attacker-controlled: CSV cells that a spreadsheet would run as a formula are
- * neutralized, Markdown cells are escaped.
+ * Log content (and a file name from the command line) is attacker-controlled: control characters
+ * never reach the terminal in any of the text formats, CSV cells that a spreadsheet would run as
+ * a formula are neutralized, Markdown cells are escaped. JSON escapes control characters itself.
  */
+import { terminalSafe } from '../src/util/terminal-text';
+
 export type OutputFormat = 'table' | 'csv' | 'json' | 'md';
 export const OUTPUT_FORMATS: OutputFormat[] = ['table', 'csv', 'json', 'md'];
 
@@ -21,20 +24,22 @@ function cellText(v: unknown): string {
   return String(v);
 }
 
-/** A cell a spreadsheet would not evaluate: text starting with = + - @ (or tab/CR) gets a quote. */
+/**
+ * A cell a spreadsheet would not evaluate: text starting with = + - @ (or tab/CR) gets a quote;
+ * control characters become `?` (CSV is printed to terminals too).
+ */
 export function csvCell(v: unknown): string {
-  let s = cellText(v);
+  let s = terminalSafe(cellText(v));
   if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 function mdCell(v: unknown): string {
-  return cellText(v).replace(/[\\|`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  return terminalSafe(cellText(v).replace(/\r?\n/g, ' ')).replace(/[\\|`*_<>[\]]/g, (c) => `\\${c}`);
 }
 
-// Terminal control characters from a log must not reach the terminal.
 function tableCell(v: unknown): string {
-  return cellText(v).replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+  return terminalSafe(cellText(v));
 }
 
 export function render<R extends object>(rows: R[], columns: Column<R>[], format: OutputFormat, empty = 'no rows'): string {

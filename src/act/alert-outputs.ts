@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import type { Alert } from '../contract/alert';
+import { terminalSafe } from '../util/terminal-text';
 
 export interface AlertDocument {
   id: number | undefined;
@@ -44,7 +45,7 @@ export function alertLine(d: AlertDocument): string {
         : `${d.kind}: ${d.host}`;
   const level = d.level ? ` [danger ${d.level}/5]` : '';
   const line = `${d.last} ALERT ${d.status === 'opened' ? 'new' : 'continues'}${level} ${what} (${d.events} packets since ${d.first}, peak ${d.peak} per ${d.window_s}s window, threshold ${d.threshold})`;
-  return line.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+  return terminalSafe(line);
 }
 
 export interface WebhookStats {

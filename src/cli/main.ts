@@ -10,6 +10,7 @@
 import { Command, CommanderError } from 'commander';
 import { checkNode } from './runtime';
 import { packageVersion } from './version';
+import { terminalSafe } from '../util/terminal-text';
 import * as ingest from './commands/ingest';
 import * as parse from './commands/parse';
 import * as reports from './commands/reports';
@@ -69,7 +70,8 @@ async function main(): Promise<void> {
       return;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`portledger: ${msg.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '?')}\n`);
+    // One line: messages name files and values from the command line, never raw to the terminal.
+    process.stderr.write(`portledger: ${terminalSafe(msg)}\n`);
     process.exitCode = 1;
   }
 }

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
+import { terminalSafe } from '../util/terminal-text';
 
-/** A progress bar on stderr when it is a terminal (bytes, lines/s, ETA); silent otherwise. */
+/** A progress bar on stderr when it is a terminal (file name, bytes, lines/s, ETA); silent otherwise. */
 export function progressBar(enabled: boolean) {
   if (!enabled || !process.stderr.isTTY) return { start() {}, update() {}, stop() {} };
   const started = Date.now();
@@ -18,7 +19,7 @@ export function progressBar(enabled: boolean) {
   let baseLines = 0;
   return {
     start(name: string, total: number) {
-      bar.start(Math.max(total, 1), 0, { name, mb: '0.0', totalmb: (total / 1e6).toFixed(1), rate: 0 });
+      bar.start(Math.max(total, 1), 0, { name: terminalSafe(name), mb: '0.0', totalmb: (total / 1e6).toFixed(1), rate: 0 });
       base = 0;
     },
     update(bytes: number, lines: number) {

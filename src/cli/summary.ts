@@ -1,10 +1,12 @@
 import { reasonKeyText } from '../../parsers/lib/reasons';
 import type { Tally } from '../pipeline/tally';
+import { terminalSafe } from '../util/terminal-text';
 
 const n = (v: number) => v.toLocaleString('en-US');
 
 function reasons(m: Map<string, number>): string {
-  return [...m.entries()].sort((a, b) => b[1] - a[1]).map(([key, c]) => `${reasonKeyText(key)} ${n(c)}`).join(', ');
+  // Details quote log text (a MikroTik topic, a zone name): nothing raw to the terminal.
+  return [...m.entries()].sort((a, b) => b[1] - a[1]).map(([key, c]) => `${terminalSafe(reasonKeyText(key))} ${n(c)}`).join(', ');
 }
 
 /** The end-of-run summary: every line read is accounted for. */

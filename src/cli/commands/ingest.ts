@@ -11,6 +11,7 @@ import { expandPaths } from '../inputs';
 import { progressBar } from '../progress';
 import { summaryLines } from '../summary';
 import { logFormatOf, readingOptions } from '../options';
+import { terminalSafe } from '../../util/terminal-text';
 
 export interface IngestFlags {
   db?: string;
@@ -45,7 +46,7 @@ export async function ingestCommand(paths: string[], f: IngestFlags, log: (s: st
   const done = (r: SourceSummary) => {
     bar.stop();
     total.add(r.tally);
-    if (!f.quiet && r.status === 'unchanged') log(`${r.name}: already ingested, nothing new`);
+    if (!f.quiet && r.status === 'unchanged') log(`${terminalSafe(r.name)}: already ingested, nothing new`);
   };
   // Files go to the write thread (bounded memory, this thread stays free for the progress bar);
   // stdin can only be read here.

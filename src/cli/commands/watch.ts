@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { FileWatch } from '../../pipeline/watch-files';
 import { startLive, type LiveFlags } from '../live-run';
 import { collect, parseIntOption } from '../inputs';
+import { terminalSafe } from '../../util/terminal-text';
 
 /** Options shared by `watch` and `listen` (the same as `ingest`, plus alert outputs). */
 export function liveOptions(cmd: Command): Command {
@@ -23,11 +24,11 @@ export function registerWatch(program: Command): void {
     .description('follow growing log files (rotation of every kind handled) into the database, alerting as attacks happen')
     .action(async (paths: string[], f: LiveFlags) => {
       const run = startLive(f, 'watch');
-      const watch = new FileWatch(paths, run.live, { onError: (e) => process.stderr.write(`portledger: ${e.message}\n`) });
+      const watch = new FileWatch(paths, run.live, { onError: (e) => process.stderr.write(`portledger: ${terminalSafe(e.message)}\n`) });
       run.onStop(() => watch.stop());
       run.status = () => `following ${watch.followed().length} file(s)`;
       await watch.start();
-      if (!f.quiet && !f.json && !process.stdout.isTTY) process.stdout.write(`following ${watch.followed().join(', ') || 'nothing yet'}\n`);
+      if (!f.quiet && !f.json && !process.stdout.isTTY) process.stdout.write(`following ${terminalSafe(watch.followed().join(', ')) || 'nothing yet'}\n`);
       await run.done;
     });
 }

@@ -1,9 +1,10 @@
 /**
  * Charts of the daily report, rendered on the server to SVG strings by ECharts (server-side SVG
- * rendering: no DOM, no script in the output). Only numbers, dates and port labels reach a chart;
- * ECharts escapes the text it writes into the SVG all the same.
+ * rendering: no DOM, no script in the output), from the bundle the dashboard uses too
+ * (reports/echarts.ts). Only numbers, dates and port labels reach a chart; ECharts escapes the
+ * text it writes into the SVG all the same.
  */
-import * as echarts from 'echarts';
+import { echarts, type EChartsOption, type LineSeriesOption } from './echarts';
 import type { DailyReport, Series } from './daily-data';
 
 export const CHART_WIDTH = 480;
@@ -13,8 +14,8 @@ const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9
 const TEXT = { fontSize: 14, fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', color: '#333' };
 
 /** Renders one option to an SVG string; the instance is always disposed. */
-export function renderChart(option: echarts.EChartsOption, width = CHART_WIDTH, height = CHART_HEIGHT): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+export function renderChart(option: EChartsOption, width = CHART_WIDTH, height = CHART_HEIGHT): string {
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, color: PALETTE, textStyle: TEXT, ...option });
     return chart.renderToSVGString({ useViewBox: true });
@@ -55,7 +56,7 @@ export function topPortsChart(r: DailyReport): string {
 export function historyChart(r: DailyReport): string {
   const labels = r.history.labels.map((l) => l.slice(5));
   const option = lineOption(labels, r.history.series);
-  const series = option.series as echarts.LineSeriesOption[];
+  const series = option.series as LineSeriesOption[];
   if (series.length) {
     series[0].markLine = {
       silent: true,
@@ -68,7 +69,7 @@ export function historyChart(r: DailyReport): string {
   return renderChart(option);
 }
 
-function lineOption(labels: string[], series: Series[]): echarts.EChartsOption {
+function lineOption(labels: string[], series: Series[]): EChartsOption {
   return {
     legend: { ...legend, data: series.map(seriesLabel) },
     grid: grid(series.length > 0),

@@ -68,7 +68,7 @@ describe('ip history', () => {
     addTrusted(db, '198.51.100.0/24', 'our monitoring');
     addTrusted(db, '192.0.2.0/24');
     const h = ipHistory(db, SCANNER, { tz: 'UTC' });
-    expect(h.trusted).toEqual([{ cidr: '198.51.100.0/24', note: 'our monitoring' }]);
+    expect(h.trusted).toEqual([{ cidr: '198.51.100.0/24', note: 'our monitoring', expires: null }]);
     expect(h.asSource.classes).toEqual([{ class: 'trusted', events: 6 }]);
     expect(renderIpHistory(h, 'table')).toMatch(/trusted\s+198\.51\.100\.0\/24 \(our monitoring\)/);
   });

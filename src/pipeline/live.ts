@@ -17,6 +17,8 @@ import { runDetectors, WORM_PORT, type RunDetectors } from './detectors';
 import type { RecordBatch } from '../sources/records';
 import { BatchComputer, type ComputedBatch, type SourceCursor } from './batch';
 import { classifierSettings } from './ingest';
+import { expireTrusted, loadTrusted } from '../store/trust-store';
+import { CidrSet } from '../classify/networks';
 import { BatchSink } from './sink';
 import { Tally } from './tally';
 
@@ -45,6 +47,9 @@ export class LivePipeline {
   private readonly rollups: RollupSession;
   private lastSave = Date.now();
   private nextPrune = Date.now() + 60_000;
+  /** The classifier's settings: the trusted list is refreshed in place (see refreshTrust). */
+  private readonly classify;
+  private trustSeen: string;
   readonly tally = new Tally();
 
   constructor(private readonly db: DB, private readonly opts: LiveOptions) {
@@ -52,7 +57,22 @@ export class LivePipeline {
     this.detectors = runDetectors(db, { slowScans: true });
     this.rollups = rollupSession(db, rollupTz, { live: true });
     this.sink = new BatchSink(db, this.rollups.counter, this.rollups.writer, [this.detectors.worm, this.detectors.scan], opts.onAlerts);
-    this.computer = new BatchComputer(classifierSettings(db), WORM_PORT, opts.format ? parserById(opts.format) : undefined, prunedBefore(db));
+    this.classify = classifierSettings(db);
+    this.trustSeen = this.classify.trusted.cidrs.join(',');
+    this.computer = new BatchComputer(this.classify, WORM_PORT, opts.format ? parserById(opts.format) : undefined, prunedBefore(db));
+  }
+
+  /**
+   * Trust changed by another process (the dashboard, `trust add`) or expired: new events follow
+   * the list as it is now, and expired entries are removed (their past events count again).
+   */
+  private refreshTrust(): void {
+    expireTrusted(this.db);
+    const now = loadTrusted(this.db);
+    const seen = now.join(',');
+    if (seen === this.trustSeen) return;
+    this.trustSeen = seen;
+    this.classify.trusted = new CidrSet(now);
   }
 
   /** The source a file continues (same first bytes, same bytes before the saved position), or a new one. */
@@ -92,6 +112,7 @@ export class LivePipeline {
     const r = settleRollups(this.db, { budgetMs: 500 });
     this.applyRetention();
     this.computer.notBefore = prunedBefore(this.db) ?? -Infinity;
+    this.refreshTrust();
     if (Date.now() - this.lastSave >= 60_000) {
       this.detectors.save();
       this.lastSave = Date.now();

@@ -12,22 +12,30 @@ export interface TrustEntry {
   cidr: string;
   note: string | null;
   added: number;
+  /** UTC epoch ms after which the entry no longer applies; null = until removed. */
+  expires: number | null;
 }
 
-export function loadTrusted(db: DB): string[] {
-  return db.prepare('SELECT cidr FROM trusted ORDER BY cidr').pluck().all() as string[];
+/** The CIDRs that apply now: entries past their expiry are left out even before they are removed. */
+export function loadTrusted(db: DB, now = Date.now()): string[] {
+  return db.prepare('SELECT cidr FROM trusted WHERE expires IS NULL OR expires > ? ORDER BY cidr').pluck().all(now) as string[];
 }
 
 export function listTrusted(db: DB): TrustEntry[] {
-  return db.prepare('SELECT cidr, note, added FROM trusted ORDER BY added').all() as TrustEntry[];
+  return db.prepare('SELECT cidr, note, added, expires FROM trusted ORDER BY added').all() as TrustEntry[];
 }
 
-/** Returns the number of past events that became trusted. */
-export function addTrusted(db: DB, text: string, note?: string): { cidr: string; events: number } {
+/**
+ * Returns the number of past events that became trusted. `expires` (UTC epoch ms) makes the
+ * trust temporary: `expireTrusted` removes it once that time has passed.
+ */
+export function addTrusted(db: DB, text: string, note?: string, opts: { expires?: number | null; now?: number } = {}): { cidr: string; events: number } {
   const cidr = canonicalCidr(text);
   const set = new CidrSet([cidr]);
+  const now = opts.now ?? Date.now();
+  if (opts.expires != null && !(opts.expires > now)) throw new Error('the expiry of a trusted entry must lie in the future');
   const events = db.transaction(() => {
-    db.prepare('INSERT OR REPLACE INTO trusted (cidr, note, added) VALUES (?, ?, ?)').run(cidr, note ?? null, Date.now());
+    db.prepare('INSERT OR REPLACE INTO trusted (cidr, note, added, expires) VALUES (?, ?, ?, ?)').run(cidr, note ?? null, now, opts.expires ?? null);
     const sources = (db.prepare('SELECT DISTINCT src FROM events WHERE class IN (?, ?)').pluck().all(CLASS.scan, CLASS.late) as string[]).filter((s) => set.has(s));
     return retag(db, sources, true);
   })();
@@ -36,18 +44,37 @@ export function addTrusted(db: DB, text: string, note?: string): { cidr: string;
 }
 
 /** Returns the number of past events that are no longer trusted; throws when not in the list. */
-export function removeTrusted(db: DB, text: string): { cidr: string; events: number } {
+export function removeTrusted(db: DB, text: string, now = Date.now()): { cidr: string; events: number } {
   const cidr = canonicalCidr(text);
   const events = db.transaction(() => {
     if (db.prepare('DELETE FROM trusted WHERE cidr = ?').run(cidr).changes === 0) {
       throw new Error(`${cidr} is not in the trusted list (see: portledger trust list)`);
     }
-    const still = new CidrSet(loadTrusted(db));
+    const still = new CidrSet(loadTrusted(db, now));
     const freed = (db.prepare('SELECT DISTINCT src FROM events WHERE class = ?').pluck().all(CLASS.trusted) as string[]).filter((s) => !still.has(s));
     return retag(db, freed, false);
   })();
   settleRollups(db);
   return { cidr, events };
+}
+
+/**
+ * Removes the entries whose expiry has passed, as `removeTrusted` would (their sources' past
+ * events count as scans or late packets again). Cheap when none expired: one query. Returns
+ * the entries removed.
+ */
+export function expireTrusted(db: DB, now = Date.now()): { cidr: string; events: number }[] {
+  const due = db.prepare('SELECT cidr FROM trusted WHERE expires IS NOT NULL AND expires <= ?').pluck().all(now) as string[];
+  const removed: { cidr: string; events: number }[] = [];
+  for (const cidr of due) {
+    try {
+      removed.push(removeTrusted(db, cidr, now));
+    } catch (e) {
+      // Another writer (serve beside watch) removed it first.
+      if (!(e instanceof Error && /not in the trusted list/.test(e.message))) throw e;
+    }
+  }
+  return removed;
 }
 
 /** Flags or unflags the sources' inbound events and marks the days they touch for recount. */

@@ -52,7 +52,7 @@ export interface GeoInfo { file: string; type: string; found: boolean; country?:
 export interface IpHistory {
   address: string;
   home: boolean;
-  trusted: { cidr: string; note: string | null }[];
+  trusted: { cidr: string; note: string | null; expires: string | null }[];
   tz: string;
   first: string | null;
   last: string | null;
@@ -74,8 +74,11 @@ export function canonicalAddress(text: string): string {
   return ip;
 }
 
-/** Copies the address's events into temp.ip_hits: the one full scan of `events`. */
-function collect(db: DB, ip: string): void {
+/**
+ * Copies the address's events into temp.ip_hits: the one scan of `events`, the whole table or,
+ * with `range` (UTC ms, end exclusive), only that time range through the `events_ts` index.
+ */
+function collect(db: DB, ip: string, range?: [number, number]): void {
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS ip_hits (
     role INTEGER NOT NULL, ts INTEGER NOT NULL, class INTEGER NOT NULL, transport INTEGER NOT NULL,
     port INTEGER NOT NULL, peer TEXT NOT NULL, count INTEGER NOT NULL)`);
@@ -85,8 +88,8 @@ function collect(db: DB, ip: string): void {
     `INSERT INTO temp.ip_hits (role, ts, class, transport, port, peer, count)
      SELECT CASE WHEN src = @ip THEN ${SRC} ELSE ${DST} END, ts, class, transport, coalesce(dport, icmp_type, 0),
             CASE WHEN src = @ip THEN dst ELSE src END, count
-     FROM events WHERE src = @ip OR dst = @ip`,
-  ).run({ ip });
+     FROM events WHERE ${range ? 'ts >= @from AND ts < @to AND ' : ''}(src = @ip OR dst = @ip)`,
+  ).run(range ? { ip, from: range[0], to: range[1] } : { ip });
 }
 
 function role(db: DB, r: number, tz: string, codes: Codes, top: number): RoleHistory {
@@ -125,14 +128,18 @@ function role(db: DB, r: number, tz: string, codes: Codes, top: number): RoleHis
   };
 }
 
-/** Everything the store knows about one address. `top` bounds the port and peer lists. */
-export function ipHistory(db: DB, address: string, opts: { tz?: string; top?: number } = {}): IpHistory {
+/**
+ * Everything the store knows about one address. `top` bounds the port and peer lists; `range`
+ * (UTC ms, end exclusive) reads only that period's events, a bounded lookup on a big database
+ * (there is no index on addresses: it would cost ingest on every row).
+ */
+export function ipHistory(db: DB, address: string, opts: { tz?: string; top?: number; range?: [number, number] } = {}): IpHistory {
   const ip = canonicalAddress(address);
   const settings = loadSettings(db);
   const tz = checkZone(opts.tz ?? settings.tz);
   const top = opts.top ?? 20;
   const codes = new Codes(db);
-  collect(db, ip);
+  collect(db, ip, opts.range);
   try {
     const asSource = role(db, SRC, tz, codes, top);
     const asDestination = role(db, DST, tz, codes, top);
@@ -142,7 +149,7 @@ export function ipHistory(db: DB, address: string, opts: { tz?: string; top?: nu
     return {
       address: ip,
       home: new CidrSet([...DEFAULT_HOME, ...settings.home]).has(ip),
-      trusted: listTrusted(db).filter((t) => new CidrSet([t.cidr]).has(ip)).map((t) => ({ cidr: t.cidr, note: t.note })),
+      trusted: listTrusted(db).filter((t) => new CidrSet([t.cidr]).has(ip)).map((t) => ({ cidr: t.cidr, note: t.note, expires: t.expires === null ? null : formatInstant(t.expires, tz) })),
       tz,
       first: span.first === null ? null : formatInstant(span.first, tz),
       last: span.last === null ? null : formatInstant(span.last, tz),
@@ -284,7 +291,7 @@ export function renderIpHistory(h: IpHistory, format: Exclude<OutputFormat, 'csv
   const heading = (t: string) => (fmt === 'md' ? `\n## ${t}\n\n` : `\n${t}\n`);
   const facts: { k: string; v: string }[] = [
     { k: 'network', v: h.home ? 'home (inside)' : 'outside' },
-    { k: 'trusted', v: h.trusted.length ? h.trusted.map((t) => t.cidr + (t.note ? ` (${t.note})` : '')).join(', ') : 'no' },
+    { k: 'trusted', v: h.trusted.length ? h.trusted.map((t) => t.cidr + (t.note ? ` (${t.note})` : '') + (t.expires ? ` until ${t.expires}` : '')).join(', ') : 'no' },
     { k: 'first seen', v: h.first ?? 'never' },
     { k: 'last seen', v: h.last ?? 'never' },
     { k: 'as source', v: `${n(h.asSource.events, 'event')} to ${n(h.asSource.peers, 'address')} on ${n(h.asSource.ports, 'port')}` },

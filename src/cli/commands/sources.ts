@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { openReadOnly, resolveDbPath } from '../../store/db';
-import { sourceCoverage } from '../../store/sources';
-import { loadSettings } from '../../store/settings';
 import { render } from '../../../reports/render';
-import { formatInstant } from '../../../reports/time';
+import { sourceRows } from '../../../reports/source-coverage';
 import { outputFormat } from '../output';
 
 const pct = (v: number | null) => (v === null ? '' : `${(v * 100).toFixed(1)} %`);
@@ -18,18 +16,17 @@ export function registerSources(program: Command): void {
     .action((o: { format?: string; db?: string }) => {
       const db = openReadOnly(resolveDbPath(o.db));
       try {
-        const tz = loadSettings(db).tz;
-        const rows = sourceCoverage(db).map((s) => ({
+        const rows = sourceRows(db).map((s) => ({
           source: s.name,
-          'last read': formatInstant(s.last_seen, tz),
+          'last read': s.lastRead,
           lines: s.lines,
           events: s.events,
           skips: s.skips,
           rejects: s.rejects,
-          coverage: pct(s.lines ? s.events / s.lines : null),
-          'last run': pct(s.last_run),
-          'run before': pct(s.previous_run),
-          warning: s.last_run !== null && s.previous_run !== null && s.last_run < s.previous_run - 0.1 ? 'coverage dropped: format changed?' : '',
+          coverage: pct(s.coverage),
+          'last run': pct(s.lastRun),
+          'run before': pct(s.previousRun),
+          warning: s.warning ?? '',
         }));
         const cols = Object.keys(rows[0] ?? { source: '' }).map((k) => ({ key: k as keyof (typeof rows)[number], title: k }));
         process.stdout.write(render(rows, cols, outputFormat(o.format), 'no sources yet'));

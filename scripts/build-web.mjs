@@ -23,6 +23,8 @@ await build({
   mainFields: ['module', 'main'],
   target: 'es2020',
   legalComments: 'none',
+  // ECharts' development checks read process.env, which a browser does not have.
+  define: { 'process.env.NODE_ENV': '"production"' },
   banner: { js: banner },
   footer: { js: "if (typeof module === 'object' && module.exports) module.exports = echarts;" },
   logLevel: 'warning',

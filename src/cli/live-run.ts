@@ -32,6 +32,10 @@ export interface LiveRun {
   status: () => string;
   /** Registers what to stop on exit (the watcher, the servers). */
   onStop: (fn: () => Promise<void> | void) => void;
+  /** Called after every committed batch (the in-process dashboard's hook). */
+  onCommit: (fn: () => void) => void;
+  /** Stops the run as a signal would (a part that failed to start). */
+  stop: () => Promise<void>;
   /** Resolves when a signal asked the run to stop and everything was flushed. */
   done: Promise<void>;
 }
@@ -47,15 +51,21 @@ export function startLive(f: LiveFlags, title: string): LiveRun {
     jsonFile: f.alertsFile,
     webhook,
   });
+  const commits: (() => void)[] = [];
   const live = new LivePipeline(db, {
     tz: f.tz ?? systemZone(),
     year: f.year,
     format: f.format,
     onAlerts: (a) => outputs.publish(a),
-    onBatch: f.json ? (b) => { for (const doc of batchToEcs(b)) process.stdout.write(JSON.stringify(doc) + '\n'); } : undefined,
+    onBatch: (b) => {
+      if (f.json) for (const doc of batchToEcs(b)) process.stdout.write(JSON.stringify(doc) + '\n');
+      for (const fn of commits) fn();
+    },
   });
   const stops: (() => Promise<void> | void)[] = [];
-  const run: LiveRun = { db, live, status: () => '', onStop: (fn) => stops.push(fn), done: Promise.resolve() };
+  const run: LiveRun = {
+    db, live, status: () => '', onStop: (fn) => stops.push(fn), onCommit: (fn) => commits.push(fn), stop: () => Promise.resolve(), done: Promise.resolve(),
+  };
   const tz = loadSettings(db).tz;
   const settleTimer = setInterval(() => live.settle(), 5000);
   const panelTimer = panel
@@ -65,8 +75,9 @@ export function startLive(f: LiveFlags, title: string): LiveRun {
         process.stdout.write('\x1b[H\x1b[2J' + lines.join('\n') + '\n');
       }, 1500)
     : undefined;
+  let stopping: Promise<void> | undefined;
   run.done = new Promise<void>((resolve) => {
-    const stop = async () => {
+    const stop = () => (stopping ??= (async () => {
       clearInterval(settleTimer);
       if (panelTimer) clearInterval(panelTimer);
       for (const fn of stops) await fn();
@@ -74,7 +85,8 @@ export function startLive(f: LiveFlags, title: string): LiveRun {
       await webhook?.flush(3000);
       closeDb(db);
       resolve();
-    };
+    })());
+    run.stop = stop;
     process.once('SIGTERM', () => void stop());
     process.once('SIGINT', () => void stop());
   });

@@ -28,8 +28,9 @@ import * as listen from './commands/listen';
 import * as demo from './commands/demo';
 import * as prune from './commands/prune';
 import * as shell from './commands/shell';
+import * as serve from './commands/serve';
 
-const COMMANDS: { register(program: Command): void }[] = [ingest, parse, reports, daily, port, ip, trust, config, prune, sources, coverage, formats, exporter, watch, listen, demo, shell];
+const COMMANDS: { register(program: Command): void }[] = [ingest, parse, reports, daily, port, ip, trust, config, prune, sources, coverage, formats, exporter, watch, listen, serve, demo, shell];
 
 export function buildProgram(): Command {
   const program = new Command();

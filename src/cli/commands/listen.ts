@@ -5,8 +5,12 @@ import { splitList } from '../../classify/networks';
 import { startLive, type LiveFlags } from '../live-run';
 import { collect } from '../inputs';
 import { liveOptions } from './watch';
+import { serveAlongside, serveOptions } from './serve';
 
 interface ListenFlags extends LiveFlags {
+  serve?: string | boolean;
+  serveToken?: string;
+  serveTokenFile?: string;
   udp?: string;
   tcp?: string;
   allow?: string[];
@@ -14,7 +18,7 @@ interface ListenFlags extends LiveFlags {
 }
 
 export function registerListen(program: Command): void {
-  liveOptions(program.command('listen'))
+  serveOptions(liveOptions(program.command('listen')))
     .description('be the syslog server your router sends to (UDP and/or TCP, RFC 3164 and 5424), alerting as attacks happen')
     .option('--udp <[host:]port>', `receive syslog over UDP (default, with --tcp, ${DEFAULT_LISTEN.host}:${DEFAULT_LISTEN.port})`)
     .option('--tcp <[host:]port>', 'receive syslog over TCP (octet counting or LF framing, detected per connection)')
@@ -43,6 +47,7 @@ export function registerListen(program: Command): void {
         await server.close();
         intake.stop();
       });
+      await serveAlongside(run, f);
       const where = server.addresses();
       const text = [where.udp && `udp ${where.udp.host}:${where.udp.port}`, where.tcp && `tcp ${where.tcp.host}:${where.tcp.port}`].filter(Boolean).join(', ');
       run.status = () => {

@@ -3,6 +3,7 @@ import { FileWatch } from '../../pipeline/watch-files';
 import { startLive, type LiveFlags } from '../live-run';
 import { collect, parseIntOption } from '../inputs';
 import { terminalSafe } from '../../util/terminal-text';
+import { serveAlongside, serveOptions } from './serve';
 
 /** Options shared by `watch` and `listen` (the same as `ingest`, plus alert outputs). */
 export function liveOptions(cmd: Command): Command {
@@ -19,11 +20,17 @@ export function liveOptions(cmd: Command): Command {
     .option('--json', 'NDJSON of events and alerts on stdout instead of the panel');
 }
 
+/** `liveOptions` and the in-process dashboard's. */
+function withServe(cmd: Command): Command {
+  return serveOptions(liveOptions(cmd));
+}
+
 export function registerWatch(program: Command): void {
-  liveOptions(program.command('watch').argument('<paths...>', 'files or globs (quote globs so new files are picked up)'))
+  withServe(program.command('watch').argument('<paths...>', 'files or globs (quote globs so new files are picked up)'))
     .description('follow growing log files (rotation of every kind handled) into the database, alerting as attacks happen')
-    .action(async (paths: string[], f: LiveFlags) => {
+    .action(async (paths: string[], f: LiveFlags & Parameters<typeof serveAlongside>[1]) => {
       const run = startLive(f, 'watch');
+      await serveAlongside(run, f);
       const watch = new FileWatch(paths, run.live, { onError: (e) => process.stderr.write(`portledger: ${terminalSafe(e.message)}\n`) });
       run.onStop(() => watch.stop());
       run.status = () => `following ${watch.followed().length} file(s)`;

@@ -1,0 +1,102 @@
+/**
+ * A thread of the dashboard server with its own database connection, so that slow work never
+ * stalls the event loop that answers the pages and feeds the live connections:
+ *
+ * - `read`: queries that read many events (the explorer, an address's history, a port's top
+ *   sources, the daily and range reports), on a read-only connection;
+ * - `write`: trust, untrust, alert triage and trust expiry, on a writing connection (a trust
+ *   change reclassifies a source's past events and recounts their days: seconds on a big
+ *   database).
+ *
+ * Requests are handled one at a time, in order; each answer carries the request's id.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDb, openReadOnly, closeDb, type DB } from '../store/db';
+import { addTrusted, expireTrusted, removeTrusted } from '../store/trust-store';
+import { triageAlert, type Actor, type TriageAction } from '../store/alert-triage';
+import { exploreEvents, type ExploreFilter, type ExploreGroup } from '../../reports/events-feed';
+import { geoLookup, ipHistory, reverseLookup, systemResolver } from '../../reports/ip-history';
+import { portPage, type PortPageOptions } from '../../reports/port-page';
+import { buildReport } from '../../reports/daily-data';
+import { renderDailyHtml } from '../../reports/daily-html';
+import { renderDailyCsv } from '../../reports/daily-md';
+import { loadSettings } from '../store/settings';
+import { dayStartUtc } from '../../reports/daily-data';
+import { dayNumber } from '../store/rollups/buckets';
+
+export type Role = 'read' | 'write';
+export interface WorkerInit { role: Role; file: string; geoip: string[]; resolve: boolean }
+
+type Handler = (db: DB, args: never) => unknown;
+
+const DNS_TIMEOUT_MS = 2000;
+
+const read: Record<string, Handler> = {
+  explore: (db, a: { filter: ExploreFilter; group?: ExploreGroup; limit?: number; offset?: number; before?: [number, number] }) =>
+    exploreEvents(db, a.filter, { group: a.group, limit: a.limit, offset: a.offset, before: a.before }),
+  port: (db, a: { port: number; opts: PortPageOptions }) => portPage(db, a.port, a.opts),
+  ip: async (db, a: { address: string; from?: string; to?: string }) => {
+    const init = workerData as WorkerInit;
+    const tz = loadSettings(db).tz;
+    const range: [number, number] | undefined = a.from ? [dayStartUtc(dayNumber(a.from), tz), dayStartUtc(dayNumber(a.to ?? a.from) + 1, tz)] : undefined;
+    const h = ipHistory(db, a.address, { range, top: 15 });
+    if (init.resolve) h.reverseDns = await reverseLookup(h.address, systemResolver(DNS_TIMEOUT_MS), DNS_TIMEOUT_MS);
+    if (init.geoip.length) h.geoip = await geoLookup(h.address, init.geoip);
+    return h;
+  },
+  report: (db, a: { from: string; to: string; range: boolean; format: 'html' | 'json' | 'csv'; part?: string }) => {
+    const r = buildReport(db, a.from, a.to, { range: a.range });
+    if (a.format === 'html') return { text: renderDailyHtml(r) };
+    if (a.format === 'json') return { text: JSON.stringify(r, null, 2) + '\n' };
+    const parts = renderDailyCsv(r);
+    const part = parts.find((p) => p.suffix === (a.part ? `-${a.part}` : ''));
+    if (!part) throw new Error(`part is one of: ${parts.map((p) => p.suffix.slice(1) || 'ports').join(', ')}`);
+    return { text: part.text };
+  },
+};
+
+const write: Record<string, Handler> = {
+  trustAdd: (db, a: { cidr: string; note?: string; expires?: number | null }) => addTrusted(db, a.cidr, a.note, { expires: a.expires }),
+  trustRemove: (db, a: { cidr: string }) => removeTrusted(db, a.cidr),
+  triage: (db, a: { id: number; action: TriageAction; note?: string; actor: Actor }) => triageAlert(db, a.id, a.action, a.actor, a.note),
+  expire: (db) => expireTrusted(db),
+};
+
+function open(init: WorkerInit): DB {
+  // The writer migrates the file if this build's schema is newer, as every writing command does.
+  return init.role === 'write' ? openDb(init.file, { mustExist: true }) : openReadOnly(init.file);
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const init = workerData as WorkerInit;
+  let db: DB;
+  try {
+    db = open(init);
+    port.postMessage({ ready: true });
+  } catch (e) {
+    port.postMessage({ ready: false, error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code });
+    process.exit(0);
+  }
+  const handlers = init.role === 'write' ? write : read;
+  let queue = Promise.resolve();
+  port.on('message', (m: { id: number; op: string; args: unknown } | { close: true }) => {
+    if ('close' in m) {
+      queue = queue.then(() => {
+        if (init.role === 'write') closeDb(db);
+        else db.close();
+        port.close();
+      });
+      return;
+    }
+    queue = queue.then(async () => {
+      try {
+        const h = handlers[m.op];
+        if (!h) throw new Error(`unknown operation ${m.op}`);
+        port.postMessage({ id: m.id, ok: true, result: await h(db, m.args as never) });
+      } catch (e) {
+        port.postMessage({ id: m.id, ok: false, error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code });
+      }
+    });
+  });
+}

@@ -11,6 +11,7 @@
  * Reverse DNS and GeoIP are optional enrichments; a PTR name or a GeoIP string is as untrusted
  * as log content (an attacker controls its own PTR), so renderers escape them like the rest.
  */
+import fs from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import maxmind, { type Reader, type Response } from 'maxmind';
 import type { DB } from '../src/store/db';
@@ -213,13 +214,29 @@ interface GeoRecord {
   autonomous_system_organization?: string;
 }
 
+/**
+ * Readers kept by file and modification time: the dashboard looks up many addresses, and a City
+ * database is tens of megabytes to read; an updated file is read again.
+ */
+const geoReaders = new Map<string, { mtimeMs: number; reader: Promise<Reader<Response>> }>();
+
+function openGeo(file: string): Promise<Reader<Response>> {
+  const mtimeMs = fs.statSync(file).mtimeMs;
+  const known = geoReaders.get(file);
+  if (known && known.mtimeMs === mtimeMs) return known.reader;
+  const reader = maxmind.open<Response>(file);
+  geoReaders.set(file, { mtimeMs, reader });
+  reader.catch(() => geoReaders.delete(file));
+  return reader;
+}
+
 /** Country, city and ASN from MaxMind-format databases (GeoLite2-Country, -City, -ASN, …). */
 export async function geoLookup(ip: string, files: string[]): Promise<GeoInfo[]> {
   const out: GeoInfo[] = [];
   for (const file of files) {
     let reader: Reader<Response>;
     try {
-      reader = await maxmind.open<Response>(file);
+      reader = await openGeo(file);
     } catch (e) {
       throw new Error(`--geoip ${file}: not a readable MaxMind database (${e instanceof Error ? e.message : String(e)})`);
     }

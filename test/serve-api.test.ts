@@ -13,6 +13,7 @@ import { closeDb, openDb, openReadOnly } from '../src/store/db';
 import { portsReport } from '../reports/queries';
 import { EXPECTED_PORTS, TRUSTED_CANDIDATE, fixtureDb, sleep } from './helpers/serve';
 import { inboundLine, ingest, tempDir } from './helpers/db';
+import { buildMmdb } from './helpers/mmdb-writer';
 
 const built = fs.existsSync(path.join(packageRoot(), 'dist', 'src', 'serve', 'worker.js'));
 const maybe = built ? describe : describe.skip;
@@ -293,6 +294,20 @@ maybe('serve: beyond loopback', () => {
       for (let i = 0; i < 62; i++) codes.push((await post(s, '/api/alerts/99999', { action: 'note', note: 'x' }, { 'X-CSRF-Token': token })).status);
       expect(codes.slice(0, 60).every((c) => c === 404)).toBe(true);
       expect(codes.at(-1)).toBe(429);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('country and ASN on address pages when a GeoIP database is configured', async () => {
+    const dir = tempDir();
+    const mmdb = path.join(dir, 'GeoLite2-ASN.mmdb');
+    fs.writeFileSync(mmdb, buildMmdb([['198.51.100.0/24', { autonomous_system_number: 64500, autonomous_system_organization: 'Example <b>Transit</b>' }]], { databaseType: 'GeoLite2-ASN' }));
+    await expect(startServe({ dbFile: file, listen: '127.0.0.1:0', geoip: [path.join(dir, 'none.mmdb')] })).rejects.toThrow(/--geoip .*none\.mmdb: no such file/);
+    const s = await startServe({ dbFile: file, listen: '127.0.0.1:0', geoip: [mmdb] });
+    try {
+      const r = await json(s, '/api/ip/198.51.100.1?from=2024-06-14');
+      expect(r.body.geoip).toEqual([{ file: mmdb, type: 'GeoLite2-ASN', found: true, asn: 64500, asOrg: 'Example <b>Transit</b>' }]);
     } finally {
       await s.close();
     }

@@ -32,13 +32,22 @@ function limiter(windowMs: number, limit: number) {
   });
 }
 
-/** Whether an Origin header (when the browser sent one) is this server itself. */
+/**
+ * Whether a state-changing request comes from this server's own pages: the browser's
+ * Sec-Fetch-Site when it sends one, else the Origin header when there is one (`null`, an
+ * opaque origin, is refused). Requests with neither are not from a browser (scripts with a token).
+ */
 function sameOrigin(c: Context<Env>): boolean {
-  const origin = c.req.header('origin');
   const site = c.req.header('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') return false;
+  const origin = c.req.header('origin');
+  if (site) return site === 'same-origin' && (!origin || origin === 'null' || ownOrigin(c, origin));
   if (!origin) return true;
-  return origin === `http://${c.req.header('host')}` || origin === `https://${c.req.header('host')}`;
+  return ownOrigin(c, origin);
+}
+
+function ownOrigin(c: Context<Env>, origin: string): boolean {
+  const host = c.req.header('host');
+  return origin === `http://${host}` || origin === `https://${host}`;
 }
 
 export function createApp(ctx: ServeContext): Hono<Env> {

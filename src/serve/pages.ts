@@ -22,7 +22,7 @@ const TITLES: Record<PageName, string> = {
 function head(title: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="color-scheme" content="light dark"><meta name="referrer" content="no-referrer">
+<meta name="color-scheme" content="light dark"><meta name="referrer" content="same-origin">
 <title>${esc(title)} — portledger</title>
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/static/style.css">`;
 }
@@ -46,7 +46,7 @@ export function pageHtml(page: PageName, arg = '', auth = false): string {
 export function loginHtml(next: string, error?: string): string {
   return `${head('Log in')}</head>
 <body class="login"><main><h1>portledger</h1>
-<form method="post" action="/login"><label for="token">Access token</label>
+<form method="post" action="/login"><input type="text" name="username" value="portledger" autocomplete="username" hidden><label for="token">Access token</label>
 <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
 <input type="hidden" name="next" value="${esc(next)}">
 ${error ? `<p class="error">${esc(error)}</p>` : ''}<button>Log in</button></form>

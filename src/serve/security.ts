@@ -29,7 +29,9 @@ export function headers(): MiddlewareHandler {
     crossOriginEmbedderPolicy: false,
     crossOriginResourcePolicy: 'same-origin',
     crossOriginOpenerPolicy: 'same-origin',
-    referrerPolicy: 'no-referrer',
+    // Same-origin: links to other sites carry no referrer, and the browser still sends Origin
+    // on the dashboard's own POSTs (with no-referrer, Chrome sends `Origin: null`).
+    referrerPolicy: 'same-origin',
     xFrameOptions: 'DENY',
     strictTransportSecurity: false,
     permissionsPolicy: { camera: [], microphone: [], geolocation: [] },

@@ -99,6 +99,11 @@ export class DayTotalsCache {
 
   constructor(private readonly db: DB, private readonly tz: string) {}
 
+  /** Whether `day` is in memory (then `get` only catches up; else it reads the whole day). */
+  has(day: number): boolean {
+    return this.days.has(`${day}`);
+  }
+
   get(day: number): DayTotals {
     const stamp = this.trustStamp();
     const k = `${day}`;

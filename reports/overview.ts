@@ -179,8 +179,10 @@ export function overview(db: DB, totals: DayTotalsCache, opts: OverviewOptions =
  * ends of the key, then one existence probe per day between them.
  */
 export function dataDays(db: DB): string[] {
-  const r = db.prepare('SELECT min(day) AS a, max(day) AS b FROM port_day').get() as { a: number | null; b: number | null };
-  if (r.a === null || r.b === null) return [];
-  const all = JSON.stringify(Array.from({ length: r.b - r.a + 1 }, (_, i) => r.a! + i));
+  // Two queries: SQLite reads a min() or a max() alone from the end of the key, both together by a scan.
+  const a = db.prepare('SELECT min(day) FROM port_day').pluck().get() as number | null;
+  const b = db.prepare('SELECT max(day) FROM port_day').pluck().get() as number | null;
+  if (a === null || b === null) return [];
+  const all = JSON.stringify(Array.from({ length: b - a + 1 }, (_, i) => a + i));
   return (db.prepare('SELECT d.value FROM json_each(?) d WHERE EXISTS (SELECT 1 FROM port_day WHERE day = d.value) ORDER BY d.value').pluck().all(all) as number[]).map(dayLabel);
 }

@@ -2,8 +2,8 @@
  * The dashboard's page of one port: the knowledge-base entry and IANA names (port-info.ts), the
  * port's scans per day over the last 30 or 90 days, unique sources per hour of one day, and the
  * top sources of that day. Daily and hourly figures come from the rollups by key (day, port),
- * so the cost does not grow with the database; the top sources are read from that one day's
- * events (about 50–80 ms for a day of 320,000 events).
+ * so the cost does not grow with the database; the top sources (`portSources`) are read from
+ * that one day's events, a separate question.
  */
 import type { DB } from '../src/store/db';
 import { dirtyDays, countFromEvents } from '../src/store/rollups';
@@ -30,9 +30,15 @@ export interface PortPage {
   /** The day of the hourly chart and the top sources (default: the last day of the window). */
   date: string | null;
   hourly: { labels: string[]; series: { proto: string; sources: number[]; events: number[] }[] };
-  topSources: { src: string; events: number; first: string; last: string }[];
-  /** Distinct sources of that day on the port (all transports asked for). */
-  sourcesOfDay: number;
+}
+
+/** The top sources of a port on one day, and how many distinct sources it had. */
+export interface PortSources {
+  port: number;
+  proto: string | null;
+  date: string;
+  sources: number;
+  top: { src: string; events: number; first: string; last: string }[];
 }
 
 const ICMP = new Set(['icmp', 'ipv6-icmp']);
@@ -61,7 +67,7 @@ export function portPage(db: DB, port: number, opts: PortPageOptions = {}): Port
   };
   const latest = opts.to ? dayNumber(opts.to) : latestDay(db);
   if (latest === null) {
-    return { ...base, from: null, to: null, daily: { labels: [], series: [] }, date: null, hourly: { labels: [], series: [] }, topSources: [], sourcesOfDay: 0 };
+    return { ...base, from: null, to: null, daily: { labels: [], series: [] }, date: null, hourly: { labels: [], series: [] } };
   }
   const first = latest - span + 1;
   const keep = (p: string) => (proto ? p === proto : !ICMP.has(p));
@@ -112,8 +118,6 @@ export function portPage(db: DB, port: number, opts: PortPageOptions = {}): Port
     s.events[r.hour - day * 24] = r.events;
   }
 
-  // Top sources of the day: the explorer's grouping (a port without a transport leaves ICMP types out, as here).
-  const top = exploreEvents(db, { from: dayLabel(day), class: 'scan', port, proto }, { group: 'src', limit: opts.top ?? 15 });
   return {
     ...base,
     from: dayLabel(first),
@@ -121,7 +125,19 @@ export function portPage(db: DB, port: number, opts: PortPageOptions = {}): Port
     daily: { labels: Array.from({ length: span }, (_, i) => dayLabel(first + i)), series: [...daily.values()] },
     date: dayLabel(day),
     hourly: { labels: Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')), series: [...hourly.values()] },
-    topSources: (top.groups ?? []).map((g) => ({ src: String(g.value), events: g.events, first: g.first, last: g.last })),
-    sourcesOfDay: top.total,
   };
+}
+
+/**
+ * The top sources of a port on one day (default: the latest day with data): the explorer's
+ * grouping over that day's events (a port without a transport leaves ICMP types out, as above).
+ * It reads the day's events, so the dashboard asks for it separately from the page.
+ */
+export function portSources(db: DB, port: number, opts: { proto?: string; date?: string; top?: number } = {}): PortSources {
+  const proto = opts.proto?.toLowerCase();
+  const latest = latestDay(db);
+  const date = opts.date ?? (latest === null ? undefined : dayLabel(latest));
+  if (!date) return { port, proto: proto ?? null, date: '', sources: 0, top: [] };
+  const r = exploreEvents(db, { from: date, class: 'scan', port, proto }, { group: 'src', limit: opts.top ?? 15 });
+  return { port, proto: proto ?? null, date, sources: r.total, top: (r.groups ?? []).map((g) => ({ src: String(g.value), events: g.events, first: g.first, last: g.last })) };
 }

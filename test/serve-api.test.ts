@@ -97,8 +97,12 @@ maybe('serve: the JSON API on a loopback server', () => {
     const p = await json(s, '/api/port/445');
     expect(p.status).toBe(200);
     expect(p.body.entry.name).toMatch(/SMB/);
-    expect(p.body.topSources[0]).toMatchObject({ src: '198.51.100.4', events: 2 });
     expect(p.body.daily.labels).toHaveLength(30);
+    expect(p.body.daily.series).toEqual([expect.objectContaining({ proto: 'tcp', events: [...new Array(29).fill(0), 3] })]);
+    expect(p.body.hourly.series[0].sources[12]).toBe(2);
+    const top = await json(s, '/api/port/445/sources');
+    expect(top.body).toMatchObject({ date: '2024-06-14', sources: 2 });
+    expect(top.body.top[0]).toMatchObject({ src: '198.51.100.4', events: 2 });
     const ip = await json(s, `/api/ip/198.51.100.1?from=2024-06-13&to=2024-06-14`);
     expect(ip.body.asSource.events).toBe(4);
     expect(ip.body.range).toEqual({ from: '2024-06-13', to: '2024-06-14' });

@@ -6,7 +6,8 @@
  */
 import { Hono, type Context } from 'hono';
 import type { Env, ServeContext } from './context';
-import { overview, dataDays, PORT_SORTS, type PortSort } from '../../reports/overview';
+import { overview, dataDays, latestDay, PORT_SORTS, type PortSort } from '../../reports/overview';
+import { portPage } from '../../reports/port-page';
 import { latestEvents, EXPLORE_GROUPS, type ExploreGroup, type ExploreFilter } from '../../reports/events-feed';
 import { alertsInbox, alertDetail, type AlertStatus } from '../../reports/alerts-inbox';
 import { sourceRows, sourceDetail } from '../../reports/source-coverage';
@@ -93,13 +94,14 @@ export function apiRoutes(ctx: ServeContext): Hono<Env> {
 
   api.get('/days', (c) => c.json({ zone: loadSettings(ctx.db).tz, days: dataDays(ctx.db) }));
 
-  api.get('/overview', (c) => {
+  api.get('/overview', async (c) => {
     const p = q(c);
-    return c.json(
-      overview(ctx.db, ctx.totals(), {
-        date: date(p, 'date'), sort: oneOf<PortSort>(p, 'sort', PORT_SORTS), limit: int(p, 'limit', 1, 500), offset: int(p, 'offset', 0, 1_000_000),
-      }),
-    );
+    const opts = { date: date(p, 'date'), sort: oneOf<PortSort>(p, 'sort', PORT_SORTS), limit: int(p, 'limit', 1, 500), offset: int(p, 'offset', 0, 1_000_000) };
+    // A day whose totals are in memory (the live one, warmed at start) is answered here; another
+    // day is counted on the read thread (reading a busy day's events takes about a second).
+    const day = opts.date ? dayNumber(opts.date) : latestDay(ctx.db);
+    if (day === null || ctx.totals().has(day)) return c.json(overview(ctx.db, ctx.totals(), opts));
+    return c.json(await ctx.reader.run('overview', opts));
   });
 
   api.get('/events/latest', (c) => c.json(latestEvents(ctx.db, { limit: int(q(c), 'limit', 1, 200), afterId: int(q(c), 'after', 0, Number.MAX_SAFE_INTEGER) })));
@@ -124,7 +126,15 @@ export function apiRoutes(ctx: ServeContext): Hono<Env> {
     const p = q(c);
     const port = Number(c.req.param('port'));
     if (!/^\d{1,5}$/.test(c.req.param('port')) || port > 65535) throw new HttpError(400, 'a port is a number from 0 to 65535');
-    return c.json(await ctx.reader.run('port', { port, opts: { proto: proto(p), days: int(p, 'days', 1, 366), to: date(p, 'to'), date: date(p, 'date') } }));
+    return c.json(portPage(ctx.db, port, { proto: proto(p), days: int(p, 'days', 1, 366), to: date(p, 'to'), date: date(p, 'date') }));
+  });
+
+  // The port's top sources of a day read that day's events: the read thread, asked separately.
+  api.get('/port/:port/sources', async (c) => {
+    const p = q(c);
+    const port = Number(c.req.param('port'));
+    if (!/^\d{1,5}$/.test(c.req.param('port')) || port > 65535) throw new HttpError(400, 'a port is a number from 0 to 65535');
+    return c.json(await ctx.reader.run('portSources', { port, proto: proto(p), date: date(p, 'date') }));
   });
 
   api.get('/ip/:address', async (c) => {
@@ -176,7 +186,7 @@ export function apiRoutes(ctx: ServeContext): Hono<Env> {
     const to = kind === 'daily' ? from : date(p, 'to');
     if (!from || !to) throw new HttpError(400, kind === 'daily' ? 'date is required' : 'from and to are required');
     const part = oneOf(p, 'part', ['ports', 'sources', 'devices', 'time'] as const);
-    const r = (await ctx.reader.run('report', { from, to, range: kind === 'range', format, part: part === 'ports' ? undefined : part }, 300_000)) as { text: string };
+    const r = (await ctx.reports.run('report', { from, to, range: kind === 'range', format, part: part === 'ports' ? undefined : part }, 300_000)) as { text: string };
     const name = `portledger-${from === to && kind === 'daily' ? from : `${from}_${to}`}${part && part !== 'ports' ? `-${part}` : ''}.${format}`;
     const types = { html: 'text/html; charset=utf-8', json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8' };
     c.header('Content-Type', types[format]);

@@ -16,7 +16,10 @@ export interface ServeContext {
   dbFile: string;
   db: DB;
   auth: Auth;
+  /** Questions that read many events (explorer, addresses, a port's sources, cold days). */
   reader: DbWorker;
+  /** The daily and range reports: seconds on a busy day, so they wait in a queue of their own. */
+  reports: DbWorker;
   /** Null when the database cannot be written by this user: the dashboard is then read-only. */
   writer: DbWorker | null;
   readOnlyReason: string | null;

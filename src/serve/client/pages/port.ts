@@ -10,8 +10,8 @@ interface PortPage {
   iana: { proto: string; name: string; description: string }[]; zone: string; from: string | null; to: string | null;
   daily: { labels: string[]; series: { proto: string; events: number[]; sources: number[]; targets: number[] }[] };
   date: string | null; hourly: { labels: string[]; series: { proto: string; sources: number[]; events: number[] }[] };
-  topSources: { src: string; events: number; first: string; last: string }[]; sourcesOfDay: number;
 }
+interface PortSources { date: string; sources: number; top: { src: string; events: number; first: string; last: string }[] }
 
 export function portPage(main: HTMLElement, arg: string): void {
   const port = Number(arg);
@@ -32,6 +32,7 @@ export function portPage(main: HTMLElement, arg: string): void {
     const e = p.entry;
     const dailyChart = h('div', { className: 'chart', id: 'chart-daily' });
     const hourChart = h('div', { className: 'chart', id: 'chart-port-hours' });
+    const sources = h('div', { id: 'port-sources' }, h('p', { className: 'muted' }, 'Counting…'));
     const window = (d: number) => (d === days ? h('b', null, `${d} days`) : link(routes.port(port, proto, { days: d }), `${d} days`));
     const ev = (extra: Record<string, string | number | undefined>) => routes.events({ date: p.date ?? undefined, class: 'scan', port, proto: p.proto ?? undefined, ...extra });
     fill(
@@ -49,12 +50,17 @@ export function portPage(main: HTMLElement, arg: string): void {
       p.iana.length ? section('IANA registry', table(['proto', 'name', 'description'], p.iana.map((i) => h('tr', null, td(i.proto), td(i.name), td(i.description))))) : null,
       section(`Scans per day, ${p.from ?? ''} to ${p.to ?? ''}`, h('p', { className: 'picker' }, window(30), ' · ', window(90)), dailyChart),
       section(`Unique sources per hour on ${p.date ?? '—'}`, hourChart),
-      section(
-        `Top sources on ${p.date ?? '—'}`,
-        h('p', null, countLink(p.sourcesOfDay, ev({ group: 'src' })), ' distinct sources scanned this port that day.'),
-        table(['source', ['scans', 'n'], 'first', 'last'], p.topSources.map((s) => h('tr', null, td(link(routes.ip(s.src), s.src)), tdn(countLink(s.events, ev({ src: s.src }))), td(time(s.first)), td(time(s.last)))), 'No scans of this port that day.'),
-      ),
+      section(`Top sources on ${p.date ?? '—'}`, sources),
     );
+    // Read from the day's events: asked for separately, so the rest of the page does not wait.
+    if (p.date) {
+      get<PortSources>(`/api/port/${port}/sources${qs({ proto, date: p.date })}`).then(
+        (r) => fill(sources,
+          h('p', null, countLink(r.sources, ev({ group: 'src' })), ' distinct sources scanned this port that day.'),
+          table(['source', ['scans', 'n'], 'first', 'last'], r.top.map((s) => h('tr', null, td(link(routes.ip(s.src), s.src)), tdn(countLink(s.events, ev({ src: s.src }))), td(time(s.first)), td(time(s.last)))), 'No scans of this port that day.')),
+        (e: Error) => fill(sources, message(e.message)),
+      );
+    }
     const series = p.daily.series.flatMap((s) => [{ name: `scans ${s.proto}`, data: s.events }, { name: `sources ${s.proto}`, data: s.sources }]);
     draw(dailyChart, lines(p.daily.labels.map((l) => l.slice(5)), series), (c) => {
       location.href = routes.port(port, proto, { days, date: p.daily.labels[c.dataIndex] });

@@ -111,12 +111,14 @@ function baselines(db: DB, day: number, rows: DayRow[]): { days: number; sums: M
   const days = db.prepare('SELECT count(*) FROM json_each(?) d WHERE EXISTS (SELECT 1 FROM port_day WHERE day = d.value)').pluck().get(window) as number;
   const sums = new Map<string, number>();
   if (!rows.length || !days) return { days, sums };
+  // Each (port, proto) once: a port both on the page and among the spike candidates would be summed twice.
+  const keys = [...new Map(rows.map((r) => [`${r.port}/${r.proto}`, [r.port, r.proto]])).values()];
   const found = db
     .prepare(
       `SELECT p.value->>0 AS port, p.value->>1 AS proto, sum(r.events) AS events FROM json_each(?) p CROSS JOIN json_each(?) d
        JOIN port_day r ON r.day = d.value AND r.port = p.value->>0 AND r.proto = p.value->>1 GROUP BY 1, 2`,
     )
-    .all(JSON.stringify(rows.map((r) => [r.port, r.proto])), window) as { port: number; proto: string; events: number }[];
+    .all(JSON.stringify(keys), window) as { port: number; proto: string; events: number }[];
   for (const f of found) sums.set(`${f.port}/${f.proto}`, f.events);
   return { days, sums };
 }

@@ -8,6 +8,7 @@ import { count, freshDb, inboundLine, ingest } from './helpers/db';
 import { triageAlert } from '../src/store/alert-triage';
 import { addTrusted, expireTrusted, listTrusted, loadTrusted } from '../src/store/trust-store';
 import { DayTotalsCache } from '../reports/day-totals';
+import { overview } from '../reports/overview';
 import { alertDetail, alertsInbox } from '../reports/alerts-inbox';
 import { dayNumber } from '../src/store/rollups/buckets';
 import { fixtureLines } from './helpers/serve';
@@ -60,6 +61,30 @@ describe('trust with an expiry', () => {
     expect(listTrusted(db)).toEqual([]);
     expect(count(db, "SELECT count(*) FROM events_named WHERE class = 'trusted'")).toBe(0);
     expect(() => addTrusted(db, '192.0.2.50', undefined, { expires: now - 1, now })).toThrow(/must lie in the future/);
+  });
+});
+
+describe('overview trends', () => {
+  test('a busy port (on the page and a spike candidate) has its baseline counted once; a spike needs 3× and 10 scans', async () => {
+    const { db, dir } = freshDb();
+    const lines = [
+      ...Array.from({ length: 4 }, (_, i) => inboundLine(`Jun 13 10:0${i}:00`, `198.51.100.${i + 1}`, 8443)),
+      ...Array.from({ length: 12 }, (_, i) => inboundLine(`Jun 14 10:${String(i).padStart(2, '0')}:00`, `198.51.100.${i + 1}`, 8443)),
+      ...Array.from({ length: 20 }, (_, i) => inboundLine(`Jun 14 11:${String(i).padStart(2, '0')}:00`, `198.51.100.${i + 1}`, 2222)),
+    ];
+    const file = path.join(dir, 'busy.log');
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    await ingest(db, [file], { tz: 'UTC', year: 2024 });
+    const o = overview(db, new DayTotalsCache(db, 'UTC'), { date: '2024-06-14' });
+    expect(o.ports.rows.map((r) => [r.port, r.events, r.baseline, r.ratio, r.trend, r.spike])).toEqual([
+      [2222, 20, 0, null, 'new', true], // unseen in the days before, 20 scans: new, a spike (never "×∞")
+      [8443, 12, 4, 3, 'up', false],
+    ]);
+    const more = path.join(dir, 'more.log');
+    fs.writeFileSync(more, inboundLine('Jun 14 12:00:00', '198.51.100.99', 8443) + '\n');
+    await ingest(db, [more], { tz: 'UTC', year: 2024 });
+    const p = overview(db, new DayTotalsCache(db, 'UTC'), { date: '2024-06-14' });
+    expect(p.spikes.map((r) => [r.port, r.events, r.ratio])).toEqual([[2222, 20, null], [8443, 13, 3.25]]);
   });
 });
 

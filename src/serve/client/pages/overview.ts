@@ -3,7 +3,7 @@
  * per-port table, the live feed and the open alerts. On the latest day it follows the live
  * updates without a reload.
  */
-import { h, fill, num, card, countLink, routes, table, td, tdn, badge, level, section, message, params, qs, clock, link } from '../dom';
+import { h, fill, num, card, countLink, routes, table, td, tdn, badge, level, section, message, params, qs, clock, time, link } from '../dom';
 import { get } from '../api';
 import { draw, bars, heat } from '../charts';
 import { onLive, type FeedEvent } from '../live';
@@ -41,7 +41,8 @@ export function overviewPage(main: HTMLElement): void {
     spikes,
     h('div', { className: 'grid2' }, h('figure', null, h('figcaption', null, 'Unique sources per hour'), hourChart), h('figure', null, h('figcaption', null, 'Scans per port and hour (busiest ports)'), heatChart)),
     section('Ports', ports),
-    h('div', { className: 'grid2' }, section('Latest events', feed), section('Open alerts', alerts)),
+    section('Open alerts', alerts),
+    section('Latest events', feed),
   );
   let current: Overview | undefined;
   const events: FeedEvent[] = [];
@@ -78,7 +79,7 @@ export function overviewPage(main: HTMLElement): void {
       spikes,
       o.spikes.length
         ? h('div', { className: 'alert spikes' }, h('b', null, 'Spikes '), `(more than 3× the average of the ${o.baselineDays} days with data before, and at least 10 scans): `,
-            o.spikes.slice(0, 12).map((s, i) => [i ? ', ' : '', link(routes.port(s.port, s.proto), `${s.port}/${s.proto}`), ` ×${s.ratio ?? 'new'}`]))
+            o.spikes.slice(0, 12).map((s, i) => [i ? ', ' : '', link(routes.port(s.port, s.proto), `${s.port}/${s.proto}`), s.ratio === null ? ' (new)' : ` ×${s.ratio}`]))
         : null,
     );
     draw(hourChart, bars(o.hours.labels, [{ name: 'unique sources', data: o.hours.sources }]), (p) => {
@@ -128,8 +129,9 @@ export function overviewPage(main: HTMLElement): void {
   }
 
   function renderFeed(): void {
+    const today = current?.date ?? '';
     const rows = events.slice(0, 30).map((e) =>
-      h('tr', { className: `cls-${e.class}` }, td(clock(e.time)), td(e.class), td(e.reason), td(link(routes.ip(e.src), e.src)), td(e.class === 'outbound' ? link(routes.ip(e.dst), e.dst) : ''), td(link(routes.port(e.port, e.transport), `${e.port}/${e.transport}`))),
+      h('tr', { className: `cls-${e.class}` }, td(e.time.startsWith(today) ? clock(e.time) : time(e.time)), td(e.class), td(e.reason), td(link(routes.ip(e.src), e.src)), td(e.class === 'outbound' ? link(routes.ip(e.dst), e.dst) : ''), td(link(routes.port(e.port, e.transport), `${e.port}/${e.transport}`))),
     );
     fill(feed, table(['time', 'class', 'reason', 'source', 'to', 'port'], rows, 'No events yet.'));
   }

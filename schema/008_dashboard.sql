@@ -21,5 +21,5 @@ CREATE INDEX alert_notes_alert ON alert_notes (alert_id, id);
 
 -- Trust for a while ("my VPS this week"): an entry past its expiry is no longer applied to new
 -- events and is removed, retroactively like `trust remove`, by the next writer that looks
--- (serve, watch, listen, trust list).
+-- (serve, watch, listen).
 ALTER TABLE trusted ADD COLUMN expires INTEGER;  -- UTC epoch ms; NULL = until removed

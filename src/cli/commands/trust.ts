@@ -4,16 +4,18 @@ import { loadSettings } from '../../store/settings';
 import { render } from '../../../reports/render';
 import { formatInstant } from '../../../reports/time';
 import { outputFormat } from '../output';
-import { dbOption, outputOption, TABLE_FORMATS } from '../options';
+import { dbOption, intArg, outputOption, TABLE_FORMATS } from '../options';
 import { readDb, writeDb } from '../db';
 
 const n = (v: number) => v.toLocaleString('en-US');
 
-export function trustAdd(target: string, f: { db?: string; note?: string }): string {
+export function trustAdd(target: string, f: { db?: string; note?: string; days?: number }): string {
   return writeDb(f.db, (db) => {
-    const r = addTrusted(db, target, f.note);
+    const expires = f.days === undefined ? null : Date.now() + f.days * 86_400_000;
+    const r = addTrusted(db, target, f.note, { expires });
     const as = r.cidr !== target.trim() ? ` (stored as ${r.cidr})` : '';
-    return `trusted ${r.cidr}${as}; ${n(r.events)} past events reclassified as trusted\n`;
+    const until = expires === null ? '' : ` until ${formatInstant(expires, loadSettings(db).tz)}`;
+    return `trusted ${r.cidr}${as}${until}; ${n(r.events)} past events reclassified as trusted\n`;
   });
 }
 
@@ -27,8 +29,12 @@ export function trustRemove(target: string, f: { db?: string }): string {
 export function trustList(f: { db?: string; format?: string }): string {
   return readDb(f.db, (db) => {
     const tz = loadSettings(db).tz;
-    const rows = listTrusted(db).map((t) => ({ cidr: t.cidr, note: t.note ?? '', added: formatInstant(t.added, tz) }));
-    return render(rows, [{ key: 'cidr', title: 'trusted' }, { key: 'note', title: 'note' }, { key: 'added', title: 'added' }], outputFormat(f.format), 'no trusted sources');
+    const now = Date.now();
+    const rows = listTrusted(db).map((t) => ({
+      cidr: t.cidr, note: t.note ?? '', added: formatInstant(t.added, tz),
+      until: t.expires === null ? '' : `${formatInstant(t.expires, tz)}${t.expires <= now ? ' (expired)' : ''}`,
+    }));
+    return render(rows, [{ key: 'cidr', title: 'trusted' }, { key: 'note', title: 'note' }, { key: 'added', title: 'added' }, { key: 'until', title: 'until' }], outputFormat(f.format), 'no trusted sources');
   });
 }
 
@@ -39,6 +45,7 @@ export function register(program: Command): void {
     .description('trust an address or network: its past and future inbound events are left out of the reports')
     .argument('<ip-or-cidr>')
     .option('--note <text>', 'why it is trusted')
+    .option('--days <n>', 'for this many days only (then removed as by trust remove, by the next serve, watch or listen)', intArg('--days', 1, 3650))
     .addOption(dbOption())
     .action((t: string, o) => void process.stdout.write(trustAdd(t, o)));
   trust

@@ -65,7 +65,7 @@ export function addressPage(main: HTMLElement, ip: string): void {
       section('Trust', status, trustForm(ip, hist, session.writable, session.readOnlyReason, () => void load())),
       role('As source', hist.asSource, hist, 'destinations'),
       role('As destination', hist.asDestination, hist, 'sources'),
-      section('Alerts (as host)', table(['kind', 'port', ['destinations', 'n'], ['events', 'n'], 'first', 'last'], hist.alerts.map((a) => h('tr', null, td(link(routes.alert(a.id), a.kind)), td(`${a.port}/${a.proto}`), tdn(num(a.destinations)), tdn(num(a.events)), td(time(a.first)), td(time(a.last)))), 'No alert about this address.')),
+      section('Alerts (as host)', table(['kind', 'port', ['destinations', 'n'], ['events', 'n'], 'first', 'last'], hist.alerts.map((a) => h('tr', null, td(link(routes.alert(a.id), a.kind)), td(a.kind === 'vertical-scan' ? 'many ports' : `${a.port}/${a.proto}`), tdn(num(a.destinations)), tdn(num(a.events)), td(time(a.first)), td(time(a.last)))), 'No alert about this address.')),
     );
     main.querySelectorAll<HTMLElement>('.chart[data-days]').forEach((el) => {
       const d = JSON.parse(el.dataset.days ?? '[]') as { date: string; events: number }[];

@@ -9,11 +9,25 @@ interface Alert {
 }
 interface Inbox { zone: string; counts: { open: number; closed: number }; kinds: string[]; total: number; rows: Alert[] }
 interface Detail extends Alert {
-  evidence: { firstLine?: string; lastLine?: string; sampleDestinations?: string[]; [k: string]: unknown };
+  evidence: { firstLine?: string; lastLine?: string; sampleDestinations?: string[]; samplePorts?: number[]; sampleTargets?: string[]; window?: string; [k: string]: unknown };
   notes: { id: number; at: string; action: string; by: string; via: string; note: string | null }[];
 }
 
 const BY_KEY = 'portledger.by';
+
+/** A vertical scan has no one port (stored as 0): it probed many. */
+function portCell(a: Alert): HTMLElement | string {
+  return a.kind === 'vertical-scan' ? 'many ports' : link(routes.port(a.port, a.proto), `${a.port}/${a.proto}`);
+}
+
+/** What the alert says, in a sentence per kind. */
+function story(a: Alert): string {
+  const span = `${num(a.events)} attempts from ${time(a.first)} to ${time(a.last)}`;
+  const rule = `threshold ${num(a.threshold)} within ${num(a.windowS)} s; the busiest window held ${num(a.peak)}`;
+  if (a.kind === 'vertical-scan') return `${a.host} probed ${num(a.destinations)} distinct ports (${rule}); ${span}.`;
+  if (a.kind === 'horizontal-scan') return `${a.host} swept ${a.port}/${a.proto} on ${num(a.destinations)} distinct addresses (${rule}); ${span}.`;
+  return `${a.host} reached ${num(a.destinations)} distinct hosts on ${a.port}/${a.proto} (${rule}); ${span}.`;
+}
 
 export function alertsPage(main: HTMLElement): void {
   const q = params();
@@ -34,7 +48,7 @@ export function alertsPage(main: HTMLElement): void {
     const form = h('form', { className: 'inline filters', method: 'get', action: '/alerts' }, h('input', { type: 'hidden', name: 'status', value: f.status }), kind, lvl, host, h('button', null, 'Filter'));
     const rows = r.rows.map((a) =>
       h('tr', { className: a.status === 'closed' ? 'closed' : null },
-        td(level(a.level)), td(link(routes.alert(a.id), a.kind)), td(link(routes.ip(a.host), a.host)), td(link(routes.port(a.port, a.proto), `${a.port}/${a.proto}`)),
+        td(level(a.level)), td(link(routes.alert(a.id), a.kind)), td(link(routes.ip(a.host), a.host)), td(portCell(a)),
         tdn(num(a.destinations)), tdn(num(a.events)), td(time(a.first)), td(time(a.last)),
         td(a.status === 'closed' ? [badge('closed', 'muted'), a.updatedSinceClosed ? badge('updated since', 'warn') : null] : badge('open', 'open'))),
     );
@@ -61,13 +75,15 @@ export function alertPage(main: HTMLElement, arg: string): void {
       return;
     }
     const ev = a.evidence;
-    const what = a.kind === 'worm' ? 'Worm-like outbound traffic' : a.kind === 'scan' ? 'Port scan' : a.kind;
+    const what = a.kind === 'worm' ? 'Worm-like outbound traffic' : a.kind === 'vertical-scan' ? 'Port scan' : a.kind === 'horizontal-scan' ? 'Sweep' : a.kind;
     fill(
       main,
-      h('div', { className: 'pagehead' }, h('h1', null, `${what}: `, link(routes.ip(a.host), a.host), ` → ${a.port}/${a.proto} `, level(a.level)),
+      h('div', { className: 'pagehead' }, h('h1', null, `${what}: `, link(routes.ip(a.host), a.host), a.kind === 'vertical-scan' ? ' ' : ` → ${a.port}/${a.proto} `, level(a.level)),
         h('p', null, a.status === 'open' ? h('span', { className: 'badge open', id: 'alert-status' }, 'open') : h('span', { className: 'badge muted', id: 'alert-status' }, `closed ${time(a.closedAt)}`), a.updatedSinceClosed ? badge('updated since it was closed', 'warn') : null)),
-      h('p', null, `${a.host} reached ${num(a.destinations)} distinct hosts on ${a.port}/${a.proto} (threshold ${num(a.threshold)} within ${num(a.windowS)} s; the busiest window held ${num(a.peak)}); ${num(a.events)} attempts from ${time(a.first)} to ${time(a.last)}.`),
+      h('p', null, story(a), ev.window === 'long' ? ' Seen over the 24-hour window (a slow scan).' : ''),
       ev.sampleDestinations?.length ? section('Sample destinations', h('p', null, ev.sampleDestinations.map((d, i) => [i ? ' ' : '', link(routes.ip(d), d)]))) : null,
+      ev.sampleTargets?.length ? section('Targets', h('p', null, ev.sampleTargets.map((d, i) => [i ? ' ' : '', link(routes.ip(d), d)]))) : null,
+      ev.samplePorts?.length ? section('Ports probed (sample)', h('p', null, ev.samplePorts.map((p, i) => [i ? ' ' : '', link(routes.port(p), String(p))]))) : null,
       section('Evidence', ev.firstLine ? [h('p', null, 'First line'), h('pre', { className: 'evidence' }, ev.firstLine)] : null, ev.lastLine ? [h('p', null, 'Last line'), h('pre', { className: 'evidence' }, ev.lastLine)] : null,
         !ev.firstLine && !ev.lastLine ? h('pre', { className: 'evidence' }, JSON.stringify(ev, null, 2)) : null),
       section('Triage', table(['when', 'action', 'by', 'via', 'note'], a.notes.map((n) => h('tr', null, td(time(n.at)), td(n.action), td(n.by), td(n.via), td(n.note ?? ''))), 'No triage yet.'), triage(a, session.writable, session.readOnlyReason)),

@@ -140,7 +140,7 @@ export function overviewPage(main: HTMLElement): void {
     const r = await get<{ total: number; rows: AlertRow[] }>('/api/alerts?status=open&limit=10');
     fill(
       alerts,
-      table(['', 'kind', 'host', 'port', ['events', 'n'], 'last'], r.rows.map((a) => h('tr', null, td(level(a.level)), td(link(routes.alert(a.id), a.kind)), td(link(routes.ip(a.host), a.host)), td(`${a.port}/${a.proto}`), tdn(num(a.events)), td(a.last.slice(0, 16).replace('T', ' ')))), 'No open alert.'),
+      table(['', 'kind', 'host', 'port', ['events', 'n'], 'last'], r.rows.map((a) => h('tr', null, td(level(a.level)), td(link(routes.alert(a.id), a.kind)), td(link(routes.ip(a.host), a.host)), td(a.kind === 'vertical-scan' ? 'many ports' : `${a.port}/${a.proto}`), tdn(num(a.events)), td(a.last.slice(0, 16).replace('T', ' ')))), 'No open alert.'),
       r.total > r.rows.length ? h('p', null, link(routes.alerts(), `All ${num(r.total)} open alerts`)) : null,
     );
   }

@@ -16,6 +16,7 @@ import { dirtyDays } from '../src/store/rollups';
 import { hourBucketer } from '../src/store/rollups/buckets';
 import { ipv4ToInt } from '../src/classify/networks';
 import { dayStartUtc } from './daily-data';
+import { loadSettings } from '../src/store/settings';
 
 export interface DayTotals {
   /** Local day number in the database zone. */
@@ -175,4 +176,18 @@ export class DayTotalsCache {
     const rolled = this.db.prepare('SELECT coalesce(sum(events), 0) FROM port_day WHERE day = ?').pluck().get(c.day) as number;
     return rolled === c.scans;
   }
+}
+
+/** The cache of the zone the database is in now (a new one when `config set tz` changed it). */
+export function dayTotalsFor(db: DB): () => DayTotalsCache {
+  let cache: DayTotalsCache | undefined;
+  let zone = '';
+  return () => {
+    const tz = loadSettings(db).tz;
+    if (!cache || tz !== zone) {
+      cache = new DayTotalsCache(db, tz);
+      zone = tz;
+    }
+    return cache;
+  };
 }

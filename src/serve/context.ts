@@ -5,8 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { DB } from '../store/db';
-import { loadSettings } from '../store/settings';
-import { DayTotalsCache } from '../../reports/day-totals';
+import type { DayTotalsCache } from '../../reports/day-totals';
 import type { Auth, AuthResult } from './auth';
 import type { DbWorker } from './workers';
 import type { LiveHub } from './live';
@@ -29,20 +28,6 @@ export interface ServeContext {
   /** Host names a loopback dashboard answers to (DNS rebinding); undefined with a token. */
   hosts?: Set<string>;
   log: (line: string) => void;
-}
-
-/** The day-totals cache of the zone the database is in now. */
-export function totalsFor(db: DB): () => DayTotalsCache {
-  let cache: DayTotalsCache | undefined;
-  let zone = '';
-  return () => {
-    const tz = loadSettings(db).tz;
-    if (!cache || tz !== zone) {
-      cache = new DayTotalsCache(db, tz);
-      zone = tz;
-    }
-    return cache;
-  };
 }
 
 /** Hono's environment: node-server puts the request in `incoming`; routes set `auth`. */

@@ -15,7 +15,8 @@ import { DbWorker, WorkerError } from './workers';
 import { LiveHub } from './live';
 import { loadAssets } from './assets';
 import { createApp } from './app';
-import { totalsFor, type ServeContext } from './context';
+import type { ServeContext } from './context';
+import { dayTotalsFor } from '../../reports/day-totals';
 import { loopbackHosts } from './security';
 import { latestDay } from '../../reports/overview';
 
@@ -118,7 +119,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
     await stopAll();
     throw e;
   }
-  const totals = totalsFor(db);
+  const totals = dayTotalsFor(db);
   const hub = new LiveHub(db, totals, o.pollMs ?? 500, log);
   const ctx: ServeContext = {
     dbFile: o.dbFile, db, auth: new Auth(token), reader, reports, writer, readOnlyReason: reason, hub, assets: loadAssets(), totals,

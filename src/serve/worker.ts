@@ -18,7 +18,7 @@ import { exploreEvents, type ExploreFilter, type ExploreGroup } from '../../repo
 import { geoLookup, ipHistory, reverseLookup, systemResolver } from '../../reports/ip-history';
 import { portSources } from '../../reports/port-page';
 import { overview, type OverviewOptions } from '../../reports/overview';
-import { totalsFor } from './context';
+import { dayTotalsFor } from '../../reports/day-totals';
 import { buildReport } from '../../reports/daily-data';
 import { renderDailyHtml } from '../../reports/daily-html';
 import { renderDailyCsv } from '../../reports/daily-md';
@@ -34,14 +34,14 @@ type Handler = (db: DB, args: never) => unknown;
 const DNS_TIMEOUT_MS = 2000;
 
 /** This thread's day totals (its own connection, its own memory). */
-let dayTotals: ReturnType<typeof totalsFor> | undefined;
+let dayTotals: ReturnType<typeof dayTotalsFor> | undefined;
 
 const read: Record<string, Handler> = {
   explore: (db, a: { filter: ExploreFilter; group?: ExploreGroup; limit?: number; offset?: number; before?: [number, number] }) =>
     exploreEvents(db, a.filter, { group: a.group, limit: a.limit, offset: a.offset, before: a.before }),
   portSources: (db, a: { port: number; proto?: string; date?: string }) => portSources(db, a.port, a),
   // A day not yet in the main thread's memory is counted here, off the event loop.
-  overview: (db, a: OverviewOptions) => overview(db, (dayTotals ??= totalsFor(db))(), a),
+  overview: (db, a: OverviewOptions) => overview(db, (dayTotals ??= dayTotalsFor(db))(), a),
   ip: async (db, a: { address: string; from?: string; to?: string }) => {
     const init = workerData as WorkerInit;
     const tz = loadSettings(db).tz;

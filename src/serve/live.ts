@@ -22,8 +22,12 @@ export interface LiveUpdate {
   alerts: InboxAlert[];
   /** Triage or trust changed: pages showing alerts or trust reload them. */
   changed: { alerts: boolean; trust: boolean };
-  /** The latest day's summary, as GET /api/overview?limit=20 returns it. */
-  overview: Overview;
+  /**
+   * The latest day's summary, as GET /api/overview?limit=20 returns it; null when the last one
+   * sent is less than a second old (at thousands of events a second, counting it on every tick
+   * would take CPU from the writer the dashboard shares the machine, or the process, with).
+   */
+  overview: Overview | null;
 }
 
 /** What the hub writes to: one open event stream. */
@@ -35,6 +39,8 @@ export interface LiveClient {
 /** Most updates written but not yet flushed to one client before it is dropped (a stalled reader). */
 const MAX_BACKLOG = 20;
 export const MAX_CLIENTS = 100;
+/** The day's summary is counted at most this often. */
+const OVERVIEW_EVERY_MS = 1000;
 
 export class LiveHub {
   private readonly clients = new Map<LiveClient, { backlog: number }>();
@@ -47,6 +53,7 @@ export class LiveHub {
   private beat?: NodeJS.Timeout;
   private soon?: NodeJS.Timeout;
   private lastTick = 0;
+  private lastOverview = 0;
   /** Ticks that found a change, and updates sent (figures, tests). */
   readonly stats = { ticks: 0, updates: 0, dropped: 0, errors: 0 };
 
@@ -93,10 +100,10 @@ export class LiveHub {
     this.clients.delete(c);
   }
 
-  /** The in-process hook: a batch was committed. Ticks soon, at most every 200 ms. */
+  /** The in-process hook: a batch was committed. Ticks soon: 250 ms after the last tick at the earliest. */
   nudge(): void {
     if (this.soon) return;
-    const wait = Math.max(0, 200 - (Date.now() - this.lastTick));
+    const wait = Math.max(0, 250 - (Date.now() - this.lastTick));
     this.soon = setTimeout(() => {
       this.soon = undefined;
       this.tick();
@@ -141,13 +148,16 @@ export class LiveHub {
     const trust = this.trustStamp();
     const changed = { alerts: alerts.rows.length > 0 || notes !== this.notesSeen, trust: trust !== this.trustSeen };
     if (feed.lastId === this.lastId && !changed.alerts && !changed.trust) return null;
+    const now = Date.now();
+    const withOverview = changed.trust || changed.alerts || now - this.lastOverview >= OVERVIEW_EVERY_MS;
+    if (withOverview) this.lastOverview = now;
     const update: LiveUpdate = {
       lastId: feed.lastId,
       newEvents: Math.max(0, feed.lastId - this.lastId),
       events: feed.events,
       alerts: alerts.rows,
       changed,
-      overview: overview(this.db, this.totals(), { limit: 20 }),
+      overview: withOverview ? overview(this.db, this.totals(), { limit: 20 }) : null,
     };
     this.lastId = feed.lastId;
     this.alertsSeen = alerts.updated;

@@ -16,6 +16,7 @@ export interface LiveUpdate {
   events: FeedEvent[];
   alerts: { id: number; kind: string; host: string; port: number; level: number | null; status: string }[];
   changed: { alerts: boolean; trust: boolean };
+  /** The latest day's summary, at most once a second (null in between). */
   overview: unknown;
 }
 

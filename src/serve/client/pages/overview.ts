@@ -169,8 +169,8 @@ export function overviewPage(main: HTMLElement): void {
         renderFeed();
       }
       if (u.changed.alerts) void loadAlerts();
-      const o = u.overview as Overview;
-      if (isLive() && fixed() && (!current || o.date === current.date || !state.date)) render(o);
+      const o = u.overview as Overview | null;
+      if (o && isLive() && fixed() && (!current || o.date === current.date || !state.date)) render(o);
       else if (isLive() && u.changed.trust) void load();
     },
   });

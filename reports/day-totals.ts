@@ -162,7 +162,9 @@ export class DayTotalsCache {
     const top = (this.db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck().get() as number) ?? 0;
     if (top <= c.lastId) return;
     const [from, to] = this.range(c.day);
-    this.read(c, 'id > ? AND id <= ? AND ts >= ? AND ts < ?', c.lastId, top, from, to);
+    // `+ts`: the rowid range must drive this query. Left to itself SQLite took the time index,
+    // reading the whole day so far on every catch-up (20 µs an event at 5,000 events a second).
+    this.read(c, 'id > ? AND id <= ? AND +ts >= ? AND +ts < ?', c.lastId, top, from, to);
     c.lastId = top;
   }
 

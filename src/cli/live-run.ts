@@ -57,7 +57,19 @@ export function startLive(f: LiveFlags, title: string): LiveRun {
   const stops: (() => Promise<void> | void)[] = [];
   const run: LiveRun = { db, live, status: () => '', onStop: (fn) => stops.push(fn), done: Promise.resolve() };
   const tz = loadSettings(db).tz;
-  const settleTimer = setInterval(() => live.settle(), 5000);
+  // A recount the database refuses now (locked by another writer, full) is tried again at the
+  // next tick; said once, and never the end of the run.
+  let settleProblem: string | undefined;
+  const settleTimer = setInterval(() => {
+    try {
+      live.settle();
+      settleProblem = undefined;
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      if (why !== settleProblem) process.stderr.write(`portledger: rollup recount postponed (${why}); retrying\n`);
+      settleProblem = why;
+    }
+  }, 5000);
   const panelTimer = panel
     ? setInterval(() => {
         const hook = webhook ? `  webhook sent ${webhook.stats.sent} failed ${webhook.stats.failed} dropped ${webhook.stats.dropped}` : '';
@@ -70,7 +82,12 @@ export function startLive(f: LiveFlags, title: string): LiveRun {
       clearInterval(settleTimer);
       if (panelTimer) clearInterval(panelTimer);
       for (const fn of stops) await fn();
-      live.close();
+      try {
+        live.close();
+      } catch (e) {
+        // Every batch is committed already; what is left (a recount, the detectors' memory) waits for the next run.
+        process.stderr.write(`portledger: could not finish the rollup recount on exit (${e instanceof Error ? e.message : String(e)})\n`);
+      }
       await webhook?.flush(3000);
       closeDb(db);
       resolve();

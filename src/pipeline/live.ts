@@ -8,7 +8,8 @@ import { parserById } from '../../parsers';
 import type { DB } from '../store/db';
 import { pinZone } from '../store/settings';
 import { rollupSession, settleRollups, type RollupSession, type SettleResult } from '../store/rollups';
-import { createSource, findSource, type SourceRow } from '../store/sources';
+import { createSource, findSource, sourceById, type SourceRow } from '../store/sources';
+import { TAIL_BYTES } from '../sources/fingerprint';
 import { sha256 } from '../util/hash';
 import { prunedBefore, pruneOlderThan } from '../store/prune';
 import { retentionMs } from '../config/settings';
@@ -30,13 +31,20 @@ export interface LiveOptions {
   onBatch?: (b: ComputedBatch) => void;
 }
 
+/** What fileSource needs to know of a file's text. */
+export interface FileText {
+  /** Up to FINGERPRINT_BYTES from its start. */
+  head: Buffer;
+  size: number;
+  bytesBefore(offset: number, len: number): Buffer;
+}
+
 /** A source the live pipeline is reading: a followed file or a syslog sender. */
 export interface LiveSource {
   row: SourceRow;
   cursor: SourceCursor;
   tally: Tally;
 }
-
 
 export class LivePipeline {
   private readonly sink: BatchSink;
@@ -55,12 +63,29 @@ export class LivePipeline {
     this.computer = new BatchComputer(classifierSettings(db), WORM_PORT, opts.format ? parserById(opts.format) : undefined, prunedBefore(db));
   }
 
-  /** The source a file continues (same first bytes, same bytes before the saved position), or a new one. */
-  fileSource(name: string, head: Buffer, bytesBefore: (offset: number, len: number) => Buffer, size: number): LiveSource {
-    let row = findSource(this.db, head);
-    if (row && row.offset > 0 && (size < row.offset || (row.tail_hash && sha256(bytesBefore(row.offset, 256)) !== row.tail_hash))) row = undefined;
-    row ??= createSource(this.db, name, head, Date.now());
-    return this.track(row);
+  /**
+   * Which source a file's text belongs to, decided under the write lock so that two processes
+   * meeting the same new file make one source of it:
+   * - it continues a known source when its first bytes are that source's and the bytes before the
+   *   saved position are the same too (a rotated copy, a restart);
+   * - `wait` when its first bytes are a known source's but it is still shorter than that source's
+   *   saved position: it has nothing new yet, and may be a copy still being written; decided
+   *   again once it has grown;
+   * - otherwise a new source, read from its start.
+   * `sameText`: a source whose text is known (by this process) to start with `head`, for a file
+   * too short yet for the stored fingerprint to tell (the first bytes of a copy in progress).
+   */
+  fileSource(name: string, file: FileText, sameText?: number): LiveSource | 'wait' {
+    const decide = this.db.transaction((): SourceRow | 'wait' => {
+      const row = (sameText !== undefined ? sourceById(this.db, sameText) : undefined) ?? findSource(this.db, file.head);
+      if (row && row.offset > 0) {
+        if (file.size < row.offset) return 'wait';
+        if (row.tail_hash && sha256(file.bytesBefore(row.offset, TAIL_BYTES)) !== row.tail_hash) return createSource(this.db, name, file.head, Date.now());
+      }
+      return row ?? createSource(this.db, name, file.head, Date.now());
+    }).immediate;
+    const row = decide();
+    return row === 'wait' ? row : this.track(row);
   }
 
   /** The source for one syslog sender (`syslog udp 192.0.2.1`); created on first message. */
@@ -74,13 +99,24 @@ export class LivePipeline {
     return this.track(row);
   }
 
-  /** Parses, classifies, detects and commits one batch of a source's records. */
-  process(src: LiveSource, batch: RecordBatch, tailHash: string | null = null): void {
+  /**
+   * Parses, classifies, detects and commits one batch of a source's records, read from the
+   * source's committed position (`src.row`), which moves only when the commit succeeds. Throws
+   * SourceMoved when another writer stored part of this text meanwhile (nothing of the batch is
+   * stored; the caller goes on from the stored position) and whatever SQLite throws (busy, full:
+   * nothing stored; the caller re-reads from `src.row` later). Either way the batch's rows were
+   * seen by the rollup counter (the sink hands it back through RollupCounter.failed) and by the
+   * detectors, and they will be seen again when re-read.
+   */
+  process(src: LiveSource, batch: RecordBatch, tailHash: string | null = null, head?: Buffer): void {
     for (const r of batch.records) this.computer.process(r, src.cursor);
     const computed = this.computer.take(batch.endOffset, batch.lines);
-    this.sink.commit(computed, src.row.id, src.tally, tailHash);
+    const longer = head && head.length > src.row.fp_len ? head : undefined;
+    this.sink.commit(computed, { sourceId: src.row.id, from: src.row.offset, tailHash, head: longer }, src.tally);
     src.row.offset = batch.endOffset;
     src.row.lines = batch.lines;
+    if (tailHash) src.row.tail_hash = tailHash;
+    if (longer) src.row.fp_len = longer.length;
     this.tally.add(src.tally);
     src.tally = new Tally();
     this.opts.onBatch?.(computed);

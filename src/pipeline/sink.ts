@@ -8,7 +8,7 @@ import type { DB } from '../store/db';
 import { EventWriter } from '../store/event-writer';
 import type { RollupWriter } from '../store/rollups/writer';
 import { alertWriter } from '../store/alert-store';
-import { progressWriter } from '../store/sources';
+import { isBusy, progressWriter } from '../store/sources';
 import type { Alert } from '../contract/alert';
 import { COL, RowReader } from '../contract/batch/codec';
 import type { ComputedBatch } from './batch';
@@ -28,6 +28,17 @@ export interface Detector {
   drainChanged(): Alert[];
 }
 
+/** Which source a batch belongs to, and the read position it was read from. */
+export interface CommitTarget {
+  sourceId: number;
+  /** The stored read position the batch starts at (see progressWriter: optimistic concurrency). */
+  from: number;
+  /** sha256 of the bytes before the batch's end offset, when the input can tell. */
+  tailHash: string | null;
+  /** The text's first bytes, when longer than its stored fingerprint. */
+  head?: Buffer;
+}
+
 export class BatchSink {
   private readonly events: EventWriter;
   private readonly writeAlerts;
@@ -45,6 +56,12 @@ export class BatchSink {
     private readonly detectors: Detector[],
     /** Told of every alert opened or updated, after it is committed. */
     private readonly onAlerts?: (alerts: Alert[]) => void,
+    /**
+     * Told when the database stayed locked past the busy timeout; returning true retries the same
+     * transaction (bulk ingest waits its turn), false lets the error through (live input rewinds
+     * and retries later without blocking).
+     */
+    private readonly retryBusy?: (attempt: number, e: Error) => boolean,
   ) {
     this.events = new EventWriter(db);
     this.writeAlerts = alertWriter(db);
@@ -56,7 +73,12 @@ export class BatchSink {
     this.addSkipCount = upsert('skip_counts');
   }
 
-  commit(b: ComputedBatch, sourceId: number, tally: Tally, tailHash: string | null): void {
+  /**
+   * Stores a batch with the source's new read position, or nothing of it. Throws SourceMoved
+   * when another writer moved the position since `to.from` (nothing stored), and what SQLite
+   * throws (busy past the timeout, disk full) once `retryBusy` declines to wait longer.
+   */
+  commit(b: ComputedBatch, to: CommitTarget, tally: Tally): void {
     const rows = new RowReader(b.rows);
     this.perRow(b, rows);
     const alerts = this.detectors.flatMap((d) => d.drainChanged());
@@ -66,22 +88,33 @@ export class BatchSink {
     let rejects = 0;
     for (const [, c] of b.skipReasons) skips += c;
     for (const [, c] of b.rejectReasons) rejects += c;
+    const sourceId = to.sourceId;
+    // IMMEDIATE takes the write lock up front, through the busy timeout: a deferred transaction
+    // that first reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT) when another writer
+    // committed in between, which is what lost lines with two writers.
+    const write = this.db.transaction(() => {
+      // First, so a batch another writer has stored meanwhile costs no inserts before it rolls back.
+      this.writeProgress(sourceId, { from: to.from, offset: b.endOffset, lines: b.lines, tailHash: to.tailHash, head: to.head, events, skips, rejects });
+      this.events.write(rows, sourceId);
+      const r = this.rollupWriter.write(delta);
+      for (const x of b.rejects) this.insReject.run(sourceId, x.line, x.reason, x.detail, x.sample);
+      for (const [key, c] of b.rejectReasons) this.addRejectCount.run(sourceId, ...splitReasonKey(key), c);
+      for (const [key, c] of b.skipReasons) this.addSkipCount.run(sourceId, ...splitReasonKey(key), c);
+      this.writeAlerts(alerts);
+      return r.disowned;
+    }).immediate;
     let disowned: number[];
-    try {
-      disowned = this.db.transaction(() => {
-        this.events.write(rows, sourceId);
-        const r = this.rollupWriter.write(delta);
-        for (const x of b.rejects) this.insReject.run(sourceId, x.line, x.reason, x.detail, x.sample);
-        for (const [key, c] of b.rejectReasons) this.addRejectCount.run(sourceId, ...splitReasonKey(key), c);
-        for (const [key, c] of b.skipReasons) this.addSkipCount.run(sourceId, ...splitReasonKey(key), c);
-        this.writeAlerts(alerts);
-        this.writeProgress(sourceId, { offset: b.endOffset, lines: b.lines, tailHash, events, skips, rejects });
-        return r.disowned;
-      })();
-    } catch (e) {
-      // Nothing of the batch is stored: the rollup counter must not keep what it counted of it.
-      this.rollups.failed(delta);
-      throw e;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        disowned = write();
+        break;
+      } catch (e) {
+        // The same transaction again (same rows, same rollup delta) is exact; only busy is retried.
+        if (isBusy(e) && this.retryBusy?.(attempt, e as Error)) continue;
+        // Nothing of the batch is stored: the rollup counter must not keep what it counted of it.
+        this.rollups.failed(delta);
+        throw e;
+      }
     }
     this.rollups.disown(disowned);
     for (const [reason, c] of b.skipReasons) tally.skip(reason, c);

@@ -31,6 +31,9 @@ export function openDb(file: string, opts: { mustExist?: boolean } = {}): DB {
   let db: DB;
   try {
     db = new Database(file);
+    // First: two processes opening a new file at once (a watch and an ingest started together)
+    // wait for each other instead of failing on the switch to WAL or the first migration.
+    db.pragma('busy_timeout = 5000');
     db.pragma('user_version');
   } catch (e) {
     if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw new Error(`${file} is not a portledger database (not SQLite)`);
@@ -44,7 +47,6 @@ export function openDb(file: string, opts: { mustExist?: boolean } = {}): DB {
   db.pragma('synchronous = NORMAL');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -16384');
-  db.pragma('busy_timeout = 5000');
   const current = db.pragma('user_version', { simple: true }) as number;
   const pending = migrations().filter((m) => m.version > current);
   const known = schemaVersion();
@@ -54,9 +56,11 @@ export function openDb(file: string, opts: { mustExist?: boolean } = {}): DB {
   }
   for (const m of pending) {
     db.transaction(() => {
+      // Under the write lock: another process may have applied it since the version was read.
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
       db.exec(fs.readFileSync(m.file, 'utf8'));
       db.pragma(`user_version = ${m.version}`);
-    })();
+    }).immediate();
   }
   return db;
 }

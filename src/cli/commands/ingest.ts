@@ -4,7 +4,7 @@ import { readingZone } from '../../config/settings';
 import { addToSettings } from '../../store/settings';
 import { splitList } from '../../classify/networks';
 import { IngestSession, type IngestOptions, type SourceSummary } from '../../pipeline/ingest';
-import { canIngestInThread, ingestInThread } from '../../pipeline/ingest-thread';
+import { canIngestInThread, ingestInThread, type ThreadOptions } from '../../pipeline/ingest-thread';
 import { Tally } from '../../pipeline/tally';
 import { openInput } from '../../sources/inputs';
 import { expandPaths } from '../inputs';
@@ -40,7 +40,9 @@ export async function ingestCommand(paths: string[], f: IngestFlags, log: (s: st
     closeDb(db);
   }
   const bar = progressBar(f.progress !== false && !f.quiet);
-  const options: Omit<IngestOptions, 'onProgress'> = { tz, year: f.year, format: logFormatOf(f), slowScans: f.slowScans };
+  const options: ThreadOptions = { tz, year: f.year, format: logFormatOf(f), slowScans: f.slowScans };
+  // Said even with --quiet: an ingest waiting for another writer's lock must not look hung.
+  const notice = (text: string) => process.stderr.write(`portledger: ${terminalSafe(text)}\n`);
   const total = new Tally();
   const started = Date.now();
   const done = (r: SourceSummary) => {
@@ -51,9 +53,9 @@ export async function ingestCommand(paths: string[], f: IngestFlags, log: (s: st
   // Files go to the write thread (bounded memory, this thread stays free for the progress bar);
   // stdin can only be read here.
   if (!files.includes('-') && canIngestInThread()) {
-    await ingestInThread(dbFile, files, options, { start: (file, size) => bar.start(file, size), progress: (b, l) => bar.update(b, l), done });
+    await ingestInThread(dbFile, files, options, { start: (file, size) => bar.start(file, size), progress: (b, l) => bar.update(b, l), notice, done });
   } else {
-    await ingestHere(dbFile, files, options, bar, done);
+    await ingestHere(dbFile, files, { ...options, onNotice: notice }, bar, done);
   }
   if (!f.quiet) for (const l of summaryLines(total, files.length, (Date.now() - started) / 1000)) log(l);
   return total;

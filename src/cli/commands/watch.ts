@@ -24,9 +24,15 @@ export function registerWatch(program: Command): void {
     .description('follow growing log files (rotation of every kind handled) into the database, alerting as attacks happen')
     .action(async (paths: string[], f: LiveFlags) => {
       const run = startLive(f, 'watch');
-      const watch = new FileWatch(paths, run.live, { onError: (e) => process.stderr.write(`portledger: ${terminalSafe(e.message)}\n`) });
+      const watch = new FileWatch(paths, run.live, {
+        onError: (e) => process.stderr.write(`portledger: ${terminalSafe(e.message)}\n`),
+        onNotice: (m) => process.stderr.write(`portledger: ${terminalSafe(m)}\n`),
+      });
       run.onStop(() => watch.stop());
-      run.status = () => `following ${watch.followed().length} file(s)`;
+      run.status = () => {
+        const problem = watch.storeProblem();
+        return `following ${watch.followed().length} file(s)${problem ? ` — not storing (${problem}), retrying` : ''}`;
+      };
       await watch.start();
       if (!f.quiet && !f.json && !process.stdout.isTTY) process.stdout.write(`following ${terminalSafe(watch.followed().join(', ')) || 'nothing yet'}\n`);
       await run.done;

@@ -56,25 +56,27 @@ export class Seq {
 
 /** Appends numbered lines through a descriptor it keeps open, like a logging daemon. */
 export class LogWriter {
-  private fd: number;
+  private fd: number | undefined;
 
   constructor(readonly file: string, readonly seq = new Seq()) {
     this.fd = fs.openSync(file, 'a');
   }
 
   write(n: number): void {
+    if (this.fd === undefined) throw new Error(`${this.file}: writer closed`);
     const s = this.seq.lines(n);
     if (s) fs.writeSync(this.fd, s);
   }
 
-  /** Closes and opens the path again (creating it): what a daemon does on SIGHUP after a rename. */
+  /** (Closes and) opens the path again, creating it: what a daemon does on SIGHUP after a rename. */
   reopen(): void {
-    fs.closeSync(this.fd);
+    this.close();
     this.fd = fs.openSync(this.file, 'a');
   }
 
   close(): void {
-    fs.closeSync(this.fd);
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 

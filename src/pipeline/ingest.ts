@@ -111,11 +111,11 @@ export class IngestSession {
     const { src, status: found } = this.patiently(() => this.sourceFor(input, now));
     let status = found;
     tally.duplicateLines = src.lines;
-    let at: StoredPosition = { offset: src.offset, lines: src.lines, tail_hash: src.tail_hash };
+    const at: StoredPosition = { offset: src.offset, lines: src.lines, tail_hash: src.tail_hash };
     input.committed?.(at.offset);
     for (;;) {
       try {
-        at = await this.readFrom(input, src.id, at, tally);
+        await this.readFrom(input, src.id, at, tally);
         break;
       } catch (e) {
         if (!(e instanceof SourceMoved)) throw e;
@@ -124,7 +124,7 @@ export class IngestSession {
         const next = this.continueAfter(input, e.stored);
         if (next === 'done') break;
         tally.duplicateLines += next.lines - at.lines;
-        at = next;
+        Object.assign(at, next);
       }
     }
     if (status === 'continued' && tally.lines === 0) status = 'unchanged';
@@ -132,8 +132,8 @@ export class IngestSession {
     return { name: input.name, status, tally };
   }
 
-  /** Reads the input from `at` to its end, committing batch by batch; returns the position reached. */
-  private async readFrom(input: Input, sourceId: number, at: StoredPosition, tally: Tally): Promise<StoredPosition> {
+  /** Reads the input from `at` to its end, committing batch by batch; `at` follows each commit. */
+  private async readFrom(input: Input, sourceId: number, at: StoredPosition, tally: Tally): Promise<void> {
     const spec: ComputeSpec = {
       tz: this.opts.tz, year: this.opts.year, format: this.opts.format, home: this.settings.home.cidrs, wanIf: [...this.settings.wanIf],
       trusted: this.settings.trusted.cidrs, wormPort: WORM_PORT, offset: at.offset, lines: at.lines, notBefore: prunedBefore(this.db),
@@ -147,11 +147,10 @@ export class IngestSession {
       const tail = input.bytesBefore ? sha256(input.bytesBefore(b.endOffset, TAIL_BYTES)) : null;
       this.sink.commit(b, { sourceId, from: at.offset, tailHash: tail }, tally);
       tally.lines += b.lines - at.lines;
-      at = { offset: b.endOffset, lines: b.lines, tail_hash: tail };
+      Object.assign(at, { offset: b.endOffset, lines: b.lines, tail_hash: tail });
       input.committed?.(b.endOffset);
       this.opts.onProgress?.(useWorker ? bytes : input.bytesRead(), b.lines);
     }
-    return at;
   }
 
   /**

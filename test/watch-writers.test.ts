@@ -4,6 +4,7 @@
  * and an ingest, two ingests of one file. The read position may only move with a commit, and a
  * writer that finds the position moved by another resumes from it: every line stored once.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -148,5 +149,68 @@ maybe('watch beside other writers', () => {
     expect(await runCli(['ingest', w.file, '--db', db, '--tz', 'UTC', '--year', '2024', '-q'])).toEqual({ code: 0, stderr: '' });
     expect(eventCount(db)).toBe(w.seq.n);
     expectExact(db, w.seq.n);
+  });
+});
+
+/** Mounts a tmpfs of `mb` MB on `dir`; false when this machine does not let us (not root). */
+function mountSmallDisk(dir: string, mb: number): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${mb}m`, 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Probed at load (mounted and let go at once), so the test is skipped cleanly where it cannot run.
+const canMount = haveCli && process.platform === 'linux' && ((d) => mountSmallDisk(d, 1) && (execFileSync('umount', [d]), true))(tempDir());
+const maybeFull = canMount ? describe : describe.skip;
+
+maybeFull('watch on a full disk (a tmpfs of 48 MB)', () => {
+  jest.setTimeout(120_000);
+  const disk = tempDir();
+  beforeAll(() => expect(mountSmallDisk(disk, 48)).toBe(true));
+  afterEach(killStarted);
+  afterAll(() => execFileSync('umount', [disk]));
+
+  test('commits fail while the disk is full: nothing lost, one message, storing again once there is room', async () => {
+    const db = path.join(disk, 'w.db');
+    const log = path.join(tempDir(), 'fw.log');
+    const w = new LogWriter(log);
+    const watch = startWatch(db, [log]);
+    await watchReady(db);
+    w.write(100);
+    expect(await untilStored(db, 100)).toBe(100);
+    // Fill what is left of the disk.
+    const filler = path.join(disk, 'filler');
+    const fd = fs.openSync(filler, 'w');
+    const mb = Buffer.alloc(1024 * 1024, 1);
+    try {
+      for (;;) fs.writeSync(fd, mb);
+    } catch {
+      // ENOSPC: full; the last partial megabyte too
+      for (let kb = Buffer.alloc(1024, 1); ; ) {
+        try {
+          fs.writeSync(fd, kb);
+        } catch {
+          break;
+        }
+      }
+    }
+    fs.closeSync(fd);
+    for (let i = 0; i < 10; i++) {
+      w.write(3000); // more than the write-ahead log has room for
+      await sleep(500);
+    }
+    expect(watch.p.exitCode).toBeNull();
+    fs.unlinkSync(filler);
+    w.close();
+    await untilStored(db, w.seq.n, 60_000);
+    expectExact(db, w.seq.n);
+    const said = watch.stderr.join('');
+    expect(said).toMatch(/cannot store \(.*full.*\)/);
+    expect(said.match(/cannot store/g)!.length).toBeLessThanOrEqual(2);
+    expect(said).toMatch(/storing again/);
+    expect(await stopWatch(watch)).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `portledger watch`: chokidar tells which files appear and change; a poll every quarter second
  * catches what events miss. A watched path — given, or matched by a glob — stays watched while
- * it is absent and is picked up whenever it appears. Rotation, every style:
+ * it is absent and is picked up whenever it appears (watched-paths.ts). Rotation, every style:
  * - rename + create, delete + recreate: the old file is held open and drained to its end (for a
  *   grace period, since writers take a moment to reopen) while the new one is read from 0,
  *   however late it appears;
@@ -20,6 +20,7 @@ import path from 'node:path';
 import { FileFollower, type FollowBatch } from '../sources/follow';
 import { SourceMoved, type StoredPosition } from '../store/sources';
 import type { LivePipeline, LiveSource } from './live';
+import { WatchedPaths } from './watched-paths';
 
 export interface WatchOptions {
   pollMs?: number;
@@ -51,15 +52,12 @@ function gzipMagic(head: Buffer): boolean {
 export class FileWatch {
   private readonly active = new Map<string, Followed>();
   private draining: Followed[] = [];
-  /** Paths to follow: the explicit ones, the glob's matches, and those chokidar reported. */
-  private watched = new Set<string>();
+  private watched = new WatchedPaths([], () => []);
   /** Paths looked at and left alone (a copy shorter than its source's position, a gzip), by what they were then. */
   private readonly leftAlone = new Map<string, string>();
   private watcher?: { close(): Promise<void> };
   private timer?: NodeJS.Timeout;
   private busy = false;
-  private rescan = () => {};
-  private lastRescan = 0;
   private failures = 0;
   private retryAt = 0;
   private problem?: string;
@@ -70,30 +68,23 @@ export class FileWatch {
     // chokidar 4 is CommonJS-loadable, so Jest and the built CLI load it the same way.
     const chokidar = await import('chokidar');
     const { globSync, isDynamicPattern } = await import('tinyglobby');
-    const explicit = this.patterns.filter((p) => !isDynamicPattern(p)).map((p) => path.resolve(p));
     const globs = this.patterns.filter((p) => isDynamicPattern(p));
-    this.rescan = () => {
-      this.lastRescan = Date.now();
-      this.watched = new Set([...explicit, ...(globs.length ? globSync(globs, { absolute: true }).map((p) => path.resolve(p)) : [])]);
-    };
+    const explicit = this.patterns.filter((p) => !isDynamicPattern(p)).map((p) => path.resolve(p));
+    this.watched = new WatchedPaths(explicit, () => (globs.length ? globSync(globs, { absolute: true }).map((p) => path.resolve(p)) : []));
     const roots = this.patterns.map((p) => (isDynamicPattern(p) ? path.dirname(p.split(/[*?[{]/)[0] + 'x') : p));
     const w = chokidar.watch(roots, { ignoreInitial: false, persistent: true, depth: 0 });
     // A file (re)created within moments of its removal is reported as a change, not an add:
     // both may name a file to pick up.
-    const seen = (p: string) => {
-      if (!this.watched.has(path.resolve(p)) && Date.now() - this.lastRescan > 50) this.rescan();
-      this.tick();
-    };
+    const seen = (p: string) => this.watched.reported(path.resolve(p)) && this.tick();
     w.on('add', seen);
     w.on('change', seen);
     w.on('unlink', () => this.tick());
     w.on('error', (e: unknown) => this.opts.onError?.(e instanceof Error ? e : new Error(String(e))));
     await new Promise<void>((resolve) => w.once('ready', () => resolve()));
     this.watcher = w;
-    this.rescan();
     this.tick();
     this.timer = setInterval(() => {
-      this.rescan();
+      this.watched.poll();
       this.tick();
     }, this.opts.pollMs ?? 250);
   }
@@ -122,7 +113,7 @@ export class FileWatch {
     if (this.busy || Date.now() < this.retryAt) return;
     this.busy = true;
     try {
-      for (const p of this.watched) if (!this.active.has(p)) this.tryOpen(p);
+      for (const p of this.watched.all()) if (!this.active.has(p)) this.tryOpen(p);
       for (const [p, x] of [...this.active]) this.step(p, x);
       this.drainStep();
       this.stored();

@@ -76,15 +76,24 @@ export class LivePipeline {
    * too short yet for the stored fingerprint to tell (the first bytes of a copy in progress).
    */
   fileSource(name: string, file: FileText, sameText?: number): LiveSource | 'wait' {
-    const decide = this.db.transaction((): SourceRow | 'wait' => {
+    const decide = (): SourceRow | 'wait' | 'new' => {
       const row = (sameText !== undefined ? sourceById(this.db, sameText) : undefined) ?? findSource(this.db, file.head);
-      if (row && row.offset > 0) {
+      if (!row) return 'new';
+      if (row.offset > 0) {
         if (file.size < row.offset) return 'wait';
-        if (row.tail_hash && sha256(file.bytesBefore(row.offset, TAIL_BYTES)) !== row.tail_hash) return createSource(this.db, name, file.head, Date.now());
+        if (row.tail_hash && sha256(file.bytesBefore(row.offset, TAIL_BYTES)) !== row.tail_hash) return 'new';
       }
-      return row ?? createSource(this.db, name, file.head, Date.now());
-    }).immediate;
-    const row = decide();
+      return row;
+    };
+    // Decided without the lock (this runs on every poll for a file left waiting); a new source
+    // is decided again and made under it.
+    let row = decide();
+    if (row === 'new') {
+      row = this.db.transaction(() => {
+        const again = decide();
+        return again === 'new' ? createSource(this.db, name, file.head, Date.now()) : again;
+      }).immediate();
+    }
     return row === 'wait' ? row : this.track(row);
   }
 

@@ -1,5 +1,10 @@
 import type { Alert } from '../alert';
 
+/** Samples an alert carries (ports, targets, destinations). */
+export const SAMPLE = 20;
+/** Distinct destinations counted per scan episode (for a sweep: per source, over its ports). */
+export const MAX_EPISODE_DESTINATIONS = 65_536;
+
 export type ScanEvidence = {
   firstLine: string;
   lastLine: string;
@@ -16,15 +21,4 @@ export interface ScanAlert extends Alert {
   kind: 'vertical-scan' | 'horizontal-scan';
   level: number;
   evidence: ScanEvidence;
-}
-
-export interface ScanStats {
-  /** Sources remembered (≤ maxSources). */
-  sources: number;
-  /** Of which with per-target and per-port state. */
-  heavySources: number;
-  /** Budget in use (≤ maxKeys, give or take the source being fed). */
-  keys: number;
-  /** Sources forgotten to stay within maxSources / maxKeys (expiry not counted). */
-  evicted: number;
 }

@@ -23,7 +23,7 @@ import { readIp } from '../parsers/lib/ip';
 import { checkZone } from '../parsers/clock';
 import { formatInstant } from './time';
 import { terminalSafe } from '../src/util/terminal-text';
-import { render, type Column, type OutputFormat } from './render';
+import { render, type Column, type OutputFormat, type TableStyle } from './render';
 
 export interface ClassCount { class: string; events: number }
 export interface PortCount { port: number; proto: string; events: number; packets: number; first: string; last: string }
@@ -278,7 +278,7 @@ const ALERT_COLS: Column<IpAlert>[] = [
 const n = (count: number, word: string) => `${count} ${count === 1 ? word : word === 'address' ? 'addresses' : `${word}s`}`;
 
 /** JSON as is; table and Markdown as sections, each list through the shared (escaping) renderer. */
-export function renderIpHistory(h: IpHistory, format: Exclude<OutputFormat, 'csv'>): string {
+export function renderIpHistory(h: IpHistory, format: Exclude<OutputFormat, 'csv'>, style: TableStyle = {}): string {
   if (format === 'json') return JSON.stringify(h) + '\n';
   const fmt = format;
   const heading = (t: string) => (fmt === 'md' ? `\n## ${t}\n\n` : `\n${t}\n`);
@@ -293,18 +293,18 @@ export function renderIpHistory(h: IpHistory, format: Exclude<OutputFormat, 'csv
   if (h.reverseDns) facts.push({ k: 'reverse DNS', v: dnsText(h.reverseDns) });
   for (const g of h.geoip ?? []) facts.push({ k: 'geoip', v: geoText(g) });
   // The address is canonical (validated), so it can stand in a column title.
-  let out = render(facts, [{ key: 'k', title: 'ip' }, { key: 'v', title: h.address }], fmt);
+  let out = render(facts, [{ key: 'k', title: 'ip' }, { key: 'v', title: h.address }], fmt, 'no rows', style);
   const section = (title: string, r: RoleHistory, peerTitle: string) => {
     if (r.events === 0) return heading(title) + `(no events)\n`;
     let s = heading(`${title}: ${n(r.events, 'event')}, ${r.first} … ${r.last} (${h.tz})`);
-    s += render(r.classes, CLASS_COLS, fmt);
-    s += heading(`${title}: ports (top ${r.topPorts.length} of ${r.ports})`) + render(r.topPorts, PORT_COLS, fmt);
-    s += heading(`${title}: per day`) + render(r.days, DAY_COLS, fmt);
-    s += heading(`${title}: ${peerTitle} (top ${r.topPeers.length} of ${r.peers})`) + render(r.topPeers, [{ key: 'address', title: peerTitle }, { key: 'events', title: 'events', align: 'right' }], fmt);
+    s += render(r.classes, CLASS_COLS, fmt, 'no rows', style);
+    s += heading(`${title}: ports (top ${r.topPorts.length} of ${r.ports})`) + render(r.topPorts, PORT_COLS, fmt, 'no rows', style);
+    s += heading(`${title}: per day`) + render(r.days, DAY_COLS, fmt, 'no rows', style);
+    s += heading(`${title}: ${peerTitle} (top ${r.topPeers.length} of ${r.peers})`) + render(r.topPeers, [{ key: 'address', title: peerTitle }, { key: 'events', title: 'events', align: 'right' }], fmt, 'no rows', style);
     return s;
   };
   out += section('As source', h.asSource, 'destinations');
   out += section('As destination', h.asDestination, 'sources');
-  out += heading('Alerts (as host)') + render(h.alerts, ALERT_COLS, fmt, 'no alerts');
+  out += heading('Alerts (as host)') + render(h.alerts, ALERT_COLS, fmt, 'no alerts', style);
   return out;
 }

@@ -13,7 +13,7 @@ import { packageRoot } from '../src/util/package-root';
 import { latestDayIn, portsReport, type PortDayRow } from './queries';
 import { formatInstant } from './time';
 import { terminalSafe } from '../src/util/terminal-text';
-import { render, type Column } from './render';
+import { render, type Column, type TableStyle } from './render';
 
 export interface PortEntry {
   port: number;
@@ -295,7 +295,7 @@ function historyTitle(r: PortReport): string {
   return `Seen here (${r.database ?? 'database'}, zone ${h.zone}${h.from ? `, ${h.from} to ${h.to}` : ''})`;
 }
 
-export function renderPortReport(r: PortReport, format: PortReportFormat): string {
+export function renderPortReport(r: PortReport, format: PortReportFormat, style: TableStyle = {}): string {
   const label = r.proto ? `${r.port}/${r.proto}` : `Port ${r.port}`;
   const title = `${label}${r.entry ? ` — ${r.entry.name}` : ''}`;
   if (format === 'json') return JSON.stringify(r) + '\n';
@@ -316,14 +316,16 @@ export function renderPortReport(r: PortReport, format: PortReportFormat): strin
     return out.join('\n').replace(/\n+$/, '\n');
   }
   out.push(plain(title));
+  // Prose wraps at 100 columns, or at the terminal's width when it is narrower.
+  const width = Math.max(40, Math.min(100, style.width ?? 100));
   if (r.entry) {
-    out.push(wrap(r.entry.purpose, 100, ''), '', `  ${wrap(r.entry.description, 98, '  ')}`, '');
-    for (const [k, v] of entryFields(r)) out.push(`${k.padEnd(10)} ${wrap(v, 89, ' '.repeat(11))}`);
+    out.push(wrap(r.entry.purpose, width, ''), '', `  ${wrap(r.entry.description, width - 2, '  ')}`, '');
+    for (const [k, v] of entryFields(r)) out.push(`${k.padEnd(10)} ${wrap(v, width - 11, ' '.repeat(11))}`);
   }
-  if (r.iana.length) out.push('', 'IANA registry', render(r.iana, IANA_COLUMNS, 'table').trimEnd());
+  if (r.iana.length) out.push('', 'IANA registry', render(r.iana, IANA_COLUMNS, 'table', 'no rows', style).trimEnd());
   if (r.history && r.history.days.length) {
-    out.push('', historyTitle(r), render(r.history.days, DAY_COLUMNS, 'table').trimEnd());
-    out.push('', 'Top sources', render(r.history.topSources, SOURCE_COLUMNS, 'table').trimEnd());
+    out.push('', historyTitle(r), render(r.history.days, DAY_COLUMNS, 'table', 'no rows', style).trimEnd());
+    out.push('', 'Top sources', render(r.history.topSources, SOURCE_COLUMNS, 'table', 'no rows', style).trimEnd());
   }
   if (r.notes.length) out.push('', ...r.notes.map((n) => `note: ${plain(n)}`));
   return out.join('\n') + '\n';

@@ -207,7 +207,9 @@ describe('daily report', () => {
     const json = JSON.parse(dailyCommand({ db: file, date: '2024-06-14', format: 'json' })) as DailyReport;
     expect(json.totals.scans).toBe(3);
     expect(rangeCommand({ db: file, from: '2024-06-08', to: '2024-06-14', format: 'md', out })).toBe(`${path.join(out, 'portledger-2024-06-08_2024-06-14.md')}\n`);
-    // The default day is yesterday in the zone: nothing there, but a report all the same.
-    expect(JSON.parse(dailyCommand({ db: file, format: 'json' })).totals.scans).toBe(0);
+    // The default day is the latest day with events; an empty day is a report all the same.
+    expect(JSON.parse(dailyCommand({ db: file, format: 'json' })).period.from).toBe('2024-06-14');
+    expect(JSON.parse(dailyCommand({ db: file, format: 'json', date: '2024-06-13' })).totals.scans).toBe(0);
+    expect(JSON.parse(rangeCommand({ db: file, format: 'json' })).period).toMatchObject({ from: '2024-06-08', to: '2024-06-14' });
   });
 });

@@ -9,13 +9,16 @@ function reasons(m: Map<string, number>): string {
   return [...m.entries()].sort((a, b) => b[1] - a[1]).map(([key, c]) => `${terminalSafe(reasonKeyText(key))} ${n(c)}`).join(', ');
 }
 
-/** The end-of-run summary: every line read is accounted for. */
-export function summaryLines(t: Tally, inputs: number, seconds: number): string[] {
+/**
+ * The end-of-run summary: every line read is accounted for. `done` says what became of the
+ * events: `stored` (ingest) or `parsed` (parse, which stores nothing).
+ */
+export function summaryLines(t: Tally, inputs: number, seconds: number, done: 'stored' | 'parsed' = 'stored'): string[] {
   const rate = seconds > 0 ? ` in ${seconds.toFixed(2)} s (${n(Math.round(t.lines / seconds))} lines/s)` : '';
   const formats = [...t.formats.entries()].filter(([, f]) => f.events > 0).map(([id, f]) => `${id} ${n(f.events)}`).join(', ');
   const lines = [
     `${n(inputs)} input${inputs === 1 ? '' : 's'}, ${n(t.lines)} lines read${rate}`,
-    `  events stored       ${n(t.events)}${formats ? `  (${formats})` : ''}`,
+    `  events ${done.padEnd(13)}${n(t.events)}${formats ? `  (${formats})` : ''}`,
     `  skipped             ${n(t.skips)}${t.skips ? `  (${reasons(t.skipReasons)})` : ''}`,
     `  rejected            ${n(t.rejects)}${t.rejects ? `  (${reasons(t.rejectReasons)})` : ''}`,
   ];

@@ -13,7 +13,7 @@ export type ThreadMessage =
   | { kind: 'start'; file: string; size: number }
   | { kind: 'progress'; bytes: number; lines: number }
   | { kind: 'notice'; text: string }
-  | { kind: 'done'; file: string; status: SourceSummary['status']; tally: Tally }
+  | { kind: 'done'; file: string; status: SourceSummary['status']; tally: Tally; sourceId?: number }
   | { kind: 'finished' }
   | { kind: 'failed'; message: string };
 
@@ -51,7 +51,7 @@ export function ingestInThread(dbFile: string, files: string[], options: ThreadO
       else if (m.kind === 'progress') on.progress?.(m.bytes, m.lines);
       else if (m.kind === 'notice') on.notice?.(m.text);
       else if (m.kind === 'done') {
-        const s: SourceSummary = { name: m.file, status: m.status, tally: Tally.from(m.tally) };
+        const s: SourceSummary = { name: m.file, status: m.status, tally: Tally.from(m.tally), sourceId: m.sourceId };
         summaries.push(s);
         on.done?.(s);
       } else if (m.kind === 'failed') end(new Error(m.message));

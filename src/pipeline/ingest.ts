@@ -3,6 +3,7 @@
  * fingerprint and continues after it; the compute half (parse, classify) runs in a worker
  * thread for big files, the write half (detectors, store) here, one transaction per batch.
  */
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DB } from '../store/db';
 import { loadSettings, pinZone } from '../store/settings';
@@ -41,11 +42,20 @@ export interface IngestOptions {
 
 export interface SourceSummary {
   name: string;
-  /** `new`, `continued` (part of it was ingested before) or `unchanged` (nothing new). */
-  status: 'new' | 'continued' | 'unchanged';
+  /**
+   * `new`, `continued` (part of it was ingested before), `unchanged` (ingested before, nothing
+   * new) or `empty` (no text at all: nothing to recognize it by, nothing stored).
+   */
+  status: 'new' | 'continued' | 'unchanged' | 'empty';
   tally: Tally;
+  /** The row in `sources` (absent for an empty input). */
+  sourceId?: number;
 }
 
+/** What a source is stored as: the absolute path of a file, whatever folder the command ran in; `-` for stdin. */
+export function storedSourceName(input: Pick<Input, 'name' | 'kind'>): string {
+  return input.kind === 'stdin' ? input.name : path.resolve(input.name);
+}
 
 export function classifierSettings(db: DB): ClassifierSettings {
   const s = loadSettings(db);
@@ -106,7 +116,7 @@ export class IngestSession {
 
   async ingest(input: Input): Promise<SourceSummary> {
     const tally = new Tally();
-    if (input.head.length === 0) return { name: input.name, status: 'unchanged', tally };
+    if (input.head.length === 0) return { name: input.name, status: 'empty', tally };
     const now = Date.now();
     const { src, status: found } = this.patiently(() => this.sourceFor(input, now));
     let status = found;
@@ -129,7 +139,7 @@ export class IngestSession {
     }
     if (status === 'continued' && tally.lines === 0) status = 'unchanged';
     if (tally.lines > 0) this.patiently(() => recordRun(this.db, src.id, now, tally));
-    return { name: input.name, status, tally };
+    return { name: input.name, status, tally, sourceId: src.id };
   }
 
   /** Reads the input from `at` to its end, committing batch by batch; `at` follows each commit. */
@@ -171,8 +181,9 @@ export class IngestSession {
   private sourceFor(input: Input, now: number): { src: SourceRow; status: SourceSummary['status'] } {
     return this.db.transaction(() => {
       const src = this.resume(input);
-      if (!src) return { src: createSource(this.db, input.name, input.head, now), status: 'new' as const };
-      if (input.head.length > src.fp_len) refreshFingerprint(this.db, src.id, input.name, input.head, now);
+      const name = storedSourceName(input);
+      if (!src) return { src: createSource(this.db, name, input.head, now), status: 'new' as const };
+      if (input.head.length > src.fp_len) refreshFingerprint(this.db, src.id, name, input.head, now);
       return { src, status: 'continued' as const };
     }).immediate();
   }

@@ -3,6 +3,7 @@
  * compute and sink in-process and are committed at once, with the source's read position, so
  * an appended line is in every report within a second and a `kill -9` loses nothing.
  */
+import path from 'node:path';
 import { createClock } from '../../parsers/clock';
 import { parserById } from '../../parsers';
 import type { DB } from '../store/db';
@@ -91,7 +92,7 @@ export class LivePipeline {
     if (row === 'new') {
       row = this.db.transaction(() => {
         const again = decide();
-        return again === 'new' ? createSource(this.db, name, file.head, Date.now()) : again;
+        return again === 'new' ? createSource(this.db, path.resolve(name), file.head, Date.now()) : again;
       }).immediate();
     }
     return row === 'wait' ? row : this.track(row);

@@ -24,7 +24,7 @@ async function run(): Promise<void> {
       const input = await openInput(file);
       send({ kind: 'start', file, size: input.size ?? 0 });
       const r = await session.ingest(input);
-      send({ kind: 'done', file, status: r.status, tally: r.tally });
+      send({ kind: 'done', file, status: r.status, tally: r.tally, sourceId: r.sourceId });
     }
     session.finish();
   } finally {

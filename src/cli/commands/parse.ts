@@ -62,7 +62,7 @@ export async function parseCommand(paths: string[], f: ParseFlags): Promise<Tall
       if (!out.write(JSON.stringify(toEcs(r.event, r.classified)) + '\n')) await new Promise((res) => out.once('drain', res));
     }
   }
-  for (const l of summaryLines(tally, files.length, 0)) process.stderr.write(l + '\n');
+  for (const l of summaryLines(tally, files.length, 0, 'parsed')) process.stderr.write(l + '\n');
   return tally;
 }
 

@@ -1,0 +1,63 @@
+/**
+ * Every input read, with its parse coverage and the drift warning: a run whose share of lines
+ * that became events fell by more than DRIFT_DROP from the run before (a firmware update that
+ * changed the log format). One rule for `portledger sources`, the ingest summary and the
+ * dashboard's Sources page.
+ */
+import type { DB } from '../src/store/db';
+import { sourceCoverage, type SourceCoverage } from '../src/store/sources';
+import { loadSettings } from '../src/store/settings';
+import { formatInstant } from './time';
+
+/** A fall of this share of lines (0.1 = ten points) from one run to the next is a warning. */
+export const DRIFT_DROP = 0.1;
+
+export interface SourceRow {
+  id: number;
+  name: string;
+  lastRead: string;
+  lines: number;
+  events: number;
+  skips: number;
+  rejects: number;
+  /** Events per line read: overall, in the latest run and in the run before (null when none). */
+  coverage: number | null;
+  lastRun: number | null;
+  previousRun: number | null;
+  warning: string | null;
+}
+
+/** Whether a source's latest run parsed a clearly smaller share of its lines than the run before. */
+export function coverageDropped(s: Pick<SourceCoverage, 'last_run' | 'previous_run'>): boolean {
+  return s.last_run !== null && s.previous_run !== null && s.last_run < s.previous_run - DRIFT_DROP;
+}
+
+export function sourceRows(db: DB): SourceRow[] {
+  const tz = loadSettings(db).tz;
+  return sourceCoverage(db).map((s) => ({
+    id: s.id,
+    name: s.name,
+    lastRead: formatInstant(s.last_seen, tz),
+    lines: s.lines,
+    events: s.events,
+    skips: s.skips,
+    rejects: s.rejects,
+    coverage: s.lines ? s.events / s.lines : null,
+    lastRun: s.last_run,
+    previousRun: s.previous_run,
+    warning: coverageDropped(s) ? 'coverage dropped: format changed?' : null,
+  }));
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+
+/**
+ * The sources among `ids` whose latest run (the one just made) dropped, in words for the ingest
+ * summary: `kern.log: 12.0 % of lines became events, 97.5 % in the run before (format changed?)`.
+ */
+export function coverageDrops(db: DB, ids: Iterable<number>): string[] {
+  const wanted = new Set(ids);
+  return sourceCoverage(db)
+    .filter((s) => wanted.has(s.id) && coverageDropped(s))
+    .map((s) => `${s.name}: ${pct(s.last_run!)} of lines became events, ${pct(s.previous_run!)} in the run before (log format changed?)`);
+}

@@ -9,6 +9,7 @@ import { addToSettings, loadSettings } from '../store/settings';
 import { splitList } from '../classify/networks';
 import { LivePipeline } from '../pipeline/live';
 import { batchToEcs } from '../pipeline/batch-ecs';
+import { alertEcsDocument } from '../../parsers/ecs';
 import { AlertOutputs, Webhook } from '../act/alert-outputs';
 import { liveSnapshot, renderPanel } from '../../reports/live';
 
@@ -23,6 +24,8 @@ export interface LiveFlags {
   webhook?: string;
   quiet?: boolean;
   json?: boolean;
+  /** With --json: each event's log line as event.original. */
+  original?: boolean;
 }
 
 export interface LiveRun {
@@ -43,7 +46,7 @@ export function startLive(f: LiveFlags, title: string): LiveRun {
   const panel = !f.quiet && !f.json && process.stdout.isTTY;
   const outputs = new AlertOutputs({
     console: f.quiet || f.json || panel ? undefined : (l) => process.stdout.write(l + '\n'),
-    json: f.json ? (d) => process.stdout.write(JSON.stringify({ alert: d }) + '\n') : undefined,
+    json: f.json ? (d) => process.stdout.write(JSON.stringify(alertEcsDocument(d)) + '\n') : undefined,
     jsonFile: f.alertsFile,
     webhook,
   });
@@ -52,7 +55,8 @@ export function startLive(f: LiveFlags, title: string): LiveRun {
     year: f.year,
     format: f.format,
     onAlerts: (a) => outputs.publish(a),
-    onBatch: f.json ? (b) => { for (const doc of batchToEcs(b)) process.stdout.write(JSON.stringify(doc) + '\n'); } : undefined,
+    onBatch: f.json ? (b) => { for (const doc of batchToEcs(b, { original: f.original })) process.stdout.write(JSON.stringify(doc) + '\n'); } : undefined,
+    everyLine: f.json && f.original,
   });
   const stops: (() => Promise<void> | void)[] = [];
   const run: LiveRun = { db, live, status: () => '', onStop: (fn) => stops.push(fn), done: Promise.resolve() };

@@ -20,7 +20,8 @@ export interface ComputedBatch {
   rows: EncodedRows;
   /**
    * The raw text of the rows a detector may keep as alert evidence (scans, outbound to the worm
-   * port). Which rows carry one changes no count: the write half reads every row.
+   * port; every row when asked). Which rows carry one changes no count: the write half reads
+   * every row.
    */
   raws: RawLines;
   rejects: { line: number; reason: string; detail: string; sample: string }[];
@@ -58,6 +59,8 @@ export class BatchComputer {
     private readonly forced?: LogParser,
     /** Events before this instant are not stored: the retention period pruned their days. */
     public notBefore = -Infinity,
+    /** Keep every event's raw line, not only those a detector may need (`--json --original`). */
+    private readonly everyLine = false,
   ) {}
 
   /** Records taken since the last `take`. */
@@ -90,7 +93,7 @@ export class BatchComputer {
       return;
     }
     const c = classify(e, this.settings);
-    if (c.class === 'scan' || (c.class === 'outbound' && e.dstPort === this.wormPort)) this.raws.add(this.rows.count, text);
+    if (this.everyLine || c.class === 'scan' || (c.class === 'outbound' && e.dstPort === this.wormPort)) this.raws.add(this.rows.count, text);
     this.rows.add(e, c, rec.line);
     this.format(e.format)[0]++;
   }

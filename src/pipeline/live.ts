@@ -30,6 +30,8 @@ export interface LiveOptions {
   onAlerts?: (alerts: Alert[]) => void;
   /** Told of every committed batch (the `--json` event stream, the live panel). */
   onBatch?: (b: ComputedBatch) => void;
+  /** Keep every event's raw line in the batches (`--json --original`). */
+  everyLine?: boolean;
 }
 
 /** What fileSource needs to know of a file's text. */
@@ -61,7 +63,7 @@ export class LivePipeline {
     this.detectors = runDetectors(db, { slowScans: true });
     this.rollups = rollupSession(db, rollupTz, { live: true });
     this.sink = new BatchSink(db, this.rollups.counter, this.rollups.writer, [this.detectors.worm, this.detectors.scan], opts.onAlerts);
-    this.computer = new BatchComputer(classifierSettings(db), WORM_PORT, opts.format ? parserById(opts.format) : undefined, prunedBefore(db));
+    this.computer = new BatchComputer(classifierSettings(db), WORM_PORT, opts.format ? parserById(opts.format) : undefined, prunedBefore(db), opts.everyLine);
   }
 
   /**

@@ -16,7 +16,8 @@ export function liveOptions(cmd: Command): Command {
     .option('--alerts-file <file>', 'append every alert as a JSON line to this file')
     .option('--webhook <url>', 'POST every alert as JSON to this URL (retried with backoff)')
     .option('-q, --quiet', 'no live panel and no console lines')
-    .option('--json', 'NDJSON of events and alerts on stdout instead of the panel');
+    .option('--json', 'NDJSON of events and alerts on stdout, as Elastic Common Schema documents (event.kind event / alert), instead of the panel')
+    .option('--original', "with --json: each event's log line as event.original");
 }
 
 export function registerWatch(program: Command): void {

@@ -6,14 +6,13 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DB } from '../store/db';
-import { loadSettings, pinZone } from '../store/settings';
+import { pinZone } from '../store/settings';
 import { createSource, findSource, isBusy, recordRun, refreshFingerprint, SourceMoved, type SourceRow, type StoredPosition } from '../store/sources';
 import { TAIL_BYTES } from '../sources/fingerprint';
 import { sha256 } from '../util/hash';
 import { prunedBefore } from '../store/prune';
 import { rollupSession, settleRollups, type RollupSession } from '../store/rollups';
-import { loadTrusted } from '../store/trust-store';
-import { CidrSet, DEFAULT_HOME } from '../classify/networks';
+import { storedClassifierSettings } from '../store/reclassify';
 import type { ClassifierSettings } from '../classify/classifier';
 import { runDetectors, WORM_PORT, type RunDetectors } from './detectors';
 import type { Input } from '../sources/inputs';
@@ -57,10 +56,8 @@ export function storedSourceName(input: Pick<Input, 'name' | 'kind'>): string {
   return input.kind === 'stdin' ? input.name : path.resolve(input.name);
 }
 
-export function classifierSettings(db: DB): ClassifierSettings {
-  const s = loadSettings(db);
-  return { home: new CidrSet([...DEFAULT_HOME, ...s.home]), wanIf: new Set(s.wanIf), trusted: new CidrSet(loadTrusted(db)) };
-}
+/** The classifier's settings as stored (one home: store/reclassify.ts). */
+export const classifierSettings: (db: DB) => ClassifierSettings = storedClassifierSettings;
 
 /** Batches computed in a worker thread, acknowledged one by one as they are written. */
 async function* workerBatches(input: Input, spec: ComputeSpec, script: string, progress: (bytes: number) => void): AsyncGenerator<ComputedBatch> {

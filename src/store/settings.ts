@@ -26,6 +26,11 @@ export function putConfig(db: DB, key: string, value: unknown): void {
   db.prepare('INSERT OR REPLACE INTO config (key, value) VALUES (?, ?)').run(key, JSON.stringify(value));
 }
 
+/** Forgets a stored value: the setting is back to its default. */
+export function deleteConfig(db: DB, key: string): boolean {
+  return db.prepare('DELETE FROM config WHERE key = ?').run(key).changes > 0;
+}
+
 export function loadSettings(db: DB): Settings {
   const m = storedConfig(db);
   const get = <T>(k: string, d: T): T => (m.has(k) ? (m.get(k) as T) : d);

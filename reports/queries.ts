@@ -9,7 +9,6 @@ import type { DB } from '../src/store/db';
 import { countFromEvents, dirtyDays } from '../src/store/rollups';
 import { dayLabel, dayStartUtc, hourBucketer, hourLabel, lastPossibleDay } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
-import { prunedBefore } from '../src/store/prune';
 import { formatInstant } from './time';
 import { reportPeriod, type ReportPeriod } from './period';
 
@@ -112,96 +111,6 @@ export function sourcesPerHourReport(db: DB, opts: PortFilter & { date?: string;
   const zone = rollupZone(db);
   const period = reportPeriod(latestDayIn(db, opts.tz ?? zone), opts, 1);
   return period ? scannedHours(db, zone, period.first, period.last, opts) : [];
-}
-
-/** A row of the hourly table: `port` and `proto` null on the all-ports line; `sources` null where it cannot be known. */
-export interface HourlyRow { hour: string; port: number | null; proto: string | null; sources: number | null }
-
-/**
- * Distinct sources per local hour over every port and protocol (the all-ports line), per hour of
- * `first..last`. From the hour_sources rollup; days it lacks (waiting for a recount, counted by
- * an older version, or asked in another zone) are counted from their events, and days whose
- * events were pruned before the rollup existed stay unknown (absent from the map).
- */
-function allPortsHours(db: DB, zone: string, first: number, last: number, tz?: string): Map<number, number> {
-  const out = new Map<number, number>();
-  const countDays = (z: string, days: number[]) => {
-    for (const d of days) {
-      const agg = countFromEvents(db, z, d, d);
-      for (let h = d * 24; h < d * 24 + 24; h++) out.set(h, agg.allPortsCount(h)?.sources ?? 0);
-    }
-  };
-  const all = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
-  if (tz && tz !== zone) {
-    countDays(tz, all(first, last));
-    return out;
-  }
-  const rows = db.prepare('SELECT hour, sources FROM hour_sources WHERE hour BETWEEN ? AND ?').all(first * 24, last * 24 + 23) as { hour: number; sources: number }[];
-  const counted = new Set(rows.map((r) => Math.floor(r.hour / 24)));
-  const scanned = new Set(db.prepare('SELECT DISTINCT day FROM port_day WHERE day BETWEEN ? AND ?').pluck().all(first, last) as number[]);
-  const dirty = dirtyDays(db, first, last);
-  const pruned = prunedBefore(db);
-  const firstKept = pruned === undefined ? -Infinity : Math.floor(hourBucketer(zone)(pruned) / 24);
-  const recount: number[] = [];
-  for (const d of all(first, last)) {
-    if (dirty.has(d) || (scanned.has(d) && !counted.has(d))) {
-      if (d >= firstKept || dirty.has(d)) recount.push(d);
-      continue;
-    }
-    for (let h = d * 24; h < d * 24 + 24; h++) out.set(h, 0);
-  }
-  for (const r of rows) if (!dirty.has(Math.floor(r.hour / 24))) out.set(r.hour, r.sources);
-  countDays(zone, recount);
-  return out;
-}
-
-export interface HourlyListing {
-  period?: ReportPeriod;
-  rows: HourlyRow[];
-  /** Whether the all-ports line is included (not with --port or --proto). */
-  allPorts: boolean;
-}
-
-/**
- * The hourly table of `report sources-per-hour`: for every day of the period, all 24 local
- * hours (0 where no source came) of the all-ports line (every port and protocol, each source
- * once; without a port or protocol filter) and of each port scanned that day (with a port
- * filter: of that port on every day of the period), busiest port first.
- */
-export function sourcesPerHourListing(db: DB, opts: PortFilter & { date?: string; from?: string; to?: string; tz?: string }): HourlyListing {
-  const zone = rollupZone(db);
-  const allPorts = opts.port === undefined && opts.proto === undefined;
-  const period = reportPeriod(latestDayIn(db, opts.tz ?? zone), opts, 1);
-  if (!period) return { rows: [], allPorts };
-  const { first, last } = period;
-  const days = portsListing(db, { from: period.from, to: period.to, port: opts.port, proto: opts.proto, tz: opts.tz }).rows;
-  if (days.length === 0) return { period, rows: [], allPorts };
-  const key = (port: number, proto: string) => `${port}/${proto}`;
-  const perHour = new Map<string, number>();
-  for (const r of scannedHours(db, zone, first, last, opts)) perHour.set(`${r.hour} ${key(r.port, r.proto)}`, r.sources);
-  const everyDay = new Map<string, { port: number; proto: string; sources: number }>();
-  for (const r of days) {
-    const p = everyDay.get(key(r.port, r.proto)) ?? { port: r.port, proto: r.proto, sources: 0 };
-    p.sources += r.sources;
-    everyDay.set(key(r.port, r.proto), p);
-  }
-  const busiest = (a: { port: number; proto: string; sources: number }, b: typeof a) => b.sources - a.sources || a.port - b.port || a.proto.localeCompare(b.proto);
-  const fixed = opts.port !== undefined ? [...everyDay.values()].sort(busiest) : undefined;
-  const all = allPorts ? allPortsHours(db, zone, first, last, opts.tz) : undefined;
-  const rows: HourlyRow[] = [];
-  for (let d = first; d <= last; d++) {
-    const hours = Array.from({ length: 24 }, (_, i) => d * 24 + i);
-    if (all) for (const h of hours) rows.push({ hour: hourLabel(h), port: null, proto: null, sources: all.has(h) ? all.get(h)! : null });
-    const date = dayLabel(d);
-    const pairs = fixed ?? days.filter((r) => r.date === date).sort(busiest);
-    for (const p of pairs) {
-      for (const h of hours) {
-        const label = hourLabel(h);
-        rows.push({ hour: label, port: p.port, proto: p.proto, sources: perHour.get(`${label} ${key(p.port, p.proto)}`) ?? 0 });
-      }
-    }
-  }
-  return { period, rows, allPorts };
 }
 
 export function alertsReport(db: DB, opts: { tz?: string; kind?: string } = {}): AlertRow[] {

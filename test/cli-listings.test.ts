@@ -206,6 +206,31 @@ maybe('listings on the built CLI', () => {
       expect(rows.find((r) => r.hour === '2024-06-14T10:00' && r.port === null)?.sources).toBe(2);
     });
 
+    test('a day waiting for its recount is counted from the events, not from its stale rollup rows', () => {
+      const stale = path.join(dir, 'stale.db');
+      fs.copyFileSync(hourly, stale);
+      const db = new Database(stale);
+      const h10 = Date.UTC(2024, 5, 14, 10) / 3_600_000;
+      db.prepare('UPDATE hour_sources SET sources = 99 WHERE hour = ?').run(h10);
+      db.prepare('UPDATE port_hour SET sources = 99 WHERE hour = ?').run(h10);
+      db.prepare('INSERT INTO dirty_hour (hour, seq) VALUES (?, 1)').run(h10);
+      db.close();
+      const rows = JSON.parse(run(['report', 'sources-per-hour', '--format', 'json', '--db', stale, '--date', '2024-06-14']).out).rows as Row[];
+      expect(rows.filter((r) => r.hour === '2024-06-14T10:00').map((r) => r.sources)).toEqual([2, 1, 2]);
+    });
+
+    test('a day pruned before hour_sources existed: its all-ports line is unknown (null), its ports still shown', () => {
+      const old = path.join(dir, 'old.db');
+      fs.copyFileSync(hourly, old);
+      const db = new Database(old);
+      db.exec('DELETE FROM hour_sources; DELETE FROM events');
+      db.prepare("INSERT OR REPLACE INTO config (key, value) VALUES ('pruned-before', ?)").run(JSON.stringify(Date.UTC(2024, 5, 16)));
+      db.close();
+      const rows = JSON.parse(run(['report', 'sources-per-hour', '--format', 'json', '--db', old, '--date', '2024-06-14']).out).rows as Row[];
+      expect(rows.filter((r) => r.port === null).every((r) => r.sources === null)).toBe(true);
+      expect(rows.find((r) => r.hour === '2024-06-14T10:00' && r.port === 23)?.sources).toBe(2);
+    });
+
     test('--port lists that port on every day of the period, zeros included, without the all-ports line', () => {
       const rows = rowsOf(['--from', '2024-06-14', '--to', '2024-06-15', '--port', '22']);
       expect(rows).toHaveLength(48);

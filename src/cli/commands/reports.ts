@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openReadOnly, resolveDbPath, type DB } from '../../store/db';
-import { alertsReport, portsListing, sourcesPerHourListing, type HourlyRow } from '../../../reports/queries';
+import { alertsReport, portsListing } from '../../../reports/queries';
+import { sourcesPerHourListing, type HourlyRow } from '../../../reports/sources-per-hour';
 import { render, type Column } from '../../../reports/render';
 import { PORT_DAY_COLUMNS } from '../../../reports/columns';
 import { FLAT_ALERT_COLUMNS, flatAlert } from '../../../reports/alerts';

@@ -34,8 +34,7 @@ export async function coverageCommand(paths: string[], f: ListingFlags & { tz?: 
 }
 
 export function register(program: Command): void {
-  listingOptions(program
-    .command('coverage'))
+  listingOptions(program.command('coverage'))
     .description('parse coverage of log files, grouped by folder: events per format, skips and rejects per reason (stores nothing)')
     .argument('<paths...>', 'files or folders')
     .addOption(logZoneOption())

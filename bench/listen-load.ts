@@ -8,6 +8,10 @@
  *                                                           (one datagram each) while a legitimate
  *                                                           sender sends COUNT at RATE msg/s
  *
+ * BENCH_UDP_POOL=N: the sender cycles through N distinct lines (default 4,096; the count makes
+ * every line a new source address, as a busy day of scans looks). PORTLEDGER_CLI=path/main.js
+ * measures another build.
+ *
  * Prints one JSON line. Needs `npm run build`; sends to 127.0.0.1 only.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -17,7 +21,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 
 const root = path.join(__dirname, '..', '..');
-const CLI = path.join(root, 'dist', 'src', 'cli', 'main.js');
+// PORTLEDGER_CLI: measure another build (e.g. main's, for a before/after figure).
+const CLI = process.env.PORTLEDGER_CLI ?? path.join(root, 'dist', 'src', 'cli', 'main.js');
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function statusKb(pid: number, key: string): number {

@@ -15,7 +15,7 @@ import type { ComputedBatch } from './batch';
 import { RawLineTable } from '../contract/batch/raw-lines';
 import type { LineRef, LineTable } from '../detectors/lines';
 import { rollupPort } from '../store/rollups/aggregate';
-import type { RollupCounter } from '../store/rollups/counter';
+import type { RollupCounter, RollupDelta } from '../store/rollups/counter';
 import type { Tally } from './tally';
 
 /** A detector fed with the rows of one class. */
@@ -80,21 +80,28 @@ export class BatchSink {
    */
   commit(b: ComputedBatch, to: CommitTarget, tally: Tally): void {
     const rows = new RowReader(b.rows);
-    this.perRow(b, rows);
-    const alerts = this.detectors.flatMap((d) => d.drainChanged());
-    const delta = this.rollups.take();
     const events = b.rows.count;
     let skips = 0;
     let rejects = 0;
     for (const [, c] of b.skipReasons) skips += c;
     for (const [, c] of b.rejectReasons) rejects += c;
     const sourceId = to.sourceId;
+    let delta: RollupDelta | undefined;
+    let alerts: Alert[] = [];
+    let counted = false;
     // IMMEDIATE takes the write lock up front, through the busy timeout: a deferred transaction
     // that first reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT) when another writer
-    // committed in between, which is what lost lines with two writers.
+    // committed in between, which is what lost lines with two writers. And the detectors and the
+    // rollup counter see the rows only once the lock is held and the position checked: a busy
+    // database or a position another writer moved refuses the batch before anything counted it,
+    // so the caller can offer the same records again and nothing is counted twice.
     const write = this.db.transaction(() => {
-      // First, so a batch another writer has stored meanwhile costs no inserts before it rolls back.
+      // First, so a batch another writer has stored meanwhile costs nothing before it rolls back.
       this.writeProgress(sourceId, { from: to.from, offset: b.endOffset, lines: b.lines, tailHash: to.tailHash, head: to.head, events, skips, rejects });
+      counted = true;
+      this.perRow(b, rows);
+      alerts = this.detectors.flatMap((d) => d.drainChanged());
+      delta = this.rollups.take();
       this.events.write(rows, sourceId);
       const r = this.rollupWriter.write(delta);
       for (const x of b.rejects) this.insReject.run(sourceId, x.line, x.reason, x.detail, x.sample);
@@ -109,10 +116,12 @@ export class BatchSink {
         disowned = write();
         break;
       } catch (e) {
-        // The same transaction again (same rows, same rollup delta) is exact; only busy is retried.
-        if (isBusy(e) && this.retryBusy?.(attempt, e as Error)) continue;
+        // Busy at BEGIN: nothing ran, the same transaction again is exact.
+        if (!counted && isBusy(e) && this.retryBusy?.(attempt, e as Error)) continue;
         // Nothing of the batch is stored: the rollup counter must not keep what it counted of it.
-        this.rollups.failed(delta);
+        // (Had the failure come after the detectors saw the rows — a full disk at COMMIT — they
+        // keep them, and count them again when the rows are offered again; the store never does.)
+        if (counted) this.rollups.failed(delta ?? this.rollups.take());
         throw e;
       }
     }

@@ -22,9 +22,19 @@ export interface Proc {
   exit: Promise<number | null>;
 }
 
-/** Runs the CLI with `args`; output is collected, not echoed. */
+const running = new Set<ChildProcess>();
+
+// A test that fails half-way must not leave a daemon running (Jest would wait for it forever).
+afterEach(() => {
+  for (const p of running) p.kill('SIGKILL');
+  running.clear();
+});
+
+/** Runs the CLI with `args`; output is collected, not echoed. Killed after the test if still running. */
 export function run(args: string[], opts: SpawnOptions = {}): Proc {
   const p = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  running.add(p);
+  p.once('exit', () => running.delete(p));
   let out = '';
   let err = '';
   p.stdout!.on('data', (d) => (out += d));
@@ -35,8 +45,10 @@ export function run(args: string[], opts: SpawnOptions = {}): Proc {
 
 /** Resolves with the exit code, or null if the process is still running after `ms` (it is then killed). */
 export async function exitWithin(x: Proc, ms: number): Promise<number | null> {
-  const timer = new Promise<'running'>((r) => setTimeout(() => r('running'), ms));
+  let t: NodeJS.Timeout | undefined;
+  const timer = new Promise<'running'>((r) => (t = setTimeout(() => r('running'), ms)));
   const r = await Promise.race([x.exit, timer]);
+  clearTimeout(t);
   if (r === 'running') {
     x.p.kill('SIGKILL');
     await x.exit;
@@ -81,10 +93,18 @@ export const storedLines = (db: string) => query<{ n: number }>(db, "SELECT coal
 export const listenerCount = (db: string, reason: string) =>
   query<{ n: number }>(db, "SELECT coalesce(sum(count), 0) AS n FROM reject_counts WHERE reason = ? AND source_id IN (SELECT id FROM sources WHERE name = 'syslog listener')", reason).n;
 
+/** Waits for `cond` (an exception, e.g. a database not created yet, counts as false). */
 export async function until(cond: () => boolean, ms = 10_000): Promise<boolean> {
   const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await sleep(50);
-  return cond();
+  const ok = () => {
+    try {
+      return cond();
+    } catch {
+      return false;
+    }
+  };
+  while (!ok() && Date.now() < end) await sleep(50);
+  return ok();
 }
 
 export function sendUdp(port: number, messages: string[]): Promise<void> {

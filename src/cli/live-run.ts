@@ -51,13 +51,19 @@ export interface LiveRunOptions {
    * store's 5 s). `listen` keeps it short: while SQLite waits, no datagram is read.
    */
   busyTimeoutMs?: number;
-  /** Operational lines (recount postponed, storing again, …); default stderr unless --quiet/--json. */
-  log?: (line: string) => void;
 }
 
-/** Stderr lines of a live run: on unless --quiet or --json. */
+/** Informational stderr lines of a live run (bound addresses, …): on unless --quiet or --json. */
 export function liveLog(f: LiveFlags): ((line: string) => void) | undefined {
-  return f.quiet || f.json ? undefined : (l) => process.stderr.write(`portledger: ${l}\n`);
+  return f.quiet || f.json ? undefined : liveWarn;
+}
+
+/**
+ * Problems a live run works around (the database refusing writes, a recount postponed): always on
+ * stderr, --quiet included — a service's journal is where they must be seen.
+ */
+export function liveWarn(line: string): void {
+  process.stderr.write(`portledger: ${line}\n`);
 }
 
 /** Flags checked before anything is opened (startLive checks them again). */
@@ -110,7 +116,7 @@ export function startLive(f: LiveFlags, title: string, opts: LiveRunOptions = {}
     closeDb(db);
     throw e;
   }
-  const log = opts.log ?? liveLog(f) ?? (() => undefined);
+  const log = liveWarn;
   const panel = !f.quiet && !f.json && process.stdout.isTTY;
   const stops: (() => Promise<string | void> | string | void)[] = [];
   const run: LiveRun = { db, live, status: () => '', onStop: (fn) => stops.push(fn), done: Promise.resolve(true) };

@@ -74,6 +74,7 @@ export class SyslogIntake {
   private readonly listenerCounts = new Map<string, number>();
   private readonly senderDrops = new Map<string, Map<string, number>>();
   private readonly lostThisRun = new Map<string, number>();
+  /** The kernel counts from the socket's creation: every drop since then is ours to count. */
   private kernelSeen = 0;
   /** Why storing fails now; `held`: messages that have had to wait since it started. */
   private failure?: { reason: string; since: number; attempts: number; held: number };
@@ -89,7 +90,6 @@ export class SyslogIntake {
   attach(live: LivePipeline, db: DB): void {
     this.live = live;
     this.db = db;
-    this.kernelSeen = this.opts.kernelDrops?.() ?? 0;
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
   }
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULT_LISTEN, DEFAULT_RECV_BUFFER_SIZE, parseListenAddress, SyslogServer, type SyslogServerStats } from '../../sources/syslog-server';
 import { DEFAULT_MAX_PENDING_BYTES, SyslogIntake, type IntakeStatus } from '../../pipeline/syslog-intake';
 import { CidrSet, splitList } from '../../classify/networks';
-import { checkLiveFlags, liveLog, startLive, type LiveFlags } from '../live-run';
+import { checkLiveFlags, liveLog, liveWarn, startLive, type LiveFlags } from '../live-run';
 import { collect } from '../inputs';
 import { liveOptions } from './watch';
 
@@ -70,7 +70,7 @@ export function registerListen(program: Command): void {
       let started = false;
       const serverLog = log && ((l: string) => (started ? log(l) : early.push(l)));
       let server: SyslogServer | undefined;
-      const intake = new SyslogIntake({ maxPendingBytes, kernelDrops: () => server?.kernelDrops() ?? null, log });
+      const intake = new SyslogIntake({ maxPendingBytes, kernelDrops: () => server?.kernelDrops() ?? null, log: liveWarn });
       server = new SyslogServer({
         udp,
         tcp,
@@ -86,7 +86,7 @@ export function registerListen(program: Command): void {
       await server.listen();
       let run;
       try {
-        run = startLive(f, 'listen', { busyTimeoutMs: BUSY_TIMEOUT_MS, log });
+        run = startLive(f, 'listen', { busyTimeoutMs: BUSY_TIMEOUT_MS });
       } catch (e) {
         await server.close();
         throw e;

@@ -113,9 +113,11 @@ export class LivePipeline {
    * source's committed position (`src.row`), which moves only when the commit succeeds. Throws
    * SourceMoved when another writer stored part of this text meanwhile (nothing of the batch is
    * stored; the caller goes on from the stored position) and whatever SQLite throws (busy, full:
-   * nothing stored; the caller re-reads from `src.row` later). Either way the batch's rows were
-   * seen by the rollup counter (the sink hands it back through RollupCounter.failed) and by the
-   * detectors, and they will be seen again when re-read.
+   * nothing stored; the caller re-reads from `src.row` later). The sink lets the detectors and
+   * the rollup counter see the rows only under the write lock with the position checked, so a
+   * busy database or a moved position leaves them untouched; only a failure past that point (a
+   * full disk at COMMIT) has the detectors see the rows again when re-read (the rollup counter
+   * gets them back through RollupCounter.failed).
    */
   process(src: LiveSource, batch: RecordBatch, tailHash: string | null = null, head?: Buffer): void {
     for (const r of batch.records) this.computer.process(r, src.cursor);

@@ -74,6 +74,7 @@ function run(p: LogParser, env: Envelope, clock: Clock, state: SourceState | und
   let outcome: ParseOutcome;
   try {
     outcome = p.parse(env, clock, state);
+    if (env.repeats !== undefined && outcome.kind === 'event') outcome.event.count = (outcome.event.count ?? 1) * env.repeats;
   } catch {
     return reject('parser-error');
   }

@@ -80,6 +80,11 @@ export interface Envelope {
   msgId?: string;
   /** Kernel uptime stamp `[ 3529.289825]` in seconds since boot (not wall clock). */
   uptime?: number;
+  /**
+   * Occurrences this record stands for when a relay folded repeats into it (rsyslog's
+   * `message repeated N times: [ … ]`); the event's count is multiplied by it.
+   */
+  repeats?: number;
   /** Which envelope was recognized (`rfc3164`, `rfc5424`, `iso8601`, `dmesg`, `pvefw`, `json`, `none`). */
   kind: EnvelopeKind;
 }

@@ -142,7 +142,7 @@ export class BatchSink {
       const count = rows.num(r, COL.count)!;
       const src = rows.src(r);
       const dst = rows.dst(r);
-      if (cls === 'scan') this.rollups.add(rollupPort(port, rows.num(r, COL.icmp_type)), proto, ts, src, dst, count);
+      if (cls === 'scan') this.rollups.add(rollupPort(port, rows.num(r, COL.icmp_type), proto), proto, ts, src, dst, count);
       const line = lineOf[r] >= 0 ? lineOf[r] : '';
       for (const d of this.detectors) if (d.feeds === cls) d.observe(src, dst, port, proto, ts, line, count);
     }

@@ -17,10 +17,13 @@
  * | rule       | policyname, else policyid  | policyid                    |
  * | hostname   | devname                    | devname                     |
  *
- * Action: deny/drop/block → deny; accept and the session-end words (close, timeout,
+ * Action: deny/drop/block → deny; accept, `start` and the session-end words (close, timeout,
  * client-rst, server-rst) → allow; `dns` / `ip-conn` (the session failed after the policy let
- * it through) and one-arm `sniffer` records (the FortiGate only watched) → unknown. `start`
- * records (log-traffic-start) are skipped: the session's end record follows and is the event.
+ * it through) and one-arm `sniffer` records (the FortiGate only watched) → unknown. Sessions:
+ * `start` records (`set logtraffic-start enable`) have phase start, every other allowed record
+ * phase end, each with its `sessionid` (FortiOS 3/4 have none: the pipeline then matches by the
+ * 5-tuple); the pipeline counts a session once, on the first of its records it sees
+ * (src/pipeline/sessions.ts). Denies are single records.
  *
  * Direction: interface roles wan → outside, lan → inside, dmz → dmz; a missing or `undefined`
  * role falls back to the interface name (`wan1`, `internal`, `dmz`; lib/zones.ts `zoneSide`).
@@ -43,7 +46,7 @@ const UTM_TYPES = new Set([
   'voip', 'file-filter', 'icap', 'cifs', 'gtp', 'attack', 'content', 'im', 'netscan', 'virtual-patch',
 ]);
 const DENY = new Set(['deny', 'denied', 'drop', 'dropped', 'block', 'blocked', 'reject']);
-const ALLOW = new Set(['accept', 'accepted', 'allow', 'pass', 'permit', 'close', 'timeout', 'client-rst', 'server-rst']);
+const ALLOW = new Set(['accept', 'accepted', 'allow', 'pass', 'permit', 'start', 'close', 'timeout', 'client-rst', 'server-rst']);
 const PORTED = new Set(['tcp', 'udp', 'sctp', 'udplite']);
 
 /** `key=` at the start or after a space. */
@@ -118,7 +121,6 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     if (type !== 'traffic') return skip(skipReason(type.toLowerCase()));
     const subtype = kv.get('subtype');
     const act = kv.get('action') ?? kv.get('status');
-    if (act === 'start') return skip('session-start');
 
     const src = kv.get('srcip') ?? kv.get('src');
     const dst = kv.get('dstip') ?? kv.get('dst');
@@ -175,6 +177,11 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
       inZone: inRole,
       outZone: outRole,
     };
+    if (event.action !== 'deny' && subtype !== 'sniffer') {
+      event.sessionPhase = act === 'start' ? 'start' : 'end';
+      const id = value(kv.get('sessionid'));
+      if (id !== undefined) event.sessionId = id;
+    }
     return { kind: 'event', event };
   } catch {
     return reject('parser-error');

@@ -7,9 +7,10 @@
  *
  * Only TRAFFIC records are traffic; the other log types are skipped by what they are (THREAT
  * `security-alert`, CONFIG `admin-message`, GLOBALPROTECT `vpn-message`, SYSTEM and the rest
- * `system-message`). Of TRAFFIC subtypes, `start` is skipped: PAN-OS logs session start only when asked
- * to, always alongside the `end` record of the same session, which is the event. `end`, `deny`,
- * `drop` (and anything else) are events.
+ * `system-message`). Every TRAFFIC subtype is an event. `start` (logged only when a rule asks
+ * for it, and then possibly several times per session) and `end` carry the session ID (col 22)
+ * and their phase: the pipeline counts a session once, on the first of its records it sees
+ * (src/pipeline/sessions.ts). `deny`, `drop` (and anything else) are single records.
  *
  * | event         | column                          |
  * |---------------|---------------------------------|
@@ -109,7 +110,6 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     if (type !== 'TRAFFIC') return skip(SKIP_TYPES[type] ?? 'system-message');
     const f = splitCsv(m);
     if (f === undefined) return reject('bad-csv');
-    if (f[4] === 'start') return skip('session-start');
     if (f.length < 31) return reject('truncated');
 
     const srcIp = readIp(f[7]);
@@ -150,6 +150,12 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
       outZone,
     };
     if (count !== undefined && count > 1) event.count = count;
+    const sub = f[4];
+    if (sub === 'start' || sub === 'end') {
+      event.sessionPhase = sub;
+      const id = f[22];
+      if (id !== '' && id !== '0') event.sessionId = id;
+    }
     return { kind: 'event', event };
   } catch {
     return reject('parser-error');

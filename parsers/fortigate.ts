@@ -33,20 +33,20 @@
  */
 import { epochToMs } from './envelope/stamps';
 import type { Action, Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { actionWord } from './lib/actions';
 import { addressReason, readIp } from './lib/ip';
 import { splitKv } from './lib/kv';
 import { toInt } from './lib/numbers';
 import { protoKeyword } from './lib/protocols';
 import { reject, skip, type SkipCode } from './lib/reasons';
-import { zoneDirection, zoneSide, type ZoneSide } from './lib/zones';
+import { fortinetSide } from './lib/siem';
+import { zoneDirection } from './lib/zones';
 import { civilToUtc } from './lib/time-checks';
 
 const UTM_TYPES = new Set([
   'utm', 'ips', 'virus', 'webfilter', 'app-ctrl', 'emailfilter', 'spam', 'dlp', 'waf', 'dns', 'ssh', 'ssl',
   'voip', 'file-filter', 'icap', 'cifs', 'gtp', 'attack', 'content', 'im', 'netscan', 'virtual-patch',
 ]);
-const DENY = new Set(['deny', 'denied', 'drop', 'dropped', 'block', 'blocked', 'reject']);
-const ALLOW = new Set(['accept', 'accepted', 'allow', 'pass', 'permit', 'start', 'close', 'timeout', 'client-rst', 'server-rst']);
 const PORTED = new Set(['tcp', 'udp', 'sctp', 'udplite']);
 
 /** `key=` at the start or after a space. */
@@ -98,19 +98,9 @@ function value(v: string | undefined): string | undefined {
   return v === undefined || v === '' || v === 'N/A' || v === 'n/a' ? undefined : v;
 }
 
-/** Interface role as the side of the firewall; the name when the role says nothing. */
-function side(role: string | undefined, iface: string | undefined): ZoneSide | undefined {
-  if (role === 'wan') return 'outside';
-  if (role === 'lan') return 'inside';
-  if (role === 'dmz') return 'dmz';
-  return zoneSide(iface);
-}
 
 function actionOf(v: string | undefined, subtype: string | undefined): Action {
-  if (subtype === 'sniffer' || v === undefined) return 'unknown';
-  const l = v.toLowerCase();
-  if (DENY.has(l)) return 'deny';
-  return ALLOW.has(l) ? 'allow' : 'unknown';
+  return subtype === 'sniffer' ? 'unknown' : actionWord(v);
 }
 
 function parse(env: Envelope, clock: Clock): ParseOutcome {
@@ -173,7 +163,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
       outIf,
       rule: value(kv.get('policyname')) ?? value(kv.get('policyid')),
       hostname: value(kv.get('devname')) ?? env.hostname,
-      direction: zoneDirection(side(inRole, inIf), side(outRole, outIf)),
+      direction: zoneDirection(fortinetSide(inRole, inIf), fortinetSide(outRole, outIf)),
       inZone: inRole,
       outZone: outRole,
     };

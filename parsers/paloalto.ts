@@ -34,12 +34,14 @@
  * within the hour-and-quarter grid (RFC 5424 headers carry `+01:00`); otherwise --tz applies.
  * The RFC 6587 octet count some senders prepend (often wrong) is removed by the envelope.
  */
-import type { Action, Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import type { Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { actionWord } from './lib/actions';
 import { splitCsv } from './lib/csv';
 import { addressReason, readIp } from './lib/ip';
 import { toInt } from './lib/numbers';
 import { protoKeyword } from './lib/protocols';
-import { reject, skip, type SkipCode } from './lib/reasons';
+import { reject, skip } from './lib/reasons';
+import { panTypeSkip } from './lib/siem';
 import { zoneDirection, zoneSide } from './lib/zones';
 import { civilToUtc } from './lib/time-checks';
 
@@ -48,11 +50,6 @@ const LOG_TYPES = new Set([
   'DECRYPTION', 'AUTHENTICATION', 'IPTAG', 'TUNNEL', 'GTP', 'SCTP', 'AUDIT',
 ]);
 const PORTED = new Set(['tcp', 'udp', 'sctp']);
-/** What the other log types are; the rest (SYSTEM, CONFIG, HIP-MATCH, TUNNEL…) are system messages. */
-const SKIP_TYPES: Record<string, SkipCode> = {
-  THREAT: 'security-alert', CORRELATION: 'security-alert', GLOBALPROTECT: 'vpn-message', CONFIG: 'admin-message',
-  AUTHENTICATION: 'admin-message', USERID: 'admin-message', AUDIT: 'admin-message',
-};
 const STAMP = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)$/;
 const QUARTER_HOUR = 15 * 60_000;
 
@@ -92,12 +89,6 @@ function timeOf(f: string[], env: Envelope, clock: Clock): number | undefined {
   return clock.localToUtc(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds());
 }
 
-function actionOf(v: string): Action {
-  if (v === 'allow') return 'allow';
-  if (v === 'deny' || v.startsWith('drop') || v.startsWith('reset') || v.startsWith('block')) return 'deny';
-  return 'unknown';
-}
-
 function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
@@ -107,7 +98,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     const m = env.message;
     const type = header(m);
     if (type === undefined) return reject('unrecognized-message');
-    if (type !== 'TRAFFIC') return skip(SKIP_TYPES[type] ?? 'system-message');
+    if (type !== 'TRAFFIC') return skip(panTypeSkip(type));
     const f = splitCsv(m);
     if (f === undefined) return reject('bad-csv');
     if (f.length < 31) return reject('truncated');
@@ -135,7 +126,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     const event: FirewallEvent = {
       ts,
       format: 'paloalto',
-      action: actionOf(f[30]),
+      action: actionWord(f[30]),
       transport,
       srcIp,
       dstIp,

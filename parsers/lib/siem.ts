@@ -9,6 +9,7 @@ import { MONTHS, epochToMs, parseIsoStamp } from '../envelope/stamps';
 import type { Clock } from '../types';
 import { readBsdStamp } from '../envelope/bsd';
 import { reject, type RejectOutcome, type SkipCode } from './reasons';
+import { civilToUtc } from './time-checks';
 import { zoneOffset } from './time-zones';
 import { zoneSide, type ZoneSide } from './zones';
 
@@ -72,10 +73,11 @@ export function siemTime(text: string | undefined, clock: Clock): number | Rejec
   const b = readBsdStamp(`${t} `);
   if (!b || MONTHS[t.slice(0, 3)] === undefined) return undefined;
   const zone = t.slice(b.end).trim();
-  const year = b.year ?? clock.yearFor(b.month);
+  const year = b.year ?? clock.yearFor(b.month, b.day, b.hour, b.minute, b.second);
   if (zone === '') return clock.localToUtc(year, b.month, b.day, b.hour, b.minute, b.second, b.ms);
   const off = zoneOffset(zone, clock.tz);
   if (off === undefined) return undefined;
   if (off === 'ambiguous') return reject('ambiguous-time-zone', zone);
-  return Date.UTC(year, b.month - 1, b.day, b.hour, b.minute, b.second, b.ms) - off * 60_000;
+  // civilToUtc: a date that does not exist is NaN, which the parse stage rejects (impossible-date).
+  return civilToUtc(year, b.month, b.day, b.hour, b.minute, b.second, b.ms) - off * 60_000;
 }

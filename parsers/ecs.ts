@@ -1,4 +1,7 @@
-import type { FirewallEvent } from './types';
+import type { FirewallEvent, SessionPhase } from './types';
+
+/** ECS `event.type` of a session record, beside `connection`. */
+const SESSION_TYPE: Record<SessionPhase, string> = { start: 'start', end: 'end', update: 'change' };
 
 /** Classification added downstream; absent when only the parser ran. */
 export interface Classification {
@@ -30,6 +33,7 @@ export function toEcs(e: FirewallEvent, c?: Classification): EcsDocument {
   const d: EcsDocument = {};
   put(d, '@timestamp', new Date(e.ts).toISOString());
   put(d, 'event.action', e.action);
+  if (e.sessionPhase !== undefined) put(d, 'event.type', ['connection', SESSION_TYPE[e.sessionPhase]]);
   put(d, 'source.ip', e.srcIp);
   put(d, 'source.port', e.srcPort);
   put(d, 'source.mac', e.srcMac);
@@ -54,6 +58,7 @@ export function toEcs(e: FirewallEvent, c?: Classification): EcsDocument {
   put(d, 'portledger.mark', e.mark);
   put(d, 'portledger.bridge.in', e.physIn);
   put(d, 'portledger.bridge.out', e.physOut);
+  put(d, 'portledger.session.id', e.sessionId);
   if (c) {
     put(d, 'portledger.class', c.class);
     put(d, 'portledger.reason', c.reason);

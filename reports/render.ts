@@ -13,6 +13,16 @@ export interface Column<R> {
   key: keyof R & string;
   title: string;
   align?: 'left' | 'right';
+  /** What table, CSV and Markdown show for a null value (`not logged` for a port); JSON keeps null. */
+  empty?: string;
+}
+
+/** The port of a TCP / UDP scan whose destination port the device did not log. */
+export const PORT_NOT_LOGGED_TEXT = 'not logged';
+
+/** `23/tcp`, or `tcp, port not logged`. */
+export function portLabel(port: number | null, proto: string): string {
+  return port === null ? `${proto}, port ${PORT_NOT_LOGGED_TEXT}` : `${port}/${proto}`;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -43,19 +53,23 @@ function tableCell(v: unknown): string {
 }
 
 export function render<R extends object>(rows: R[], columns: Column<R>[], format: OutputFormat, empty = 'no rows'): string {
+  const get = (r: R, c: Column<R>): unknown => {
+    const v = (r as Row)[c.key];
+    return (v === null || v === undefined) && c.empty !== undefined ? c.empty : v;
+  };
   switch (format) {
     case 'json':
       return JSON.stringify({ rows }, null, 0) + '\n';
     case 'csv':
-      return [columns.map((c) => csvCell(c.key)).join(','), ...rows.map((r) => columns.map((c) => csvCell((r as Row)[c.key])).join(','))].join('\n') + '\n';
+      return [columns.map((c) => csvCell(c.key)).join(','), ...rows.map((r) => columns.map((c) => csvCell(get(r, c))).join(','))].join('\n') + '\n';
     case 'md': {
       const head = `| ${columns.map((c) => mdCell(c.title)).join(' | ')} |`;
       const rule = `|${columns.map((c) => (c.align === 'right' ? '---:' : ':---')).join('|')}|`;
-      return [head, rule, ...rows.map((r) => `| ${columns.map((c) => mdCell((r as Row)[c.key])).join(' | ')} |`)].join('\n') + '\n';
+      return [head, rule, ...rows.map((r) => `| ${columns.map((c) => mdCell(get(r, c))).join(' | ')} |`)].join('\n') + '\n';
     }
     case 'table': {
       if (rows.length === 0) return `(${empty})\n`;
-      const cells = rows.map((r) => columns.map((c) => tableCell((r as Row)[c.key])));
+      const cells = rows.map((r) => columns.map((c) => tableCell(get(r, c))));
       const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i].length)));
       const line = (vals: string[]) =>
         vals.map((v, i) => (columns[i].align === 'right' ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();

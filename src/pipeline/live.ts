@@ -20,6 +20,8 @@ import { BatchComputer, type ComputedBatch, type SourceCursor } from './batch';
 import { classifierSettings } from './ingest';
 import { BatchSink } from './sink';
 import { Tally } from './tally';
+import { forgetIdleSessions, loadOpenSessions } from '../store/session-keys';
+import { SESSION_LIFETIME_MS } from './sessions';
 
 export interface LiveOptions {
   tz: string;
@@ -121,9 +123,17 @@ export class LivePipeline {
    */
   process(src: LiveSource, batch: RecordBatch, tailHash: string | null = null, head?: Buffer): void {
     for (const r of batch.records) this.computer.process(r, src.cursor);
-    const computed = this.computer.take(batch.endOffset, batch.lines);
+    const computed = this.computer.take(batch.endOffset, batch.lines, src.cursor);
     const longer = head && head.length > src.row.fp_len ? head : undefined;
-    this.sink.commit(computed, { sourceId: src.row.id, from: src.row.offset, tailHash, head: longer }, src.tally);
+    try {
+      this.sink.commit(computed, { sourceId: src.row.id, from: src.row.offset, tailHash, head: longer }, src.tally);
+    } catch (e) {
+      // Nothing of the batch is stored and its records will be read again: the session memory
+      // goes back to what the store holds, or their start records would pass for known sessions.
+      src.cursor.sessions = undefined;
+      src.cursor.openSessions = loadOpenSessions(this.db, src.row.id);
+      throw e;
+    }
     src.row.offset = batch.endOffset;
     src.row.lines = batch.lines;
     if (tailHash) src.row.tail_hash = tailHash;
@@ -141,6 +151,7 @@ export class LivePipeline {
     this.computer.notBefore = prunedBefore(this.db) ?? -Infinity;
     if (Date.now() - this.lastSave >= 60_000) {
       this.detectors.save();
+      forgetIdleSessions(this.db, Date.now(), SESSION_LIFETIME_MS);
       this.lastSave = Date.now();
     }
     return r;
@@ -171,7 +182,11 @@ export class LivePipeline {
   }
 
   private track(row: SourceRow): LiveSource {
-    const cursor: SourceCursor = { clock: createClock(this.opts.tz, { fixedYear: this.opts.year, reference: () => Date.now() }), samples: new Map() };
+    const cursor: SourceCursor = {
+      clock: createClock(this.opts.tz, { fixedYear: this.opts.year, reference: () => Date.now() }),
+      samples: new Map(),
+      openSessions: loadOpenSessions(this.db, row.id),
+    };
     return { row, cursor, tally: new Tally() };
   }
 }

@@ -17,6 +17,7 @@ import type { LineRef, LineTable } from '../detectors/lines';
 import { rollupPort } from '../store/rollups/aggregate';
 import type { RollupCounter, RollupDelta } from '../store/rollups/counter';
 import type { Tally } from './tally';
+import { SessionWriter } from '../store/session-keys';
 
 /** A detector fed with the rows of one class. */
 export interface Detector {
@@ -46,6 +47,7 @@ export class BatchSink {
   private readonly insReject;
   private readonly addRejectCount;
   private readonly addSkipCount;
+  private readonly sessions: SessionWriter;
 
   constructor(
     private readonly db: DB,
@@ -64,6 +66,7 @@ export class BatchSink {
     private readonly retryBusy?: (attempt: number, e: Error) => boolean,
   ) {
     this.events = new EventWriter(db);
+    this.sessions = new SessionWriter(db);
     this.writeAlerts = alertWriter(db);
     this.writeProgress = progressWriter(db);
     this.insReject = db.prepare('INSERT INTO rejects (source_id, line, reason, detail, sample) VALUES (?, ?, ?, ?, ?)');
@@ -103,6 +106,8 @@ export class BatchSink {
       alerts = this.detectors.flatMap((d) => d.drainChanged());
       delta = this.rollups.take();
       this.events.write(rows, sourceId);
+      // After the events: an end record's deny may correct a row of this very batch.
+      if (b.sessions) this.sessions.apply(sourceId, b.sessions);
       const r = this.rollupWriter.write(delta);
       for (const x of b.rejects) this.insReject.run(sourceId, x.line, x.reason, x.detail, x.sample);
       for (const [key, c] of b.rejectReasons) this.addRejectCount.run(sourceId, ...splitReasonKey(key), c);
@@ -130,6 +135,10 @@ export class BatchSink {
     for (const [reason, c] of b.rejectReasons) tally.reject(reason, undefined, c);
     for (const [id, ev, rj] of b.formats) tally.format(id, ev, rj);
     tally.events += events;
+    if (b.sessions) {
+      tally.sessionsExpired += b.sessions.expired;
+      tally.sessionsEvicted += b.sessions.evicted;
+    }
     if (alerts.length > 0) this.onAlerts?.(alerts);
   }
 
@@ -151,7 +160,7 @@ export class BatchSink {
       const count = rows.num(r, COL.count)!;
       const src = rows.src(r);
       const dst = rows.dst(r);
-      if (cls === 'scan') this.rollups.add(rollupPort(port, rows.num(r, COL.icmp_type)), proto, ts, src, dst, count);
+      if (cls === 'scan') this.rollups.add(rollupPort(port, rows.num(r, COL.icmp_type), proto), proto, ts, src, dst, count);
       const line = lineOf[r] >= 0 ? lineOf[r] : '';
       for (const d of this.detectors) if (d.feeds === cls) d.observe(src, dst, port, proto, ts, line, count);
     }

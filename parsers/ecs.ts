@@ -1,4 +1,4 @@
-import type { FirewallEvent } from './types';
+import type { FirewallEvent, SessionPhase } from './types';
 import { protoNumber } from './lib/protocols';
 
 /**
@@ -15,6 +15,9 @@ import { protoNumber } from './lib/protocols';
  * in ECS 9, so Elastic Stack 8 and 9 templates both map them.
  */
 export const ECS_VERSION = '8.17.0';
+
+/** ECS `event.type` of a session record, beside `connection`. */
+const SESSION_TYPE: Record<SessionPhase, string> = { start: 'start', end: 'end', update: 'change' };
 
 /** Classification added downstream; absent when only the parser ran. */
 export interface Classification {
@@ -67,6 +70,9 @@ export const OBSERVERS: Readonly<Record<string, Observer>> = {
   netgear: { type: 'firewall', vendor: 'Netgear', product: 'Router' },
   zyxel: { type: 'firewall', vendor: 'Zyxel', product: 'ZyWALL' },
   'aws-vpc-flow': { type: 'firewall', vendor: 'AWS', product: 'VPC Flow Logs' },
+  'gcp-vpc-flow': { type: 'firewall', vendor: 'Google Cloud', product: 'VPC Flow Logs / Firewall Rules Logging' },
+  'sophos-firewall': { type: 'firewall', vendor: 'Sophos', product: 'Sophos Firewall' },
+  // CEF and LEEF carry the vendor in each line; the format alone names none.
   'zeek-conn': { type: 'sensor', vendor: 'Zeek', product: 'Zeek' },
   dshield: { type: 'firewall', product: 'DShield submission' },
 };
@@ -80,8 +86,9 @@ export function observerOf(format: string): Observer {
  * did with it (ECS: `denied` / `allowed`). Records that open or close a session add `start` /
  * `end` here.
  */
-export function eventType(e: Pick<FirewallEvent, 'action'>): string[] {
+export function eventType(e: Pick<FirewallEvent, 'action' | 'sessionPhase'>): string[] {
   const types = ['connection'];
+  if (e.sessionPhase !== undefined) types.push(SESSION_TYPE[e.sessionPhase]);
   if (e.action === 'deny') types.push('denied');
   else if (e.action === 'allow') types.push('allowed');
   return types;
@@ -119,6 +126,7 @@ function build(e: FirewallEvent, c: Classification | undefined, b: Build): EcsDo
   }
   put(d, 'event.action', e.action);
   put(d, 'event.original', b.original);
+  if (!b.complete && e.sessionPhase !== undefined) put(d, 'event.type', ['connection', SESSION_TYPE[e.sessionPhase]]);
   put(d, 'source.ip', e.srcIp);
   put(d, 'source.port', e.srcPort);
   put(d, 'source.mac', e.srcMac);
@@ -153,6 +161,7 @@ function build(e: FirewallEvent, c: Classification | undefined, b: Build): EcsDo
   put(d, 'portledger.mark', e.mark);
   put(d, 'portledger.bridge.in', e.physIn);
   put(d, 'portledger.bridge.out', e.physOut);
+  put(d, 'portledger.session.id', e.sessionId);
   if (c) {
     put(d, 'portledger.class', c.class);
     put(d, 'portledger.reason', c.reason);

@@ -5,6 +5,7 @@
  */
 import * as echarts from 'echarts';
 import type { DailyReport, Series } from './daily-data';
+import { portLabel } from './render';
 
 export const CHART_WIDTH = 480;
 export const CHART_HEIGHT = 260;
@@ -23,7 +24,7 @@ export function renderChart(option: echarts.EChartsOption, width = CHART_WIDTH, 
   }
 }
 
-const seriesLabel = (s: { port: number; proto: string }) => `${s.port}/${s.proto}`;
+const seriesLabel = (s: { port: number | null; proto: string }) => portLabel(s.port, s.proto);
 
 /** Axis labels: `HH` for one day, `MM-DD HH` over several, `MM-DD` for days. */
 function timeLabels(labels: string[], unit: 'hour' | 'day'): string[] {

@@ -23,10 +23,12 @@ import { readIp } from '../parsers/lib/ip';
 import { checkZone } from '../parsers/clock';
 import { formatInstant } from './time';
 import { terminalSafe } from '../src/util/terminal-text';
-import { render, type Column, type OutputFormat, type TableStyle } from './render';
+import { PORT_NOT_LOGGED_TEXT, render, type Column, type OutputFormat, type TableStyle } from './render';
+import { reportPort, rollupPortSql } from '../src/store/rollups/aggregate';
 
 export interface ClassCount { class: string; events: number }
-export interface PortCount { port: number; proto: string; events: number; packets: number; first: string; last: string }
+/** `port` is null for TCP / UDP without a logged destination port. */
+export interface PortCount { port: number | null; proto: string; events: number; packets: number; first: string; last: string }
 export interface DayCount { date: string; events: number }
 export interface PeerCount { address: string; events: number }
 
@@ -80,10 +82,11 @@ function collect(db: DB, ip: string): void {
     role INTEGER NOT NULL, ts INTEGER NOT NULL, class INTEGER NOT NULL, transport INTEGER NOT NULL,
     port INTEGER NOT NULL, peer TEXT NOT NULL, count INTEGER NOT NULL)`);
   db.prepare('DELETE FROM temp.ip_hits').run();
-  // ICMP counts under its type, portless protocols under 0, as in the port reports.
+  // ICMP counts under its type, TCP / UDP without a logged port under PORT_NOT_LOGGED, portless
+  // protocols under 0, as in the port reports.
   db.prepare(
     `INSERT INTO temp.ip_hits (role, ts, class, transport, port, peer, count)
-     SELECT CASE WHEN src = @ip THEN ${SRC} ELSE ${DST} END, ts, class, transport, coalesce(dport, icmp_type, 0),
+     SELECT CASE WHEN src = @ip THEN ${SRC} ELSE ${DST} END, ts, class, transport, ${rollupPortSql(new Codes(db))},
             CASE WHEN src = @ip THEN dst ELSE src END, count
      FROM events WHERE src = @ip OR dst = @ip`,
   ).run({ ip });
@@ -101,7 +104,7 @@ function role(db: DB, r: number, tz: string, codes: Codes, top: number): RoleHis
        WHERE role = ? GROUP BY transport, port ORDER BY events DESC, port, transport LIMIT ?`,
     )
     .all(r, top) as { port: number; transport: number; events: number; packets: number; first: number; last: number }[])
-    .map((p) => ({ port: p.port, proto: codes.name('transport', p.transport), events: p.events, packets: p.packets, first: formatInstant(p.first, tz), last: formatInstant(p.last, tz) }));
+    .map((p) => ({ port: reportPort(p.port), proto: codes.name('transport', p.transport), events: p.events, packets: p.packets, first: formatInstant(p.first, tz), last: formatInstant(p.last, tz) }));
   // Grouped by UTC quarter hour: every zone's midnight falls on one, so each group lies in a single local day.
   const bucket = hourBucketer(tz);
   const perDay = new Map<number, number>();
@@ -257,7 +260,7 @@ function dnsText(d: ReverseDns): string {
 }
 
 const PORT_COLS: Column<PortCount>[] = [
-  { key: 'port', title: 'port', align: 'right' },
+  { key: 'port', title: 'port', align: 'right', empty: PORT_NOT_LOGGED_TEXT },
   { key: 'proto', title: 'proto' },
   { key: 'events', title: 'events', align: 'right' },
   { key: 'first', title: 'first' },

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { DB } from '../src/store/db';
 import { CLASS, Codes } from '../src/store/codes';
 import { dayLabel, dayNumber, dayStartUtc } from '../src/store/rollups/buckets';
+import { rollupPortSql } from '../src/store/rollups/aggregate';
 import { loadSettings } from '../src/store/settings';
 import { packageRoot } from '../src/util/package-root';
 import { latestDayIn, portsReport, type PortDayRow } from './queries';
@@ -175,13 +176,13 @@ function topSources(db: DB, port: number, proto: string | undefined, tz: string,
   // A transport name never stored has no code: -1 matches nothing (wanted) or excludes nothing.
   const want = proto === undefined ? null : (codes.existing('transport', [proto])[0] ?? -1);
   const [icmp4, icmp6] = [codes.existing('transport', ['icmp'])[0] ?? -1, codes.existing('transport', ['ipv6-icmp'])[0] ?? -1];
-  // coalesce(dport, icmp_type, 0) is the rollup port (rollupPort in src/store/scan-aggregate.ts);
-  // the time range uses the events_ts index, the rest filters the rows in it.
+  // rollupPortSql is the rollup port (rollupPort in src/store/rollups/aggregate.ts); the time
+  // range uses the events_ts index, the rest filters the rows in it.
   const rows = db
     .prepare(
       `SELECT src, sum(count) AS events, count(DISTINCT dst) AS targets, min(ts) AS first, max(ts) AS last
        FROM events
-       WHERE ts >= ? AND ts < ? AND class = ? AND coalesce(dport, icmp_type, 0) = ?
+       WHERE ts >= ? AND ts < ? AND class = ? AND ${rollupPortSql(codes)} = ?
          AND (? IS NULL OR transport = ?) AND (? IS NOT NULL OR transport NOT IN (?, ?))
        GROUP BY src ORDER BY events DESC, src LIMIT ?`,
     )

@@ -6,20 +6,27 @@
  * read. Every query is parameterized; nothing from a log is ever spliced into SQL.
  */
 import type { DB } from '../src/store/db';
-import { countFromEvents, dirtyDays } from '../src/store/rollups';
+import { countFromEvents, dirtyDays, PORT_NOT_LOGGED, reportPort } from '../src/store/rollups';
 import { dayLabel, dayStartUtc, hourBucketer, hourLabel, lastPossibleDay } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
 import { formatInstant } from './time';
 import { reportPeriod, type ReportPeriod } from './period';
 
-export interface PortDayRow { date: string; port: number; proto: string; events: number; sources: number; targets: number }
-export interface SourcesHourRow { hour: string; port: number; proto: string; sources: number }
+/** `port` is null for TCP / UDP scans whose destination port the device did not log ("not logged"). */
+export interface PortDayRow { date: string; port: number | null; proto: string; events: number; sources: number; targets: number }
+export interface SourcesHourRow { hour: string; port: number | null; proto: string; sources: number }
 export interface AlertRow {
   id: number; kind: string; host: string; level: number | null; port: number; proto: string; destinations: number; events: number; peak: number;
   first: string; last: string; threshold: number; window_s: number; evidence: unknown;
 }
 
-export interface PortFilter { port?: number; proto?: string }
+/** `port: null` asks for the scans whose port was not logged. */
+export interface PortFilter { port?: number | null; proto?: string }
+
+/** The rollup port a filter asks for (undefined: any). */
+function filterPort(f: PortFilter): number | undefined {
+  return f.port === null ? PORT_NOT_LOGGED : f.port;
+}
 
 function rollupZone(db: DB): string {
   return loadSettings(db).tz;
@@ -75,11 +82,11 @@ export function portsListing(db: DB, opts: PortFilter & { from?: string; to?: st
         `SELECT day, port, proto, events, sources, targets FROM port_day
          WHERE day BETWEEN ? AND ? AND (? IS NULL OR port = ?) AND (? IS NULL OR proto = ?)`,
       )
-      .all(first, last, opts.port ?? null, opts.port ?? null, opts.proto ?? null, opts.proto ?? null) as (Omit<PortDayRow, 'date'> & { day: number })[]
+      .all(first, last, filterPort(opts) ?? null, filterPort(opts) ?? null, opts.proto ?? null, opts.proto ?? null) as (Omit<PortDayRow, 'date' | 'port'> & { day: number; port: number })[]
   ).filter((r) => !dirty.has(r.day));
-  const out = rows.map(({ day, ...r }) => ({ date: dayLabel(day), ...r }));
+  const out: PortDayRow[] = rows.map(({ day, port, ...r }) => ({ date: dayLabel(day), port: reportPort(port), ...r }));
   for (const d of dirty) out.push(...fromEvents(db, zone, d, d, opts).days);
-  out.sort((a, b) => a.date.localeCompare(b.date) || b.events - a.events || a.port - b.port || a.proto.localeCompare(b.proto));
+  out.sort((a, b) => a.date.localeCompare(b.date) || b.events - a.events || (a.port ?? -1) - (b.port ?? -1) || a.proto.localeCompare(b.proto));
   return { period, rows: out };
 }
 
@@ -99,11 +106,11 @@ function scannedHours(db: DB, zone: string, first: number, last: number, opts: P
          WHERE hour BETWEEN ? AND ? AND (? IS NULL OR port = ?) AND (? IS NULL OR proto = ?)
          ORDER BY hour, sources DESC, port, proto`,
       )
-      .all(first * 24, last * 24 + 23, opts.port ?? null, opts.port ?? null, opts.proto ?? null, opts.proto ?? null) as (Omit<SourcesHourRow, 'hour'> & { hour: number })[]
+      .all(first * 24, last * 24 + 23, filterPort(opts) ?? null, filterPort(opts) ?? null, opts.proto ?? null, opts.proto ?? null) as (Omit<SourcesHourRow, 'hour' | 'port'> & { hour: number; port: number })[]
   ).filter((r) => !dirty.has(Math.floor(r.hour / 24)));
-  const out = rows.map(({ hour, ...r }) => ({ hour: hourLabel(hour), ...r }));
+  const out: SourcesHourRow[] = rows.map(({ hour, port, ...r }) => ({ hour: hourLabel(hour), port: reportPort(port), ...r }));
   for (const d of dirty) out.push(...fromEvents(db, zone, d, d, opts).hours);
-  return out.sort((a, b) => a.hour.localeCompare(b.hour) || b.sources - a.sources || a.port - b.port || a.proto.localeCompare(b.proto));
+  return out.sort((a, b) => a.hour.localeCompare(b.hour) || b.sources - a.sources || (a.port ?? -1) - (b.port ?? -1) || a.proto.localeCompare(b.proto));
 }
 
 /** Per port, protocol and local hour of one day (or `from`..`to`): unique sources, hours with scans only. */
@@ -126,11 +133,12 @@ export function alertsReport(db: DB, opts: { tz?: string; kind?: string } = {}):
 
 /** Both reports counted straight from the events, for a zone other than the database's. */
 function fromEvents(db: DB, tz: string, firstDay: number, lastDay: number, f: PortFilter): { days: PortDayRow[]; hours: SourcesHourRow[] } {
-  const agg = countFromEvents(db, tz, firstDay, lastDay, (port, proto) => (f.port === undefined || port === f.port) && (f.proto === undefined || proto === f.proto));
+  const want = filterPort(f);
+  const agg = countFromEvents(db, tz, firstDay, lastDay, (port, proto) => (want === undefined || port === want) && (f.proto === undefined || proto === f.proto));
   const days = agg.dayNumbers().flatMap((d) => agg.dayCounts(d).sort((a, b) => b.events - a.events || a.port - b.port || a.proto.localeCompare(b.proto)));
   const hours = agg.hourNumbers().flatMap((h) => agg.hourCounts(h).sort((a, b) => b.sources - a.sources || a.port - b.port || a.proto.localeCompare(b.proto)));
   return {
-    days: days.map(({ day, ...r }) => ({ date: dayLabel(day), ...r })),
-    hours: hours.map((r) => ({ hour: hourLabel(r.hour), port: r.port, proto: r.proto, sources: r.sources })),
+    days: days.map(({ day, port, ...r }) => ({ date: dayLabel(day), port: reportPort(port), ...r })),
+    hours: hours.map((r) => ({ hour: hourLabel(r.hour), port: reportPort(r.port), proto: r.proto, sources: r.sources })),
   };
 }

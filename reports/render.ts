@@ -22,6 +22,16 @@ export interface Column<R> {
   cut?: 'start' | 'end';
   /** The cell's tone, if any (used only when the table is rendered with colour). */
   tone?: (value: unknown, row: R) => Tone | undefined;
+  /** What table, CSV and Markdown show for a null value (`not logged` for a port); JSON keeps null. */
+  empty?: string;
+}
+
+/** The port of a TCP / UDP scan whose destination port the device did not log. */
+export const PORT_NOT_LOGGED_TEXT = 'not logged';
+
+/** `23/tcp`, or `tcp, port not logged`. */
+export function portLabel(port: number | null, proto: string): string {
+  return port === null ? `${proto}, port ${PORT_NOT_LOGGED_TEXT}` : `${port}/${proto}`;
 }
 
 /**
@@ -66,6 +76,12 @@ function tableCell(v: unknown): string {
   return terminalSafe(cellText(v));
 }
 
+/** The text a cell shows: a null value as its column's `empty` text. */
+function cellValue<R>(r: R, c: Column<R>): unknown {
+  const v = (r as Row)[c.key];
+  return (v === null || v === undefined) && c.empty !== undefined ? c.empty : v;
+}
+
 /**
  * Column widths that fit `width`: numbers (right-aligned) keep theirs; text columns share what
  * is left, the widest shrinking first (a water level), none below a few characters. When even
@@ -96,7 +112,7 @@ export function fitWidths(natural: number[], shrinkable: boolean[], width: numbe
 }
 
 function table<R extends object>(rows: R[], columns: Column<R>[], style: TableStyle): string {
-  const cells = rows.map((r) => columns.map((c) => tableCell((r as Row)[c.key])));
+  const cells = rows.map((r) => columns.map((c) => tableCell(cellValue(r, c))));
   const natural = columns.map((c, i) => {
     let w = displayWidth(c.title);
     for (const row of cells) w = Math.max(w, displayWidth(row[i]));
@@ -127,11 +143,11 @@ export function render<R extends object>(rows: R[], columns: Column<R>[], format
     case 'json':
       return JSON.stringify({ rows }, null, 0) + '\n';
     case 'csv':
-      return [columns.map((c) => csvCell(c.key)).join(','), ...rows.map((r) => columns.map((c) => csvCell((r as Row)[c.key])).join(','))].join('\n') + '\n';
+      return [columns.map((c) => csvCell(c.key)).join(','), ...rows.map((r) => columns.map((c) => csvCell(cellValue(r, c))).join(','))].join('\n') + '\n';
     case 'md': {
       const head = `| ${columns.map((c) => mdCell(c.title)).join(' | ')} |`;
       const rule = `|${columns.map((c) => (c.align === 'right' ? '---:' : ':---')).join('|')}|`;
-      return [head, rule, ...rows.map((r) => `| ${columns.map((c) => mdCell((r as Row)[c.key])).join(' | ')} |`)].join('\n') + '\n';
+      return [head, rule, ...rows.map((r) => `| ${columns.map((c) => mdCell(cellValue(r, c))).join(' | ')} |`)].join('\n') + '\n';
     }
     case 'table':
       return rows.length === 0 ? `(${empty})\n` : table(rows, columns, style);

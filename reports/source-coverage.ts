@@ -5,7 +5,7 @@
  * dashboard's Sources page.
  */
 import type { DB } from '../src/store/db';
-import { sourceCoverage, type SourceCoverage } from '../src/store/sources';
+import { reasonCounts, sourceCoverage, type SourceCoverage } from '../src/store/sources';
 import { loadSettings } from '../src/store/settings';
 import { formatInstant } from './time';
 
@@ -24,7 +24,21 @@ export interface SourceRow {
   coverage: number | null;
   lastRun: number | null;
   previousRun: number | null;
+  /** Messages lost before they could be read (syslog: refused, the kernel's UDP drops, the store behind), per reason. */
+  dropped: Map<string, number>;
+  /** Messages stored late because storing had to wait, per reason. */
+  delayed: Map<string, number>;
   warning: string | null;
+}
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+/** `12,345 (not allowed 12,000; oversize 345)`, or '' when nothing was dropped. */
+export function droppedText(m: Map<string, number>): string {
+  if (m.size === 0) return '';
+  let total = 0;
+  for (const v of m.values()) total += v;
+  return `${n(total)} (${[...m].map(([r, v]) => `${r} ${n(v)}`).join('; ')})`;
 }
 
 /** Whether a source's latest run parsed a clearly smaller share of its lines than the run before. */
@@ -34,7 +48,15 @@ export function coverageDropped(s: Pick<SourceCoverage, 'last_run' | 'previous_r
 
 export function sourceRows(db: DB): SourceRow[] {
   const tz = loadSettings(db).tz;
-  return sourceCoverage(db).map((s) => ({
+  const dropped = reasonCounts(db, 'dropped: ');
+  const delayed = reasonCounts(db, 'delayed: ');
+  return sourceCoverage(db).map((s) => {
+    const waited = delayed.get(s.id) ?? new Map<string, number>();
+    const warning = [
+      coverageDropped(s) ? 'coverage dropped: format changed?' : '',
+      ...[...waited].map(([r, v]) => `storing waited (${r}): ${n(v)} messages stored late`),
+    ].filter(Boolean).join('; ');
+    return {
     id: s.id,
     name: s.name,
     lastRead: formatInstant(s.last_seen, tz),
@@ -45,8 +67,11 @@ export function sourceRows(db: DB): SourceRow[] {
     coverage: s.lines ? s.events / s.lines : null,
     lastRun: s.last_run,
     previousRun: s.previous_run,
-    warning: coverageDropped(s) ? 'coverage dropped: format changed?' : null,
-  }));
+    dropped: dropped.get(s.id) ?? new Map<string, number>(),
+    delayed: waited,
+    warning: warning || null,
+    };
+  });
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;

@@ -6,14 +6,14 @@
  * events, once per day.
  */
 import type { DB } from '../src/store/db';
-import { countFromEvents, dirtyDays } from '../src/store/rollups';
+import { countFromEvents, dirtyDays, PORT_NOT_LOGGED, reportPort } from '../src/store/rollups';
 import { hourBucketer, hourLabel } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
 import { prunedBefore } from '../src/store/prune';
 import { latestDayIn, type PortFilter } from './queries';
 import { reportPeriod, type ReportPeriod } from './period';
 
-/** A row of the hourly table: `port` and `proto` null on the all-ports line; `sources` null where it cannot be known. */
+/** A row of the hourly table: `port` and `proto` null on the all-ports line (`port` alone null: not logged); `sources` null where it cannot be known. */
 export interface HourlyRow { hour: string; port: number | null; proto: string | null; sources: number | null }
 
 export interface HourlyListing {
@@ -112,7 +112,9 @@ export function sourcesPerHourListing(db: DB, opts: PortFilter & { date?: string
   const period = reportPeriod(latestDayIn(db, tz), opts, 1);
   if (!period) return { rows: [], allPorts };
   const { first, last } = period;
-  const days = hourlyDays(db, zone, tz, first, last, opts, allPorts);
+  // Inside, ports are the rollups' (PORT_NOT_LOGGED for a TCP / UDP port the device did not log); rows say null.
+  const filter: PortFilter = { port: opts.port === null ? PORT_NOT_LOGGED : opts.port, proto: opts.proto };
+  const days = hourlyDays(db, zone, tz, first, last, filter, allPorts);
   if (![...days.values()].some((d) => d.ports.length > 0)) return { period, rows: [], allPorts };
   type Pair = { port: number; proto: string; sources: number };
   const busiest = (a: Pair, b: Pair) => b.sources - a.sources || a.port - b.port || a.proto.localeCompare(b.proto);
@@ -136,7 +138,7 @@ export function sourcesPerHourListing(db: DB, opts: PortFilter & { date?: string
     if (allPorts) for (let i = 0; i < 24; i++) rows.push({ hour: labels[i], port: null, proto: null, sources: day.all ? day.all[i] : null });
     for (const p of fixed ?? [...day.ports].sort(busiest)) {
       const hours = day.hours.get(portKey(p.port, p.proto));
-      for (let i = 0; i < 24; i++) rows.push({ hour: labels[i], port: p.port, proto: p.proto, sources: hours ? hours[i] : 0 });
+      for (let i = 0; i < 24; i++) rows.push({ hour: labels[i], port: reportPort(p.port), proto: p.proto, sources: hours ? hours[i] : 0 });
     }
   }
   return { period, rows, allPorts };

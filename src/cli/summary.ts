@@ -23,5 +23,13 @@ export function summaryLines(t: Tally, inputs: number, seconds: number, done: 's
     `  rejected            ${n(t.rejects)}${t.rejects ? `  (${reasons(t.rejectReasons)})` : ''}`,
   ];
   if (t.duplicateLines > 0) lines.push(`  duplicates ignored  ${n(t.duplicateLines)} lines already ingested`);
+  if (t.sessionsExpired + t.sessionsEvicted > 0) {
+    // Not an error: a device that logs only session starts never sends the end. Said, so that a
+    // session counted twice (its end read after it was forgotten) is never a surprise.
+    const why = [t.sessionsExpired ? `${n(t.sessionsExpired)} after a day without their end record` : '', t.sessionsEvicted ? `${n(t.sessionsEvicted)} over the limit of open sessions` : '']
+      .filter(Boolean)
+      .join(', ');
+    lines.push(`  sessions forgotten  ${why} (a later record of one counts as a new event)`);
+  }
   return lines;
 }

@@ -21,6 +21,8 @@ import type { ComputedBatch } from './batch';
 import { computeBatches, type ComputeSpec } from './compute-loop';
 import { BatchSink } from './sink';
 import { Tally } from './tally';
+import { forgetIdleSessions, loadOpenSessions } from '../store/session-keys';
+import { SESSION_LIFETIME_MS } from './sessions';
 
 export interface IngestOptions {
   /** Zone the logs were written in. */
@@ -144,6 +146,9 @@ export class IngestSession {
     const spec: ComputeSpec = {
       tz: this.opts.tz, year: this.opts.year, format: this.opts.format, home: this.settings.home.cidrs, wanIf: [...this.settings.wanIf],
       trusted: this.settings.trusted.cidrs, wormPort: WORM_PORT, offset: at.offset, lines: at.lines, notBefore: prunedBefore(this.db),
+      // The sessions this source left open, as committed: a re-read after another writer stored
+      // part of the text starts from what that commit left.
+      openSessions: loadOpenSessions(this.db, sourceId),
     };
     const script = threadScript('parse-worker');
     const useWorker = script !== undefined && input.kind !== 'stdin' && (input.size ?? 0) >= (this.opts.workerMinBytes ?? 4 * 1024 * 1024);
@@ -212,6 +217,7 @@ export class IngestSession {
 
   /** Recounts the rollups this session could not count in memory; call once after the last input. */
   finish(): void {
+    this.patiently(() => forgetIdleSessions(this.db, Date.now(), SESSION_LIFETIME_MS));
     this.patiently(() => this.detectors.save());
     this.patiently(() => this.rollups.writer.release());
     this.patiently(() => settleRollups(this.db));

@@ -21,6 +21,8 @@ import { BatchComputer, type ComputedBatch, type SourceCursor } from './batch';
 import { classifierSettings } from './ingest';
 import { BatchSink } from './sink';
 import { Tally } from './tally';
+import { forgetIdleSessions, loadOpenSessions } from '../store/session-keys';
+import { SESSION_LIFETIME_MS } from './sessions';
 
 export interface LiveOptions {
   tz: string;
@@ -116,15 +118,25 @@ export class LivePipeline {
    * source's committed position (`src.row`), which moves only when the commit succeeds. Throws
    * SourceMoved when another writer stored part of this text meanwhile (nothing of the batch is
    * stored; the caller goes on from the stored position) and whatever SQLite throws (busy, full:
-   * nothing stored; the caller re-reads from `src.row` later). Either way the batch's rows were
-   * seen by the rollup counter (the sink hands it back through RollupCounter.failed) and by the
-   * detectors, and they will be seen again when re-read.
+   * nothing stored; the caller re-reads from `src.row` later). The sink lets the detectors and
+   * the rollup counter see the rows only under the write lock with the position checked, so a
+   * busy database or a moved position leaves them untouched; only a failure past that point (a
+   * full disk at COMMIT) has the detectors see the rows again when re-read (the rollup counter
+   * gets them back through RollupCounter.failed).
    */
   process(src: LiveSource, batch: RecordBatch, tailHash: string | null = null, head?: Buffer): void {
     for (const r of batch.records) this.computer.process(r, src.cursor);
-    const computed = this.computer.take(batch.endOffset, batch.lines);
+    const computed = this.computer.take(batch.endOffset, batch.lines, src.cursor);
     const longer = head && head.length > src.row.fp_len ? head : undefined;
-    this.sink.commit(computed, { sourceId: src.row.id, from: src.row.offset, tailHash, head: longer }, src.tally);
+    try {
+      this.sink.commit(computed, { sourceId: src.row.id, from: src.row.offset, tailHash, head: longer }, src.tally);
+    } catch (e) {
+      // Nothing of the batch is stored and its records will be read again: the session memory
+      // goes back to what the store holds, or their start records would pass for known sessions.
+      src.cursor.sessions = undefined;
+      src.cursor.openSessions = loadOpenSessions(this.db, src.row.id);
+      throw e;
+    }
     src.row.offset = batch.endOffset;
     src.row.lines = batch.lines;
     if (tailHash) src.row.tail_hash = tailHash;
@@ -142,6 +154,7 @@ export class LivePipeline {
     this.computer.notBefore = prunedBefore(this.db) ?? -Infinity;
     if (Date.now() - this.lastSave >= 60_000) {
       this.detectors.save();
+      forgetIdleSessions(this.db, Date.now(), SESSION_LIFETIME_MS);
       this.lastSave = Date.now();
     }
     return r;
@@ -172,7 +185,11 @@ export class LivePipeline {
   }
 
   private track(row: SourceRow): LiveSource {
-    const cursor: SourceCursor = { clock: createClock(this.opts.tz, { fixedYear: this.opts.year, reference: () => Date.now() }), samples: new Map() };
+    const cursor: SourceCursor = {
+      clock: createClock(this.opts.tz, { fixedYear: this.opts.year, reference: () => Date.now() }),
+      samples: new Map(),
+      openSessions: loadOpenSessions(this.db, row.id),
+    };
     return { row, cursor, tally: new Tally() };
   }
 }

@@ -157,3 +157,20 @@ export function closeDb(db: DB): void {
   }
   db.close();
 }
+
+/**
+ * Whether an error says the database cannot take a write right now — another process holds the
+ * lock past the busy timeout, the disk is full, an I/O error, the file turned read-only — as
+ * opposed to a fault in the statement itself. A daemon keeps what it was writing and tries again
+ * later on these; it never exits over them. Returns a short reason for messages, or undefined.
+ */
+export function storeUnavailable(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'database busy';
+  if (code === 'SQLITE_FULL') return 'disk full';
+  if (code.startsWith('SQLITE_IOERR')) return 'disk I/O error';
+  if (code.startsWith('SQLITE_READONLY')) return 'database read-only';
+  if (code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PROTOCOL' || code === 'SQLITE_NOMEM') return 'database unavailable';
+  return undefined;
+}

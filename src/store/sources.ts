@@ -140,3 +140,21 @@ export function sourceCoverage(db: DB): SourceCoverage[] {
     )
     .all() as SourceCoverage[];
 }
+
+/** Adds to a source's per-reason counts (`dropped: …`, `delayed: …`), in the caller's transaction if any. */
+export function addReasonCounts(db: DB, sourceId: number, counts: Iterable<[string, number]>): void {
+  const st = db.prepare('INSERT INTO reject_counts (source_id, reason, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count');
+  for (const [reason, n] of counts) if (n > 0) st.run(sourceId, reason, n);
+}
+
+/** Per source, its counts whose reason starts with `prefix` (`dropped: `, `delayed: `), the prefix cut. */
+export function reasonCounts(db: DB, prefix: string): Map<number, Map<string, number>> {
+  const out = new Map<number, Map<string, number>>();
+  const rows = db.prepare('SELECT source_id, reason, count FROM reject_counts WHERE substr(reason, 1, ?) = ? ORDER BY count DESC').all(prefix.length, prefix) as { source_id: number; reason: string; count: number }[];
+  for (const r of rows) {
+    let m = out.get(r.source_id);
+    if (!m) out.set(r.source_id, (m = new Map()));
+    m.set(r.reason.slice(prefix.length), r.count);
+  }
+  return out;
+}

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openReadOnly, resolveDbPath, type DB } from '../../store/db';
 import { alertsReport, portsListing } from '../../../reports/queries';
 import { sourcesPerHourListing, type HourlyRow } from '../../../reports/sources-per-hour';
-import { render, type Column } from '../../../reports/render';
+import { PORT_NOT_LOGGED_TEXT, render, type Column } from '../../../reports/render';
 import { PORT_DAY_COLUMNS } from '../../../reports/columns';
 import { FLAT_ALERT_COLUMNS, flatAlert } from '../../../reports/alerts';
 import { emptyNote, periodNote, type ReportPeriod } from '../../../reports/period';
@@ -46,7 +46,7 @@ export function portsCommand(f: ReportFlags): string {
 /** The all-ports line reads `all` in text; JSON keeps null. */
 const HOURLY_COLUMNS: Column<HourlyRow>[] = [
   { key: 'hour', title: 'hour' },
-  { key: 'port', title: 'port', align: 'right' },
+  { key: 'port', title: 'port', align: 'right', empty: PORT_NOT_LOGGED_TEXT },
   { key: 'proto', title: 'proto' },
   { key: 'sources', title: 'sources', align: 'right' },
 ];
@@ -57,7 +57,7 @@ export function sourcesPerHourCommand(f: ReportFlags): string {
   sayPeriod(period, rows.length === 0, '--date or --from/--to');
   if (rows.length === 0 && fmt === 'table') return '';
   const shown = limited(rows, f);
-  const text = fmt === 'json' ? shown : shown.map((r) => (r.port === null ? { ...r, port: 'all', proto: '' } : r));
+  const text = fmt === 'json' ? shown : shown.map((r) => (r.port === null && r.proto === null ? { ...r, port: 'all', proto: '' } : r));
   return render(text as HourlyRow[], HOURLY_COLUMNS, fmt, 'no inbound scans', tableStyle());
 }
 

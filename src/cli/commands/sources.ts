@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { sourceRows } from '../../../reports/source-coverage';
+import { droppedText, sourceRows } from '../../../reports/source-coverage';
 import { render } from '../../../reports/render';
 import { limited, outputFormat, show, tableStyle, type ListingFlags } from '../output';
 import { dbOption, listingOptions } from '../options';
@@ -16,6 +16,7 @@ export function sourcesList(f: ListingFlags & { db?: string }): string {
       events: s.events,
       skips: s.skips,
       rejects: s.rejects,
+      dropped: droppedText(s.dropped),
       coverage: pct(s.coverage),
       'last run': pct(s.lastRun),
       'run before': pct(s.previousRun),

@@ -35,8 +35,9 @@ export function registerWatch(program: Command): void {
         return `following ${watch.followed().length} file(s)${problem ? ` — not storing (${problem}), retrying` : ''}`;
       };
       await watch.start();
-      if (!f.quiet && !f.json && !process.stdout.isTTY) process.stdout.write(`following ${terminalSafe(watch.followed().join(', ')) || 'nothing yet'}\n`);
-      await run.done;
+      if (!f.quiet && !f.json && !process.stdout.isTTY) process.stdout.write(`following ${terminalSafe(watch.followed().join(', ')) || 'nothing yet'}
+`);
+      if (!(await run.done)) process.exitCode = 1;
     });
 }
 

@@ -9,8 +9,10 @@ export interface DayCount { day: number; port: number; proto: string; events: nu
 /** One local hour over every port and protocol: a source that scanned several ports counts once. */
 export interface AllPortsHourCount { hour: number; events: number; sources: number }
 
+import { PORTED } from '../../../parsers/lib/protocols';
 import { ipv4ToInt } from '../../classify/networks';
 import { detach } from '../../util/detach';
+import type { Codes } from '../codes';
 
 /**
  * Set member for an address: IPv4 as its 32-bit number (compact, and it does not pin the log
@@ -166,7 +168,30 @@ export class ScanAggregate {
   }
 }
 
-/** The port a scan is counted under: the destination port, the ICMP type, or 0. */
-export function rollupPort(dstPort: number | undefined | null, icmpType: number | undefined | null): number {
-  return dstPort ?? icmpType ?? 0;
+/**
+ * The rollup port of a scan on a transport that has ports (TCP, UDP, SCTP, DCCP, UDP-Lite) whose
+ * destination port the device did not log (Netgear's DoS lines, FortiOS 3 records): reports say
+ * "not logged" (JSON `"port": null`). Port 0 stays what it is — a probe of port 0, or a
+ * protocol without ports (GRE, ESP).
+ */
+export const PORT_NOT_LOGGED = -1;
+
+/** The port a scan is counted under: the destination port, the ICMP type, PORT_NOT_LOGGED, or 0. */
+export function rollupPort(dstPort: number | undefined | null, icmpType: number | undefined | null, proto: string): number {
+  return dstPort ?? icmpType ?? (PORTED.has(proto) ? PORT_NOT_LOGGED : 0);
+}
+
+/**
+ * `rollupPort` as an SQL expression over an events row (`dport`, `icmp_type`, `transport`), for
+ * queries that count from the events. The transport codes are this database's own integers;
+ * `notLogged` lets a query use another number for PORT_NOT_LOGGED.
+ */
+export function rollupPortSql(codes: Codes, notLogged: number = PORT_NOT_LOGGED): string {
+  const ported = codes.existing('transport', PORTED).map(Number);
+  return ported.length === 0 ? 'coalesce(dport, icmp_type, 0)' : `coalesce(dport, icmp_type, CASE WHEN transport IN (${ported.join(', ')}) THEN ${Number(notLogged)} ELSE 0 END)`;
+}
+
+/** A rollup port as reports show it: null for PORT_NOT_LOGGED. */
+export function reportPort(port: number): number | null {
+  return port === PORT_NOT_LOGGED ? null : port;
 }

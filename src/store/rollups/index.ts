@@ -15,7 +15,7 @@ export { RollupCounter, type RollupDelta, type RollupScan } from './counter';
 export { RollupWriter, daysWithRollups } from './writer';
 export { settleRollups, markDaysDirty, countFromEvents, dirtyDays, dayRange, type SettleResult } from './settle';
 export { rebuildRollups } from './rebuild';
-export { rollupPort, ScanAggregate } from './aggregate';
+export { PORT_NOT_LOGGED, reportPort, rollupPort, rollupPortSql, ScanAggregate } from './aggregate';
 
 /** What one writing session counts rollups with. */
 export interface RollupSession {

@@ -34,8 +34,8 @@ export function countFromEvents(db: DB, tz: string, first: number, last: number,
     const hour = bucket(e.ts);
     const day = Math.floor(hour / 24);
     if (day < first || day > last) continue;
-    const port = rollupPort(e.dport, e.icmp_type);
     const proto = codes.name('transport', e.transport);
+    const port = rollupPort(e.dport, e.icmp_type, proto);
     if (keep && !keep(port, proto)) continue;
     agg.add(hour, port, proto, e.src, e.dst, e.count);
   }
@@ -138,7 +138,8 @@ export function adoptFromEvents(db: DB, tz: string): (day: number) => Iterable<R
     for (const e of scans.iterate(from, to, CLASS.scan) as Iterable<ScanRow>) {
       const hour = bucket(e.ts);
       if (Math.floor(hour / 24) !== day) continue;
-      yield { hour, port: rollupPort(e.dport, e.icmp_type), proto: codes.name('transport', e.transport), src: e.src, dst: e.dst, count: e.count };
+      const proto = codes.name('transport', e.transport);
+      yield { hour, port: rollupPort(e.dport, e.icmp_type, proto), proto, src: e.src, dst: e.dst, count: e.count };
     }
   }
   return (day) => (busy.get({ day }) ? undefined : read(day));

@@ -19,8 +19,8 @@ function freshDb(file: string) {
 export async function udpStored(dir: string, rates = [10_000, 20_000, 40_000, 60_000]): Promise<string> {
   const db = freshDb(path.join(dir, 'udp.db'));
   const live = new LivePipeline(db, { tz: 'UTC' });
-  const intake = new SyslogIntake(live, db);
-  intake.start();
+  const intake = new SyslogIntake();
+  intake.attach(live, db);
   const stored = () => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
   const lines: string[] = [];
   let best = 0;
@@ -37,7 +37,7 @@ export async function udpStored(dir: string, rates = [10_000, 20_000, 40_000, 60
     lines.push(`| ${s.rate.toLocaleString('en-US')} msg/s | ${s.sent.toLocaleString('en-US')} | ${s.received.toLocaleString('en-US')} | ${s.lost} | ${Math.round(s.senderRate).toLocaleString('en-US')} |`);
     if (s.lost === 0) best = s.rate;
   }
-  intake.stop();
+  await intake.stop();
   const n = stored();
   live.close();
   db.close();

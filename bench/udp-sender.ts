@@ -57,7 +57,8 @@ export interface SendResult {
 
 /** Most datagrams sent in one turn of the event loop when the schedule is behind. */
 const MAX_BURST = 256;
-const POOL = 4096;
+/** Distinct lines cycled through; BENCH_UDP_POOL raises it (every line a new source address). */
+const POOL = Number(process.env.BENCH_UDP_POOL) || 4096;
 
 export function sendUdp(host: string, port: number, rate: number, count: number): Promise<SendResult> {
   if (host !== '127.0.0.1') throw new Error(`refusing to send to ${host}: this benchmark sends to 127.0.0.1 only`);

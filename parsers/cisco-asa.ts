@@ -3,10 +3,12 @@
  * outside:192.0.2.1/1234 dst inside:198.51.100.2/23 by access-group "OUT_IN" [0x0, 0x0]`.
  *
  * The message id picks the grammar. Traffic decisions become events:
- *   denies 106001 106002 106006 106007 106010 106011 106014 106015 106021 106023 305005 313004
- *   313005 338008 710003 710005, ACL hits 106100 (permitted / denied / est-allowed, hit-cnt →
- *   count), built connections 302013 302015 302017 302020 (allow), 710002 (allowed access to
- *   the box), and FTD connection events 430003 (430002 only for blocks).
+ *   denies 106001 106002 106006 106007 106010 106011 106014 106015 106017 (land attack: no
+ *   protocol named, transport `unknown`) 106021 106023 305005 313004 313005 313009 338008 710003
+ *   710005, ACL hits 106100 and, through a VPN filter, 106102 / 106103 (hit-cnt → count), built
+ *   connections 302013 302015 302017 302020 (allow), 710002 (allowed access to the box), and FTD
+ *   connection events 430003 (430002 only for blocks). rsyslog's `message repeated N times: [ … ]`
+ *   after the message id is read as the message it wraps, counted N times.
  * Decided otherwise, and why:
  *   - Teardown 302014/302016/302018/302021 → skip `session-end`: the Built message of the same
  *     connection is already the event, and a teardown does not say which side opened the
@@ -32,27 +34,14 @@
 import { parseIsoStamp } from './envelope/stamps';
 import type { Action, Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
 import { ciscoStamp, ciscoStampBeforeTag } from './lib/device-time';
+import { CISCO_PORT_NAMES } from './lib/cisco-ports';
 import { addressReason, isPlaceholder, readIp } from './lib/ip';
 import { toInt } from './lib/numbers';
 import { PORTED, protoKeyword } from './lib/protocols';
 import { reject, skip, type RejectOutcome, type SkipCode } from './lib/reasons';
+import { readRepeat } from './lib/repeats';
 import { flagMaskOfWords, flagWords } from './lib/tcp-flags';
 import { zoneDirection, zoneSide } from './lib/zones';
-
-/** ASA port literals (`show run` prints these instead of numbers). */
-const PORT_NAMES: Record<string, number> = {
-  aol: 5190, bgp: 179, biff: 512, bootpc: 68, bootps: 67, chargen: 19, cifs: 3020, 'citrix-ica': 1494,
-  cmd: 514, ctiqbe: 2748, daytime: 13, discard: 9, dnsix: 195, domain: 53, echo: 7, exec: 512,
-  finger: 79, ftp: 21, 'ftp-data': 20, gopher: 70, h323: 1720, hostname: 101, http: 80, https: 443,
-  ident: 113, imap4: 143, irc: 194, isakmp: 500, kerberos: 750, klogin: 543, kshell: 544, ldap: 389,
-  ldaps: 636, login: 513, lotusnotes: 1352, lpd: 515, 'mobile-ip': 434, nameserver: 42,
-  'netbios-dgm': 138, 'netbios-ns': 137, 'netbios-ssn': 139, nfs: 2049, nntp: 119, ntp: 123,
-  'pcanywhere-data': 5631, 'pcanywhere-status': 5632, 'pim-auto-rp': 496, pop2: 109, pop3: 110,
-  pptp: 1723, radius: 1645, 'radius-acct': 1646, rip: 520, rsh: 514, rtsp: 554, 'secureid-udp': 5510,
-  sip: 5060, smtp: 25, snmp: 161, snmptrap: 162, sqlnet: 1521, ssh: 22, sunrpc: 111, syslog: 514,
-  tacacs: 49, talk: 517, telnet: 23, tftp: 69, time: 37, uucp: 540, vxlan: 4789, who: 513, whois: 43,
-  www: 80, xdmcp: 177,
-};
 
 const HEADER = /^%(?:ASA|PIX|FWSM|FTD)-(?:[A-Za-z_]+-)?[0-7]-(\d{6})(?::|\s|$)\s*/;
 
@@ -123,7 +112,7 @@ function port(v: string | undefined): number | undefined | null {
   if (v === undefined || v === '') return undefined;
   const n = toInt(v);
   if (n !== undefined) return n;
-  const named = PORT_NAMES[v.toLowerCase()];
+  const named = CISCO_PORT_NAMES[v.toLowerCase()];
   return named === undefined ? null : named;
 }
 
@@ -144,6 +133,23 @@ const SRC_DST = (lead: string): RegExp =>
 const buildSrcDst = (m: RegExpExecArray): Draft =>
   deny(m[1], ifEnd(m[2]), ifEnd(m[3]), { icmpType: m[4], icmpCode: m[5], rule: m[6] || undefined });
 const BUILT = /^Built (inbound|outbound) (\S+) connection \S+ (?:for|from) ([^\s(]+)(?: ?\([^)]*\))* to ([^\s(]+)(?: ?\([^)]*\))*/;
+
+const FOR_USER = /^access-list (\S+) (permitted|denied|est-allowed) (\S+) for user (?:'[^']*'|\S+) ([^\s/]+)\/([^\s(]+)\(([^)]*)\)(?: ?\([^)]*\))* -> ([^\s/]+)\/([^\s(]+)\(([^)]*)\)(?: ?\([^)]*\))* hit-cnt (\d+)/;
+
+/** An ACL hit (106100, 106102, 106103): hit-cnt is the count; for ICMP the "ports" are type and code. */
+function aclHit(m: RegExpExecArray): Draft {
+  const icmp = /^icmp/i.test(m[3]);
+  return {
+    action: m[2] === 'denied' ? 'deny' : 'allow',
+    proto: m[3],
+    src: { iface: m[4], addr: m[5], port: icmp ? '' : m[6] },
+    dst: { iface: m[7], addr: m[8], port: icmp ? '' : m[9] },
+    icmpType: icmp ? m[6] : undefined,
+    icmpCode: icmp ? m[9] : undefined,
+    rule: m[1],
+    count: Math.max(1, toInt(m[10], 1e9) ?? 1),
+  };
+}
 
 const GRAMMARS: Record<string, Grammar> = {
   '106001': {
@@ -184,20 +190,18 @@ const GRAMMARS: Record<string, Grammar> = {
   '106100': {
     re: /^access-list (\S+) (permitted|denied|est-allowed) (\S+) ([^\s/]+)\/([^\s(]+)\(([^)]*)\)(?: ?\([^)]*\))* -> ([^\s/]+)\/([^\s(]+)\(([^)]*)\)(?: ?\([^)]*\))* hit-cnt (\d+)/,
     needs: [' -> ', ' hit-cnt '],
-    build: (m) => {
-      const icmp = /^icmp/i.test(m[3]);
-      return {
-        action: m[2] === 'denied' ? 'deny' : 'allow',
-        proto: m[3],
-        // For ICMP the two "ports" are the type and the code.
-        src: { iface: m[4], addr: m[5], port: icmp ? '' : m[6] },
-        dst: { iface: m[7], addr: m[8], port: icmp ? '' : m[9] },
-        icmpType: icmp ? m[6] : undefined,
-        icmpCode: icmp ? m[9] : undefined,
-        rule: m[1],
-        count: Math.max(1, toInt(m[10], 1e9) ?? 1),
-      };
-    },
+    build: aclHit,
+  },
+  // The same through a VPN filter, naming the user: `access-list F denied udp for user 'u'
+  // outside/192.0.2.1(137) -> inside/198.51.100.1(137) hit-cnt 1 first hit [0x…, 0x0]`.
+  '106102': { re: FOR_USER, needs: [' -> ', ' hit-cnt '], build: aclHit },
+  '106103': { re: FOR_USER, needs: [' -> ', ' hit-cnt '], build: aclHit },
+  // A packet whose source equals its destination (a spoof meant to make a stack talk to itself);
+  // the ASA names neither protocol nor ports.
+  '106017': {
+    re: /^Deny IP due to Land Attack from (\S+?) to (\S+?)\.?\s*$/,
+    needs: [' to '],
+    build: (m) => deny('unknown', { addr: m[1] }, { addr: m[2] }, { direction: 'inbound', portsOptional: true }),
   },
   '302013': { re: BUILT, needs: [' to '], build: built },
   '302015': { re: BUILT, needs: [' to '], build: built },
@@ -216,6 +220,12 @@ const GRAMMARS: Record<string, Grammar> = {
     re: /^Denied ICMP type=(\d+), (?:code=(\d+), )?from (?:laddr )?(\S+) on interface (\S+) to (\S+?):?(?:\s+no matching.*)?\s*$/,
     needs: [' to '],
     build: (m) => deny('icmp', { addr: m[3] }, { addr: m[5] }, { icmpType: m[1], icmpCode: m[2], onIf: m[4] }),
+  },
+  // An echo request or reply with a code other than 0; the "ports" are the ICMP id.
+  '313009': {
+    re: /^Denied invalid ICMP code (\d+), for (\S+)(?: \([^)]*\))? to (\S+?),?(?: \([^)]*\))?(?: \[?\([^)]*\)\]?)?, ICMP id \d+, ICMP type (\d+)/,
+    needs: [' to ', ' ICMP type '],
+    build: (m) => deny('icmp', ifEnd(m[2]), ifEnd(m[3]), { icmpType: m[4], icmpCode: m[1] }),
   },
   '313005': {
     re: /^No matching connection for ICMP error message: (\S+) src (\S+) dst (\S+) \(type (\d+), code (\d+)\)/,
@@ -327,7 +337,8 @@ function finish(d: Draft, env: Envelope, ts: number | RejectOutcome | undefined)
   if (srcIp === undefined) return reject(addressReason(d.src.addr));
   const dstIp = readIp(d.dst.addr);
   if (dstIp === undefined) return reject(addressReason(d.dst.addr));
-  let transport = protoKeyword(d.proto);
+  // `unknown`: the message names no protocol (106017).
+  let transport = d.proto === 'unknown' ? d.proto : protoKeyword(d.proto);
   if (transport === undefined) return reject('bad-protocol');
   if (transport === 'icmp' && srcIp.includes(':')) transport = 'ipv6-icmp';
   let srcPort: number | undefined;
@@ -380,11 +391,15 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     }
     const g = GRAMMARS[id];
     if (g === undefined) return skip(SKIP_IDS[id] ?? SKIP_FAMILIES[id.slice(0, 3)] ?? 'system-message');
-    const body = m.slice(tagAt + h[0].length);
+    let body = m.slice(tagAt + h[0].length);
+    // rsyslog folded repeats of this message into one line (lib/repeats.ts).
+    const repeat = readRepeat(body);
+    if (repeat) body = repeat.inner;
     const r = g.re.exec(body);
     if (!r) return failReason(body, g);
     const d = g.build(r);
     if ('kind' in d) return d;
+    if (repeat) d.count = (d.count ?? 1) * repeat.times;
     return finish(d, env, timeOf(env, m, tagAt, clock));
   } catch {
     return reject('parser-error');

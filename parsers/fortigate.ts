@@ -17,10 +17,13 @@
  * | rule       | policyname, else policyid  | policyid                    |
  * | hostname   | devname                    | devname                     |
  *
- * Action: deny/drop/block → deny; accept and the session-end words (close, timeout,
+ * Action: deny/drop/block → deny; accept, `start` and the session-end words (close, timeout,
  * client-rst, server-rst) → allow; `dns` / `ip-conn` (the session failed after the policy let
- * it through) and one-arm `sniffer` records (the FortiGate only watched) → unknown. `start`
- * records (log-traffic-start) are skipped: the session's end record follows and is the event.
+ * it through) and one-arm `sniffer` records (the FortiGate only watched) → unknown. Sessions:
+ * `start` records (`set logtraffic-start enable`) have phase start, every other allowed record
+ * phase end, each with its `sessionid` (FortiOS 3/4 have none: the pipeline then matches by the
+ * 5-tuple); the pipeline counts a session once, on the first of its records it sees
+ * (src/pipeline/sessions.ts). Denies are single records.
  *
  * Direction: interface roles wan → outside, lan → inside, dmz → dmz; a missing or `undefined`
  * role falls back to the interface name (`wan1`, `internal`, `dmz`; lib/zones.ts `zoneSide`).
@@ -30,20 +33,20 @@
  */
 import { epochToMs } from './envelope/stamps';
 import type { Action, Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { actionWord } from './lib/actions';
 import { addressReason, readIp } from './lib/ip';
 import { splitKv } from './lib/kv';
 import { toInt } from './lib/numbers';
 import { protoKeyword } from './lib/protocols';
 import { reject, skip, type SkipCode } from './lib/reasons';
-import { zoneDirection, zoneSide, type ZoneSide } from './lib/zones';
+import { fortinetSide } from './lib/siem';
+import { zoneDirection } from './lib/zones';
 import { civilToUtc } from './lib/time-checks';
 
 const UTM_TYPES = new Set([
   'utm', 'ips', 'virus', 'webfilter', 'app-ctrl', 'emailfilter', 'spam', 'dlp', 'waf', 'dns', 'ssh', 'ssl',
   'voip', 'file-filter', 'icap', 'cifs', 'gtp', 'attack', 'content', 'im', 'netscan', 'virtual-patch',
 ]);
-const DENY = new Set(['deny', 'denied', 'drop', 'dropped', 'block', 'blocked', 'reject']);
-const ALLOW = new Set(['accept', 'accepted', 'allow', 'pass', 'permit', 'close', 'timeout', 'client-rst', 'server-rst']);
 const PORTED = new Set(['tcp', 'udp', 'sctp', 'udplite']);
 
 /** `key=` at the start or after a space. */
@@ -95,19 +98,9 @@ function value(v: string | undefined): string | undefined {
   return v === undefined || v === '' || v === 'N/A' || v === 'n/a' ? undefined : v;
 }
 
-/** Interface role as the side of the firewall; the name when the role says nothing. */
-function side(role: string | undefined, iface: string | undefined): ZoneSide | undefined {
-  if (role === 'wan') return 'outside';
-  if (role === 'lan') return 'inside';
-  if (role === 'dmz') return 'dmz';
-  return zoneSide(iface);
-}
 
 function actionOf(v: string | undefined, subtype: string | undefined): Action {
-  if (subtype === 'sniffer' || v === undefined) return 'unknown';
-  const l = v.toLowerCase();
-  if (DENY.has(l)) return 'deny';
-  return ALLOW.has(l) ? 'allow' : 'unknown';
+  return subtype === 'sniffer' ? 'unknown' : actionWord(v);
 }
 
 function parse(env: Envelope, clock: Clock): ParseOutcome {
@@ -118,7 +111,6 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     if (type !== 'traffic') return skip(skipReason(type.toLowerCase()));
     const subtype = kv.get('subtype');
     const act = kv.get('action') ?? kv.get('status');
-    if (act === 'start') return skip('session-start');
 
     const src = kv.get('srcip') ?? kv.get('src');
     const dst = kv.get('dstip') ?? kv.get('dst');
@@ -171,10 +163,15 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
       outIf,
       rule: value(kv.get('policyname')) ?? value(kv.get('policyid')),
       hostname: value(kv.get('devname')) ?? env.hostname,
-      direction: zoneDirection(side(inRole, inIf), side(outRole, outIf)),
+      direction: zoneDirection(fortinetSide(inRole, inIf), fortinetSide(outRole, outIf)),
       inZone: inRole,
       outZone: outRole,
     };
+    if (event.action !== 'deny' && subtype !== 'sniffer') {
+      event.sessionPhase = act === 'start' ? 'start' : 'end';
+      const id = value(kv.get('sessionid'));
+      if (id !== undefined) event.sessionId = id;
+    }
     return { kind: 'event', event };
   } catch {
     return reject('parser-error');

@@ -24,9 +24,16 @@ import { ciscoIos } from './cisco-ios';
 import { fortigate } from './fortigate';
 import { paloalto } from './paloalto';
 import { juniperSrx } from './juniper-srx';
+import { cef } from './cef';
+import { leef } from './leef';
+import { sophosFirewall } from './sophos-firewall';
+import { gcpVpcFlow } from './gcp-vpc-flow';
 
 /** Order matters for auto-detection: more specific sniffers first. */
-export const PARSERS: readonly LogParser[] = [netfilter, nftTrace, pfsense, openbsdPf, windowsFirewall, mikrotik, sonicwall, checkpoint, netgear, zyxel, awsVpcFlow, zeekConn, dshield, ciscoAsa, ciscoIos, fortigate, paloalto, juniperSrx];
+export const PARSERS: readonly LogParser[] = [
+  netfilter, nftTrace, pfsense, openbsdPf, windowsFirewall, mikrotik, sonicwall, checkpoint, netgear, zyxel, awsVpcFlow, zeekConn, dshield,
+  ciscoAsa, ciscoIos, fortigate, paloalto, juniperSrx, cef, leef, sophosFirewall, gcpVpcFlow,
+];
 
 export function parserById(id: string): LogParser {
   const p = PARSERS.find((x) => x.id === id);
@@ -74,6 +81,7 @@ function run(p: LogParser, env: Envelope, clock: Clock, state: SourceState | und
   let outcome: ParseOutcome;
   try {
     outcome = p.parse(env, clock, state);
+    if (env.repeats !== undefined && outcome.kind === 'event') outcome.event.count = (outcome.event.count ?? 1) * env.repeats;
   } catch {
     return reject('parser-error');
   }

@@ -8,10 +8,12 @@
  *     `<PRI>1` (`Sep 23 13:54:55 192.0.2.1 junos-flow: 2017-09-23T13:54:54.803Z fw RT_FLOW - …`);
  *     the inner record is peeled again and its stamp and host win.
  *
- * SESSION_DENY → deny event; SESSION_CLOSE → allow event; SESSION_CREATE → skip
- * `session-start`: the close record of the same session carries the same tuple and is the event
- * (deny policies log DENY, never CREATE), so taking both would count each session twice. `_LS`
- * (logical system) variants are the same. RT_SCREEN_TCP/UDP/ICMP/IP (screen drops) → deny
+ * SESSION_DENY → deny event; SESSION_CREATE and SESSION_CLOSE → allow events with the session's
+ * phase (start, end) and id (`session-id-32`, classic: the number after the zones): a policy may
+ * log at session init, at close, or both (`then permit … log session-init session-close`), and
+ * the pipeline counts a session once, on the first of its records it sees
+ * (src/pipeline/sessions.ts). Deny policies log DENY, never CREATE. `_LS` (logical system)
+ * variants are the same. RT_SCREEN_TCP/UDP/ICMP/IP (screen drops) → deny
  * events. APPTRACK_* (application updates of a session) → skip `session-update`; other RT_FLOW
  * messages (FLOW_MCAST_RPF_FAIL, …) and any other Junos message → `system-message`.
  *
@@ -31,7 +33,7 @@
  * `dmz*` = dmz. Values may carry Unicode curly quotes and trailing spaces (`"No "`): trimmed.
  */
 import { peelEnvelope } from './envelope/peel';
-import type { Action, Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import type { Action, Clock, Envelope, FirewallEvent, LogParser, ParseOutcome, SessionPhase } from './types';
 import { addressReason, readIp } from './lib/ip';
 import { splitKv } from './lib/kv';
 import { toInt } from './lib/numbers';
@@ -70,6 +72,8 @@ interface Draft {
   outIf?: string;
   /** Screens (IP spoofing, …) log protocols with ports but no ports. */
   portsOptional?: boolean;
+  phase?: SessionPhase;
+  sessionId?: string;
 }
 
 function clean(v: string | undefined): string | undefined {
@@ -118,6 +122,11 @@ function finish(d: Draft, ts: number | undefined, hostname: string | undefined):
     inZone,
     outZone,
   };
+  if (d.phase !== undefined) {
+    event.sessionPhase = d.phase;
+    const id = clean(d.sessionId);
+    if (id !== undefined && id !== '0') event.sessionId = id;
+  }
   return { kind: 'event', event };
 }
 
@@ -127,13 +136,13 @@ const SCREEN_PROTO: Record<string, string> = { RT_SCREEN_TCP: 'tcp', RT_SCREEN_U
 function structured(msgId: string, sd: string, ts: number | undefined, host: string | undefined): ParseOutcome {
   const base = msgId.endsWith('_LS') ? msgId.slice(0, -3) : msgId;
   if (base.startsWith('APPTRACK_')) return skip('session-update');
-  if (base === 'RT_FLOW_SESSION_CREATE') return skip('session-start');
+  const phase = base === 'RT_FLOW_SESSION_CREATE' ? 'start' : base === 'RT_FLOW_SESSION_CLOSE' ? 'end' : undefined;
   const isScreen = base.startsWith('RT_SCREEN_') && base !== 'RT_SCREEN_SESSION_LIMIT';
-  if (base !== 'RT_FLOW_SESSION_CLOSE' && base !== 'RT_FLOW_SESSION_DENY' && !isScreen) return skip('system-message');
+  if (phase === undefined && base !== 'RT_FLOW_SESSION_DENY' && !isScreen) return skip('system-message');
   const sp = sd.indexOf(' ');
   const kv = splitKv(sd.slice(sp + 1, sd.endsWith(']') ? -1 : sd.length));
   const g = (k: string) => kv.get(k)?.trim();
-  let action: Action = base === 'RT_FLOW_SESSION_CLOSE' ? 'allow' : 'deny';
+  let action: Action = phase !== undefined ? 'allow' : 'deny';
   if (isScreen && g('action') !== undefined && g('action') !== 'drop') action = 'unknown';
   return finish(
     {
@@ -150,6 +159,8 @@ function structured(msgId: string, sd: string, ts: number | undefined, host: str
       inIf: g('packet-incoming-interface') ?? g('interface-name'),
       outIf: g('destination-interface-name'),
       portsOptional: isScreen,
+      phase,
+      sessionId: g('session-id-32') ?? g('session-id'),
     },
     ts,
     host,
@@ -163,7 +174,6 @@ function structured(msgId: string, sd: string, ts: number | undefined, host: str
  * small number with a number four places on), DENY has `<proto>(<icmp-type>) <policy> <from> <to>`.
  */
 function classic(m: string, kind: string, at: number, ts: number | undefined, host: string | undefined): ParseOutcome {
-  if (kind === 'CREATE') return skip('session-start');
   const rest = m.slice(at);
   const t = TUPLE.exec(rest);
   if (!t) return reject('truncated');
@@ -185,6 +195,10 @@ function classic(m: string, kind: string, at: number, ts: number | undefined, ho
   d.rule = toks[p + 1];
   d.inZone = toks[p + 2];
   d.outZone = toks[p + 3];
+  if (kind !== 'DENY') {
+    d.phase = kind === 'CREATE' ? 'start' : 'end';
+    d.sessionId = toks[p + 4];
+  }
   // `user(roles)` (N/A(N/A)) comes right before the ingress interface.
   const u = toks.findIndex((x, i) => i > p + 3 && /^[^()]*\([^()]*\)$/.test(x) && !/^\d+\(\d+\)$/.test(x));
   if (u >= 0 && toks[u + 1] !== undefined) d.inIf = toks[u + 1];

@@ -210,6 +210,8 @@ function scan(m: string, start: number): Scanned {
   return { f, flags, fragment };
 }
 
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
 function parse(env: Envelope): ParseOutcome {
   const m = env.message;
   const inAt = findIn(m);
@@ -243,13 +245,15 @@ function parse(env: Envelope): ParseOutcome {
     if (badPort(srcPort) || badPort(dstPort)) return reject('bad-port');
   }
   // A non-first fragment has no transport header to log: a complete line without ports.
-  if ((srcPort === undefined || dstPort === undefined) && !fragment && PORTED.has(transport) && !/^\d/.test(proto)) {
+  if ((srcPort === undefined || dstPort === undefined) && !fragment && PORTED.has(transport) && !isDigit(proto.charCodeAt(0))) {
     return reject('no-ports');
   }
   let icmpType: number | undefined;
   let icmpCode: number | undefined;
   if (transport === 'icmp' || transport === 'ipv6-icmp') {
-    if (type === undefined && !fragment) return reject('no-icmp-type');
+    // `PROTO=1` / `PROTO=58`: the kernel named the protocol by number because it did not decode
+    // the ICMP header, so no TYPE= follows — a complete line, an event without a type.
+    if (type === undefined && !fragment && !isDigit(proto.charCodeAt(0))) return reject('no-icmp-type');
     if (type !== undefined) {
       icmpType = toUint(type);
       const code = f[K.code];

@@ -18,6 +18,8 @@
  * not logged: `dstIp` is empty and `dstPort` unset. Transport and flags come from the attack name
  * only where the name says them (SYN/ACK Scan → tcp `ACK SYN`, UDP Port Scan → udp, ICMP Scan →
  * icmp, Ascend Kill → udp); `TCP/UDP Chargen` / `TCP/UDP Echo` and unknown names → `unknown`.
+ * Chargen and Echo name the service probed, so they give the destination port (19, 7) that the
+ * line does not print; other attacks leave it unset (the reports say "not logged").
  * `ARP Attack` is not IP traffic: skipped as a security alert. `[LAN access from remote]` is a port-forwarded
  * connection the router let in: action allow, inbound, both ends known, transport unknown.
  */
@@ -32,6 +34,8 @@ interface Attack {
   transport: string;
   /** Flag mask the scan is named after; -1 when the name gives none. */
   flags: number;
+  /** The destination port the name implies (a service: chargen 19, echo 7). */
+  dstPort?: number;
 }
 
 const tcp = (flags = -1): Attack => ({ transport: 'tcp', flags });
@@ -50,6 +54,8 @@ const ATTACKS: Record<string, Attack> = {
   'syn scan': tcp(SYN),
   'tcp port scan': tcp(),
   'winnuke attack': tcp(),
+  'tcp/udp chargen': { transport: 'unknown', flags: -1, dstPort: 19 },
+  'tcp/udp echo': { transport: 'unknown', flags: -1, dstPort: 7 },
   'udp port scan': other('udp'),
   'udp flood': other('udp'),
   'udp scan': other('udp'),
@@ -184,7 +190,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     srcIp,
     dstIp,
     srcPort: icmp ? undefined : srcPort,
-    dstPort,
+    dstPort: dstPort ?? attack.dstPort,
     tcpFlags: attack.flags >= 0 ? flagWords(attack.flags) : undefined,
     rule: type,
     hostname: env.hostname,

@@ -7,9 +7,10 @@
  *
  * Only TRAFFIC records are traffic; the other log types are skipped by what they are (THREAT
  * `security-alert`, CONFIG `admin-message`, GLOBALPROTECT `vpn-message`, SYSTEM and the rest
- * `system-message`). Of TRAFFIC subtypes, `start` is skipped: PAN-OS logs session start only when asked
- * to, always alongside the `end` record of the same session, which is the event. `end`, `deny`,
- * `drop` (and anything else) are events.
+ * `system-message`). Every TRAFFIC subtype is an event. `start` (logged only when a rule asks
+ * for it, and then possibly several times per session) and `end` carry the session ID (col 22)
+ * and their phase: the pipeline counts a session once, on the first of its records it sees
+ * (src/pipeline/sessions.ts). `deny`, `drop` (and anything else) are single records.
  *
  * | event         | column                          |
  * |---------------|---------------------------------|
@@ -33,12 +34,14 @@
  * within the hour-and-quarter grid (RFC 5424 headers carry `+01:00`); otherwise --tz applies.
  * The RFC 6587 octet count some senders prepend (often wrong) is removed by the envelope.
  */
-import type { Action, Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import type { Clock, Envelope, FirewallEvent, LogParser, ParseOutcome } from './types';
+import { actionWord } from './lib/actions';
 import { splitCsv } from './lib/csv';
 import { addressReason, readIp } from './lib/ip';
 import { toInt } from './lib/numbers';
 import { protoKeyword } from './lib/protocols';
-import { reject, skip, type SkipCode } from './lib/reasons';
+import { reject, skip } from './lib/reasons';
+import { panTypeSkip } from './lib/siem';
 import { zoneDirection, zoneSide } from './lib/zones';
 import { civilToUtc } from './lib/time-checks';
 
@@ -47,11 +50,6 @@ const LOG_TYPES = new Set([
   'DECRYPTION', 'AUTHENTICATION', 'IPTAG', 'TUNNEL', 'GTP', 'SCTP', 'AUDIT',
 ]);
 const PORTED = new Set(['tcp', 'udp', 'sctp']);
-/** What the other log types are; the rest (SYSTEM, CONFIG, HIP-MATCH, TUNNEL…) are system messages. */
-const SKIP_TYPES: Record<string, SkipCode> = {
-  THREAT: 'security-alert', CORRELATION: 'security-alert', GLOBALPROTECT: 'vpn-message', CONFIG: 'admin-message',
-  AUTHENTICATION: 'admin-message', USERID: 'admin-message', AUDIT: 'admin-message',
-};
 const STAMP = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)$/;
 const QUARTER_HOUR = 15 * 60_000;
 
@@ -91,12 +89,6 @@ function timeOf(f: string[], env: Envelope, clock: Clock): number | undefined {
   return clock.localToUtc(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds());
 }
 
-function actionOf(v: string): Action {
-  if (v === 'allow') return 'allow';
-  if (v === 'deny' || v.startsWith('drop') || v.startsWith('reset') || v.startsWith('block')) return 'deny';
-  return 'unknown';
-}
-
 function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
@@ -106,10 +98,9 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     const m = env.message;
     const type = header(m);
     if (type === undefined) return reject('unrecognized-message');
-    if (type !== 'TRAFFIC') return skip(SKIP_TYPES[type] ?? 'system-message');
+    if (type !== 'TRAFFIC') return skip(panTypeSkip(type));
     const f = splitCsv(m);
     if (f === undefined) return reject('bad-csv');
-    if (f[4] === 'start') return skip('session-start');
     if (f.length < 31) return reject('truncated');
 
     const srcIp = readIp(f[7]);
@@ -135,7 +126,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
     const event: FirewallEvent = {
       ts,
       format: 'paloalto',
-      action: actionOf(f[30]),
+      action: actionWord(f[30]),
       transport,
       srcIp,
       dstIp,
@@ -150,6 +141,12 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
       outZone,
     };
     if (count !== undefined && count > 1) event.count = count;
+    const sub = f[4];
+    if (sub === 'start' || sub === 'end') {
+      event.sessionPhase = sub;
+      const id = f[22];
+      if (id !== '' && id !== '0') event.sessionId = id;
+    }
     return { kind: 'event', event };
   } catch {
     return reject('parser-error');

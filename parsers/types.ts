@@ -17,6 +17,13 @@ export type Action = 'deny' | 'allow' | 'unknown';
 export type Direction = 'inbound' | 'outbound' | 'internal' | 'external' | 'unknown';
 
 /**
+ * Which record of a connection this is, for formats that log a connection in several records
+ * (SRX `RT_FLOW_SESSION_CREATE` / `CLOSE`, PAN-OS TRAFFIC `start` / `end`, FortiGate
+ * `action=start` / the end actions). `update`: a record written while the session goes on.
+ */
+export type SessionPhase = 'start' | 'end' | 'update';
+
+/**
  * One firewall decision about one packet or flow, normalized. Field names are internal
  * (flat, for speed); `parsers/ecs.ts` maps them to Elastic Common Schema names.
  */
@@ -60,6 +67,14 @@ export interface FirewallEvent {
   outZone?: string;
   /** Events a single record stands for (flow logs aggregate packets); default 1. */
   count?: number;
+  /** The device's own id of the connection (SRX `session-id-32`, PAN-OS Session ID, FortiGate `sessionid`). */
+  sessionId?: string;
+  /**
+   * Set by formats that log a connection in several records. The parser reports every record;
+   * the pipeline counts the first one it sees of a session (by `sessionId` with the 5-tuple, or
+   * the 5-tuple alone) and folds the later ones into it (src/pipeline/sessions.ts).
+   */
+  sessionPhase?: SessionPhase;
 }
 
 /** A record after the syslog (or other) envelope has been peeled off. */
@@ -80,6 +95,11 @@ export interface Envelope {
   msgId?: string;
   /** Kernel uptime stamp `[ 3529.289825]` in seconds since boot (not wall clock). */
   uptime?: number;
+  /**
+   * Occurrences this record stands for when a relay folded repeats into it (rsyslog's
+   * `message repeated N times: [ … ]`); the event's count is multiplied by it.
+   */
+  repeats?: number;
   /** Which envelope was recognized (`rfc3164`, `rfc5424`, `iso8601`, `dmesg`, `pvefw`, `json`, `none`). */
   kind: EnvelopeKind;
 }

@@ -3,7 +3,7 @@
  * that kind has (a worm burst's destinations; a scan's ports and targets). JSON keeps the whole
  * evidence object.
  */
-import type { Column } from './render';
+import type { Column, Tone } from './render';
 import type { AlertRow } from './queries';
 
 export interface FlatAlert {
@@ -49,10 +49,19 @@ export function flatAlert(r: AlertRow): FlatAlert {
   };
 }
 
+/**
+ * How an alert stands out on a colour terminal: psad's danger levels 4–5 (1,500 and 10,000
+ * packets) and a worm burst (an inside host gone bad) in red, 3 in yellow, 1–2 in cyan.
+ */
+export function alertTone(a: Pick<FlatAlert, 'kind' | 'level'>): Tone {
+  if (a.kind === 'worm' || (a.level ?? 0) >= 4) return 'danger';
+  return (a.level ?? 0) >= 3 ? 'warning' : 'notice';
+}
+
 export const FLAT_ALERT_COLUMNS: Column<FlatAlert>[] = [
-  { key: 'kind', title: 'kind' },
+  { key: 'kind', title: 'kind', tone: (_v, a) => alertTone(a) },
   { key: 'host', title: 'host' },
-  { key: 'level', title: 'level', align: 'right' },
+  { key: 'level', title: 'level', align: 'right', tone: (_v, a) => (a.level === null ? undefined : alertTone(a)) },
   { key: 'port', title: 'port', align: 'right' },
   { key: 'proto', title: 'proto' },
   { key: 'destinations', title: 'distinct', align: 'right' },

@@ -6,6 +6,7 @@
  */
 import { echarts, type EChartsOption, type LineSeriesOption } from './echarts';
 import type { DailyReport, Series } from './daily-data';
+import { portLabel } from './render';
 
 export const CHART_WIDTH = 480;
 export const CHART_HEIGHT = 260;
@@ -24,7 +25,7 @@ export function renderChart(option: EChartsOption, width = CHART_WIDTH, height =
   }
 }
 
-const seriesLabel = (s: { port: number; proto: string }) => `${s.port}/${s.proto}`;
+const seriesLabel = (s: { port: number | null; proto: string }) => portLabel(s.port, s.proto);
 
 /** Axis labels: `HH` for one day, `MM-DD HH` over several, `MM-DD` for days. */
 function timeLabels(labels: string[], unit: 'hour' | 'day'): string[] {

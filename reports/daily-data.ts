@@ -15,6 +15,8 @@ import { listTrusted } from '../src/store/trust-store';
 import { CidrSet } from '../src/classify/networks';
 import { formatInstant } from './time';
 import { portName } from './port-info';
+import { portLabel } from './render';
+import { PORT_NOT_LOGGED, rollupPortSql } from '../src/store/rollups/aggregate';
 
 /** A port is a spike when its daily events exceed this many times its trailing baseline… */
 export const SPIKE_FACTOR = 3;
@@ -48,12 +50,13 @@ export interface Totals {
  * per day in the period / baseline (null when the baseline is null or 0); `new`: first scanned in
  * the period according to the whole port_day history.
  */
+/** `port` is null for TCP / UDP scans whose destination port the device did not log. */
 export interface PortRow {
-  port: number; proto: string; name: string | null; events: number; sources: number; targets: number;
+  port: number | null; proto: string; name: string | null; events: number; sources: number; targets: number;
   baseline: number | null; ratio: number | null; spike: boolean; new: boolean;
 }
 
-export interface Series { port: number; proto: string; name: string | null; values: number[] }
+export interface Series { port: number | null; proto: string; name: string | null; values: number[] }
 
 /** `seenBefore`: the last event from this address before the period (any class), null when never seen. */
 export interface SourceRow {
@@ -92,7 +95,7 @@ export interface Coverage {
   rejectSamples: { input: string; line: number; reason: string; detail: string; text: string; sample: string }[];
 }
 
-export interface ComparisonRow { port: number; proto: string; name: string | null; eventsBefore: number; eventsNow: number; sourcesBefore: number; sourcesNow: number; change: number | null }
+export interface ComparisonRow { port: number | null; proto: string; name: string | null; eventsBefore: number; eventsNow: number; sourcesBefore: number; sourcesNow: number; change: number | null }
 
 export interface Comparison { from: string; to: string; scansBefore: number; scansNow: number; sourcesBefore: number; sourcesNow: number; ports: ComparisonRow[] }
 
@@ -109,7 +112,7 @@ export interface DailyReport {
   topPortsOverTime: Series[];
   history: { labels: string[]; series: (Series & { baseline: number | null })[] };
   topSources: SourceRow[];
-  newPorts: { port: number; proto: string; name: string | null; events: number; sources: number; firstDay: string }[];
+  newPorts: { port: number | null; proto: string; name: string | null; events: number; sources: number; firstDay: string }[];
   alerts: AlertItem[];
   devices: DeviceRow[];
   trusted: TrustedSummary;
@@ -155,6 +158,15 @@ interface Pass {
 }
 
 const PAIR = 2 ** 24;
+/**
+ * Port keys are transport code * PORT_SPAN + port: 0–65535, the ICMP type or 0 for portless
+ * protocols, and NOT_LOGGED_KEY for TCP / UDP without a logged port (PORT_NOT_LOGGED, -1, in
+ * the rollups).
+ */
+const PORT_SPAN = 65537;
+const NOT_LOGGED_KEY = 65536;
+/** `port/proto` of the rollups (port_day holds -1 where reports say "not logged"). */
+const rollupKey = (port: number | null, proto: string) => `${port ?? PORT_NOT_LOGGED}/${proto}`;
 
 function addSrc(m: Map<string, SrcStat>, ip: string, pk: number, ts: number, n: number): void {
   const s = m.get(ip);
@@ -169,7 +181,7 @@ function addSrc(m: Map<string, SrcStat>, ip: string, pk: number, ts: number, n: 
 
 /**
  * One pass over the events of local days first..last in `tz`, read by time range. Port keys
- * (transport code * 65536 + port, ICMP type or 0 for portless) are computed in SQL, and addresses
+ * (PORT_SPAN above) are computed in SQL, and addresses
  * are only fetched for the classes that need them. `light` (the previous period) keeps per-port
  * events and sources only.
  */
@@ -185,7 +197,7 @@ function scanPeriod(db: DB, tz: string, first: number, last: number, unit: 'hour
   const bucket = hourBucketer(tz);
   const rows = db
     .prepare(
-      `SELECT ts, class, transport * 65536 + coalesce(dport, icmp_type, 0),
+      `SELECT ts, class, transport * ${PORT_SPAN} + ${rollupPortSql(new Codes(db), NOT_LOGGED_KEY)},
          CASE WHEN class IN (?, ?) THEN src END, CASE WHEN class = ? THEN dst END, count, source_id, host, rule
        FROM events WHERE ts >= ? AND ts < ?`,
     )
@@ -263,11 +275,12 @@ function pairCounts(p: Pass): { portSources: Map<number, number>; srcPorts: numb
   return { portSources, srcPorts };
 }
 
-function splitKey(codes: Codes, pk: number): { port: number; proto: string } {
-  return { port: pk % 65536, proto: codes.name('transport', Math.floor(pk / 65536)) };
+function splitKey(codes: Codes, pk: number): { port: number | null; proto: string } {
+  const port = pk % PORT_SPAN;
+  return { port: port === NOT_LOGGED_KEY ? null : port, proto: codes.name('transport', Math.floor(pk / PORT_SPAN)) };
 }
 
-const nameOf = (port: number, proto: string) => portName(port, proto) ?? null;
+const nameOf = (port: number | null, proto: string) => (port === null ? null : (portName(port, proto) ?? null));
 
 /** Builds the report for local days from..to (YYYY-MM-DD) in `opts.tz` (default: the database zone). */
 export function buildReport(db: DB, from: string, to: string, opts: ReportOptions = {}): DailyReport {
@@ -292,7 +305,7 @@ export function buildReport(db: DB, from: string, to: string, opts: ReportOption
   for (const r of db.prepare('SELECT port, proto, sum(events) AS events FROM port_day WHERE day BETWEEN ? AND ? GROUP BY port, proto').all(bFrom, first - 1) as { port: number; proto: string; events: number }[]) {
     baseSums.set(`${r.port}/${r.proto}`, r.events);
   }
-  const baselineOf = (port: number, proto: string) => (baselineDays ? round((baseSums.get(`${port}/${proto}`) ?? 0) / baselineDays) : null);
+  const baselineOf = (port: number | null, proto: string) => (baselineDays ? round((baseSums.get(rollupKey(port, proto)) ?? 0) / baselineDays) : null);
 
   const firstDays = new Map<string, number>();
   for (const r of db
@@ -311,15 +324,15 @@ export function buildReport(db: DB, from: string, to: string, opts: ReportOption
         port, proto, name: nameOf(port, proto), events, sources: portSources.get(pk)!, targets: pass.portTargets.get(pk)!.size, baseline,
         ratio: baseline ? round(perDay / baseline) : null,
         spike: isSpike(perDay, baseline),
-        new: firstDays.has(`${port}/${proto}`),
+        new: firstDays.has(rollupKey(port, proto)),
       };
     })
-    .sort((a, b) => b.events - a.events || b.sources - a.sources || a.port - b.port || a.proto.localeCompare(b.proto));
+    .sort((a, b) => b.events - a.events || b.sources - a.sources || (a.port ?? -1) - (b.port ?? -1) || a.proto.localeCompare(b.proto));
 
   const nb = pass.bucketEvents.length;
   const labels = Array.from({ length: nb }, (_, i) => (unit === 'hour' ? hourLabel(first * 24 + i) : dayLabel(first + i)));
   const top = ports.slice(0, TOP_CHART_PORTS);
-  const keyOf = (r: { port: number; proto: string }) => codes.code('transport', r.proto) * 65536 + r.port;
+  const keyOf = (r: { port: number | null; proto: string }) => codes.code('transport', r.proto) * PORT_SPAN + (r.port ?? NOT_LOGGED_KEY);
   const topPortsOverTime = top.map((r) => ({
     port: r.port, proto: r.proto, name: r.name,
     values: Array.from({ length: nb }, (_, b) => pass.portBuckets.get(keyOf(r) * nb + b) ?? 0),
@@ -331,7 +344,7 @@ export function buildReport(db: DB, from: string, to: string, opts: ReportOption
     labels: Array.from({ length: last - hFrom + 1 }, (_, i) => dayLabel(hFrom + i)),
     series: top.map((r) => {
       const values = new Array<number>(last - hFrom + 1).fill(0);
-      for (const d of dayQ.all(hFrom, last, r.port, r.proto) as { day: number; events: number }[]) values[d.day - hFrom] = d.events;
+      for (const d of dayQ.all(hFrom, last, r.port ?? PORT_NOT_LOGGED, r.proto) as { day: number; events: number }[]) values[d.day - hFrom] = d.events;
       return { port: r.port, proto: r.proto, name: r.name, values, baseline: r.baseline };
     }),
   };
@@ -357,7 +370,7 @@ export function buildReport(db: DB, from: string, to: string, opts: ReportOption
     topPortsOverTime,
     history,
     topSources,
-    newPorts: ports.filter((r) => r.new).map((r) => ({ port: r.port, proto: r.proto, name: r.name, events: r.events, sources: r.sources, firstDay: dayLabel(firstDays.get(`${r.port}/${r.proto}`)!) })),
+    newPorts: ports.filter((r) => r.new).map((r) => ({ port: r.port, proto: r.proto, name: r.name, events: r.events, sources: r.sources, firstDay: dayLabel(firstDays.get(rollupKey(r.port, r.proto))!) })),
     alerts: alertsIn(db, startUtc, endUtc, fmt),
     devices: devicesOf(pass, codes),
     trusted: trustedSummary(db, pass.trustedSrc, c(CLASS.trusted), fmt),
@@ -377,7 +390,7 @@ function portList(codes: Codes, ports: Map<number, number>, n: number): string[]
     .slice(0, n)
     .map(([pk]) => {
       const { port, proto } = splitKey(codes, pk);
-      return `${port}/${proto}`;
+      return portLabel(port, proto);
     });
 }
 
@@ -410,7 +423,7 @@ function compare(db: DB, codes: Codes, tz: string, first: number, last: number, 
   const before = scanPeriod(db, tz, first - days, first - 1, 'day', true);
   const { portSources } = pairCounts(before);
   const rows = new Map<number, ComparisonRow>();
-  const keyOf = (port: number, proto: string) => codes.code('transport', proto) * 65536 + port;
+  const keyOf = (port: number | null, proto: string) => codes.code('transport', proto) * PORT_SPAN + (port ?? NOT_LOGGED_KEY);
   for (const r of ports) rows.set(keyOf(r.port, r.proto), { port: r.port, proto: r.proto, name: r.name, eventsBefore: 0, eventsNow: r.events, sourcesBefore: 0, sourcesNow: r.sources, change: null });
   for (const [pk, events] of before.portEvents) {
     let r = rows.get(pk);
@@ -429,7 +442,7 @@ function compare(db: DB, codes: Codes, tz: string, first: number, last: number, 
     scansNow: ports.reduce((a, r) => a + r.events, 0),
     sourcesBefore: before.ips.length,
     sourcesNow,
-    ports: [...rows.values()].sort((a, b) => Math.max(b.eventsNow, b.eventsBefore) - Math.max(a.eventsNow, a.eventsBefore) || a.port - b.port || a.proto.localeCompare(b.proto)),
+    ports: [...rows.values()].sort((a, b) => Math.max(b.eventsNow, b.eventsBefore) - Math.max(a.eventsNow, a.eventsBefore) || (a.port ?? -1) - (b.port ?? -1) || a.proto.localeCompare(b.proto)),
   };
 }
 

@@ -8,6 +8,7 @@ import type { DailyReport, PortRow } from './daily-data';
 import { BASELINE_DAYS, SPIKE_FACTOR, SPIKE_MIN_EVENTS } from './daily-data';
 import { comparisonChart, historyChart, sourcesChart, topPortsChart } from './charts';
 import { portEntry, type PortEntry } from './port-info';
+import { portLabel, PORT_NOT_LOGGED_TEXT } from './render';
 
 /** Rows shown per table; the CSV and JSON carry them all. */
 export const HTML_MAX_ROWS = 200;
@@ -62,7 +63,8 @@ function flags(r: { spike?: boolean; new?: boolean }): Raw {
   return html`${r.spike ? html`<span class="badge spike">spike</span> ` : ''}${r.new ? html`<span class="badge new">new</span>` : ''}`;
 }
 
-function portCell(port: number, proto: string, linked: Set<string>): Raw {
+function portCell(port: number | null, proto: string, linked: Set<string>): Raw {
+  if (port === null) return html`${PORT_NOT_LOGGED_TEXT}`;
   const id = anchor(port, proto);
   return linked.has(id) ? html`<a href="#${id}">${port}</a>` : html`${port}`;
 }
@@ -94,7 +96,7 @@ function spikes(r: DailyReport): Raw {
   const per = r.period.days > 1 ? ' a day' : '';
   const more = s.length > 10 ? html`<p>${num(s.length - 10)} more, flagged in the ports table.</p>` : '';
   return html`<div class="alert spikes"><b>Spikes</b> (more than ${SPIKE_FACTOR}× the ${BASELINE_DAYS}-day average and at least ${SPIKE_MIN_EVENTS} events a day):<ul>${s.slice(0, 10).map(
-    (p) => html`<li>${p.port}/${p.proto}${p.name ? ` ${p.name}` : ''}: ${num(Math.round(p.events / r.period.days))} events${per} against ${num(p.baseline)} a day (×${p.ratio ?? '∞'})</li>`,
+    (p) => html`<li>${portLabel(p.port, p.proto)}${p.name ? ` ${p.name}` : ''}: ${num(Math.round(p.events / r.period.days))} events${per} against ${num(p.baseline)} a day (×${p.ratio ?? '∞'})</li>`,
   )}</ul>${more}</div>`;
 }
 
@@ -179,8 +181,8 @@ function portNotes(r: DailyReport): { section: Raw; linked: Set<string> } {
   const seen = new Map<string, PortEntry>();
   const shown = [...r.ports.slice(0, HTML_MAX_ROWS), ...(r.comparison?.ports.slice(0, HTML_MAX_ROWS) ?? [])];
   for (const p of shown) {
-    const e = portEntry(p.port, p.proto);
-    if (e) seen.set(anchor(p.port, p.proto), e);
+    const e = p.port === null ? undefined : portEntry(p.port, p.proto);
+    if (e) seen.set(anchor(p.port!, p.proto), e);
   }
   const linked = new Set(seen.keys());
   const related = (e: PortEntry) => e.related.map((p, i) => html`${i ? ', ' : ''}${linked.has(`port-${p}`) ? html`<a href="#port-${p}">${p}</a>` : p}`);

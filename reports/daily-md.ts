@@ -5,7 +5,7 @@
  */
 import type { DailyReport } from './daily-data';
 import { BASELINE_DAYS, SPIKE_FACTOR, SPIKE_MIN_EVENTS } from './daily-data';
-import { render, type Column } from './render';
+import { portLabel, PORT_NOT_LOGGED_TEXT, render, type Column } from './render';
 import { portEntry } from './port-info';
 import { terminalSafe } from '../src/util/terminal-text';
 
@@ -40,6 +40,8 @@ export function sparkline(values: number[]): string {
 
 const right = <R,>(key: keyof R & string, title: string = key): Column<R> => ({ key, title, align: 'right' });
 const left = <R,>(key: keyof R & string, title: string = key): Column<R> => ({ key, title });
+/** The port column: a TCP / UDP scan without a logged port shows `not logged`. */
+const portCol = <R,>(align: 'left' | 'right' = 'right'): Column<R> => ({ key: 'port' as keyof R & string, title: 'port', align, empty: PORT_NOT_LOGGED_TEXT });
 
 export function renderDailyMd(r: DailyReport): string {
   const p = r.period;
@@ -57,7 +59,7 @@ export function renderDailyMd(r: DailyReport): string {
   const spikes = r.ports.filter((x) => x.spike);
   if (spikes.length) {
     out.push(`**Spikes** (more than ${SPIKE_FACTOR}× the ${BASELINE_DAYS}-day average and at least ${SPIKE_MIN_EVENTS} events a day):`, '');
-    for (const x of spikes.slice(0, 10)) out.push(`- ${x.port}/${x.proto} ${text(x.name ?? '')}: ${num(Math.round(x.events / p.days))} events a day against ${num(x.baseline)} (×${x.ratio ?? '∞'})`);
+    for (const x of spikes.slice(0, 10)) out.push(`- ${text(portLabel(x.port, x.proto))} ${text(x.name ?? '')}: ${num(Math.round(x.events / p.days))} events a day against ${num(x.baseline)} (×${x.ratio ?? '∞'})`);
     if (spikes.length > 10) out.push(`- ${num(spikes.length - 10)} more, flagged in the ports table`);
     out.push('');
   }
@@ -78,28 +80,28 @@ export function renderDailyMd(r: DailyReport): string {
   out.push(`## Unique sources per ${unit}`, '', `\`${sparkline(r.overTime.sources)}\``, '');
   const overRows = r.overTime.labels.map((label, i) => {
     const row: Row = { [unit]: label, sources: r.overTime.sources[i], events: r.overTime.events[i] };
-    for (const s of r.topPortsOverTime) row[`${s.port}/${s.proto}`] = s.values[i];
+    for (const s of r.topPortsOverTime) row[portLabel(s.port, s.proto)] = s.values[i];
     return row;
   });
-  out.push(mdTable(overRows, [left(unit), right('sources'), right('events'), ...r.topPortsOverTime.map((s) => right<Row>(`${s.port}/${s.proto}`))]));
+  out.push(mdTable(overRows, [left(unit), right('sources'), right('events'), ...r.topPortsOverTime.map((s) => right<Row>(portLabel(s.port, s.proto)))]));
   out.push(`The last columns: events per ${unit} of the top ports.`, '');
 
   out.push(`## Top ports, last ${r.history.labels.length} days`, '');
-  out.push(mdTable(r.history.series.map((s) => ({ port: `${s.port}/${s.proto}`, days: sparkline(s.values), baseline: s.baseline, values: s.values.join(' ') })), [left('port'), left('days', r.history.labels[0] + ' … ' + r.history.labels.at(-1)), right('baseline', 'baseline/day'), left('values')]));
+  out.push(mdTable(r.history.series.map((s) => ({ port: portLabel(s.port, s.proto), days: sparkline(s.values), baseline: s.baseline, values: s.values.join(' ') })), [left('port'), left('days', r.history.labels[0] + ' … ' + r.history.labels.at(-1)), right('baseline', 'baseline/day'), left('values')]));
 
   out.push('## Ports', '');
-  out.push(r.ports.length ? mdTable(r.ports.map((x) => ({ ...x, flags: [x.spike ? 'spike' : '', x.new ? 'new' : ''].filter(Boolean).join(' ') })), [right('port'), left('proto'), left('name'), right('events'), right('sources'), right('targets'), right('baseline', 'baseline/day'), right('ratio'), left('flags')]) : 'No inbound scans.\n');
+  out.push(r.ports.length ? mdTable(r.ports.map((x) => ({ ...x, flags: [x.spike ? 'spike' : '', x.new ? 'new' : ''].filter(Boolean).join(' ') })), [portCol(), left('proto'), left('name'), right('events'), right('sources'), right('targets'), right('baseline', 'baseline/day'), right('ratio'), left('flags')]) : 'No inbound scans.\n');
 
   out.push('## Top sources', '');
   out.push(mdTable(r.topSources.map((s) => ({ ...s, topPorts: s.topPorts.join(' '), seenBefore: s.new ? 'new' : s.seenBefore })), [left('ip', 'source'), right('events'), right('ports'), left('topPorts', 'top ports'), left('first'), left('last'), left('seenBefore', 'seen before')]));
 
   out.push('## Ports never seen before', '');
-  out.push(r.newPorts.length ? mdTable(r.newPorts, [right('port'), left('proto'), left('name'), right('events'), right('sources'), left('firstDay', 'first day')]) : 'Every port scanned had been scanned before.\n');
+  out.push(r.newPorts.length ? mdTable(r.newPorts, [portCol(), left('proto'), left('name'), right('events'), right('sources'), left('firstDay', 'first day')]) : 'Every port scanned had been scanned before.\n');
 
   const c = r.comparison;
   if (c) {
     out.push(`## Against ${c.from} – ${c.to}`, '', `Inbound scans ${num(c.scansBefore)} → ${num(c.scansNow)}, unique sources ${num(c.sourcesBefore)} → ${num(c.sourcesNow)}.`, '');
-    out.push(mdTable(c.ports, [right('port'), left('proto'), left('name'), right('eventsBefore', 'events before'), right('eventsNow', 'events now'), right('sourcesBefore', 'sources before'), right('sourcesNow', 'sources now'), right('change', 'change %')]));
+    out.push(mdTable(c.ports, [portCol(), left('proto'), left('name'), right('eventsBefore', 'events before'), right('eventsNow', 'events now'), right('sourcesBefore', 'sources before'), right('sourcesNow', 'sources now'), right('change', 'change %')]));
   }
 
   out.push('## Devices and rules', '', 'Host names and rules (log prefixes) as the logs wrote them.', '');
@@ -118,7 +120,7 @@ export function renderDailyMd(r: DailyReport): string {
 
   const notes = new Map<string, string[]>();
   for (const x of [...r.ports, ...(c?.ports ?? [])]) {
-    const e = portEntry(x.port, x.proto);
+    const e = x.port === null ? undefined : portEntry(x.port, x.proto);
     const id = `${e?.port}/${e?.protocols.join('/')}`;
     if (!e || notes.has(id)) continue;
     notes.set(id, [
@@ -135,7 +137,7 @@ export function renderDailyMd(r: DailyReport): string {
 /** CSV tables: the per-port table first (the one written without `--out`), then the others. */
 export function renderDailyCsv(r: DailyReport): { suffix: string; text: string }[] {
   return [
-    { suffix: '', text: render(r.ports, [left('port'), left('proto'), left('name'), left('events'), left('sources'), left('targets'), left('baseline'), left('ratio'), left('spike'), left('new')], 'csv') },
+    { suffix: '', text: render(r.ports, [portCol('left'), left('proto'), left('name'), left('events'), left('sources'), left('targets'), left('baseline'), left('ratio'), left('spike'), left('new')], 'csv') },
     { suffix: '-sources', text: render(r.topSources.map((s) => ({ ...s, topPorts: s.topPorts.join(' ') })), [left('ip'), left('events'), left('ports'), left('topPorts'), left('first'), left('last'), left('seenBefore'), left('new')], 'csv') },
     { suffix: '-devices', text: render(r.devices, [left('host'), left('rule'), left('scans'), left('late'), left('outbound'), left('trusted'), left('other')], 'csv') },
     { suffix: '-time', text: render(r.overTime.labels.map((l, i) => ({ [r.overTime.unit]: l, sources: r.overTime.sources[i], events: r.overTime.events[i] })), [left(r.overTime.unit), left('sources'), left('events')], 'csv') },

@@ -24,10 +24,12 @@ import { readIp } from '../parsers/lib/ip';
 import { checkZone } from '../parsers/clock';
 import { formatInstant } from './time';
 import { terminalSafe } from '../src/util/terminal-text';
-import { render, type Column, type OutputFormat } from './render';
+import { PORT_NOT_LOGGED_TEXT, render, type Column, type OutputFormat, type TableStyle } from './render';
+import { reportPort, rollupPortSql } from '../src/store/rollups/aggregate';
 
 export interface ClassCount { class: string; events: number }
-export interface PortCount { port: number; proto: string; events: number; packets: number; first: string; last: string }
+/** `port` is null for TCP / UDP without a logged destination port. */
+export interface PortCount { port: number | null; proto: string; events: number; packets: number; first: string; last: string }
 export interface DayCount { date: string; events: number }
 export interface PeerCount { address: string; events: number }
 
@@ -84,10 +86,11 @@ function collect(db: DB, ip: string, range?: [number, number]): void {
     role INTEGER NOT NULL, ts INTEGER NOT NULL, class INTEGER NOT NULL, transport INTEGER NOT NULL,
     port INTEGER NOT NULL, peer TEXT NOT NULL, count INTEGER NOT NULL)`);
   db.prepare('DELETE FROM temp.ip_hits').run();
-  // ICMP counts under its type, portless protocols under 0, as in the port reports.
+  // ICMP counts under its type, TCP / UDP without a logged port under PORT_NOT_LOGGED, portless
+  // protocols under 0, as in the port reports.
   db.prepare(
     `INSERT INTO temp.ip_hits (role, ts, class, transport, port, peer, count)
-     SELECT CASE WHEN src = @ip THEN ${SRC} ELSE ${DST} END, ts, class, transport, coalesce(dport, icmp_type, 0),
+     SELECT CASE WHEN src = @ip THEN ${SRC} ELSE ${DST} END, ts, class, transport, ${rollupPortSql(new Codes(db))},
             CASE WHEN src = @ip THEN dst ELSE src END, count
      FROM events WHERE ${range ? 'ts >= @from AND ts < @to AND ' : ''}(src = @ip OR dst = @ip)`,
   ).run(range ? { ip, from: range[0], to: range[1] } : { ip });
@@ -105,7 +108,7 @@ function role(db: DB, r: number, tz: string, codes: Codes, top: number): RoleHis
        WHERE role = ? GROUP BY transport, port ORDER BY events DESC, port, transport LIMIT ?`,
     )
     .all(r, top) as { port: number; transport: number; events: number; packets: number; first: number; last: number }[])
-    .map((p) => ({ port: p.port, proto: codes.name('transport', p.transport), events: p.events, packets: p.packets, first: formatInstant(p.first, tz), last: formatInstant(p.last, tz) }));
+    .map((p) => ({ port: reportPort(p.port), proto: codes.name('transport', p.transport), events: p.events, packets: p.packets, first: formatInstant(p.first, tz), last: formatInstant(p.last, tz) }));
   // Grouped by UTC quarter hour: every zone's midnight falls on one, so each group lies in a single local day.
   const bucket = hourBucketer(tz);
   const perDay = new Map<number, number>();
@@ -281,7 +284,7 @@ function dnsText(d: ReverseDns): string {
 }
 
 const PORT_COLS: Column<PortCount>[] = [
-  { key: 'port', title: 'port', align: 'right' },
+  { key: 'port', title: 'port', align: 'right', empty: PORT_NOT_LOGGED_TEXT },
   { key: 'proto', title: 'proto' },
   { key: 'events', title: 'events', align: 'right' },
   { key: 'first', title: 'first' },
@@ -302,7 +305,7 @@ const ALERT_COLS: Column<IpAlert>[] = [
 const n = (count: number, word: string) => `${count} ${count === 1 ? word : word === 'address' ? 'addresses' : `${word}s`}`;
 
 /** JSON as is; table and Markdown as sections, each list through the shared (escaping) renderer. */
-export function renderIpHistory(h: IpHistory, format: Exclude<OutputFormat, 'csv'>): string {
+export function renderIpHistory(h: IpHistory, format: Exclude<OutputFormat, 'csv'>, style: TableStyle = {}): string {
   if (format === 'json') return JSON.stringify(h) + '\n';
   const fmt = format;
   const heading = (t: string) => (fmt === 'md' ? `\n## ${t}\n\n` : `\n${t}\n`);
@@ -317,18 +320,18 @@ export function renderIpHistory(h: IpHistory, format: Exclude<OutputFormat, 'csv
   if (h.reverseDns) facts.push({ k: 'reverse DNS', v: dnsText(h.reverseDns) });
   for (const g of h.geoip ?? []) facts.push({ k: 'geoip', v: geoText(g) });
   // The address is canonical (validated), so it can stand in a column title.
-  let out = render(facts, [{ key: 'k', title: 'ip' }, { key: 'v', title: h.address }], fmt);
+  let out = render(facts, [{ key: 'k', title: 'ip' }, { key: 'v', title: h.address }], fmt, 'no rows', style);
   const section = (title: string, r: RoleHistory, peerTitle: string) => {
     if (r.events === 0) return heading(title) + `(no events)\n`;
     let s = heading(`${title}: ${n(r.events, 'event')}, ${r.first} … ${r.last} (${h.tz})`);
-    s += render(r.classes, CLASS_COLS, fmt);
-    s += heading(`${title}: ports (top ${r.topPorts.length} of ${r.ports})`) + render(r.topPorts, PORT_COLS, fmt);
-    s += heading(`${title}: per day`) + render(r.days, DAY_COLS, fmt);
-    s += heading(`${title}: ${peerTitle} (top ${r.topPeers.length} of ${r.peers})`) + render(r.topPeers, [{ key: 'address', title: peerTitle }, { key: 'events', title: 'events', align: 'right' }], fmt);
+    s += render(r.classes, CLASS_COLS, fmt, 'no rows', style);
+    s += heading(`${title}: ports (top ${r.topPorts.length} of ${r.ports})`) + render(r.topPorts, PORT_COLS, fmt, 'no rows', style);
+    s += heading(`${title}: per day`) + render(r.days, DAY_COLS, fmt, 'no rows', style);
+    s += heading(`${title}: ${peerTitle} (top ${r.topPeers.length} of ${r.peers})`) + render(r.topPeers, [{ key: 'address', title: peerTitle }, { key: 'events', title: 'events', align: 'right' }], fmt, 'no rows', style);
     return s;
   };
   out += section('As source', h.asSource, 'destinations');
   out += section('As destination', h.asDestination, 'sources');
-  out += heading('Alerts (as host)') + render(h.alerts, ALERT_COLS, fmt, 'no alerts');
+  out += heading('Alerts (as host)') + render(h.alerts, ALERT_COLS, fmt, 'no alerts', style);
   return out;
 }

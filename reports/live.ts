@@ -3,6 +3,8 @@
  * (time-range queries on the `events_ts` index) every couple of seconds.
  */
 import type { DB } from '../src/store/db';
+import { PORTED } from '../parsers/lib/protocols';
+import { PORT_NOT_LOGGED } from '../src/store/rollups/aggregate';
 import { formatInstant } from './time';
 import { terminalSafe } from '../src/util/terminal-text';
 
@@ -15,6 +17,9 @@ export interface LiveSnapshot {
 }
 
 const WINDOW_MS = 10 * 60_000;
+/** The rollup port over events_named (transport by name): TCP / UDP without a logged port is -1, shown `-`. */
+const PORT = `coalesce(dport, icmp_type, CASE WHEN transport IN (SELECT value FROM json_each(?)) THEN ${PORT_NOT_LOGGED} ELSE 0 END)`;
+const PORTED_JSON = JSON.stringify([...PORTED]);
 
 export function liveSnapshot(db: DB, tz: string, now = Date.now()): LiveSnapshot {
   const from = now - WINDOW_MS;
@@ -25,16 +30,16 @@ export function liveSnapshot(db: DB, tz: string, now = Date.now()): LiveSnapshot
   for (const r of perClass) perMinute[r.class] = Math.round((r.n / 10) * 10) / 10;
   const topPorts = db
     .prepare(
-      `SELECT coalesce(dport, icmp_type, 0) AS port, transport AS proto, sum(count) AS events, count(DISTINCT src) AS sources
+      `SELECT ${PORT} AS port, transport AS proto, sum(count) AS events, count(DISTINCT src) AS sources
        FROM events_named WHERE ts >= ? AND class = 'scan' GROUP BY 1, 2 ORDER BY events DESC LIMIT 5`,
     )
-    .all(from) as LiveSnapshot['topPorts'];
+    .all(PORTED_JSON, from) as LiveSnapshot['topPorts'];
   const topSources = db
     .prepare(
-      `SELECT src, sum(count) AS events, count(DISTINCT coalesce(dport, icmp_type, 0)) AS ports
+      `SELECT src, sum(count) AS events, count(DISTINCT ${PORT}) AS ports
        FROM events_named WHERE ts >= ? AND class = 'scan' GROUP BY src ORDER BY events DESC LIMIT 5`,
     )
-    .all(from) as LiveSnapshot['topSources'];
+    .all(PORTED_JSON, from) as LiveSnapshot['topSources'];
   const alerts = (db.prepare('SELECT kind, host, port, level, destinations, last FROM alerts ORDER BY updated DESC LIMIT 5').all() as (Omit<LiveSnapshot['alerts'][number], 'last'> & { last: number })[]).map(
     (a) => ({ ...a, last: formatInstant(a.last, tz) }),
   );
@@ -52,7 +57,7 @@ export function renderPanel(s: LiveSnapshot, header: string): string[] {
   for (let i = 0; i < 5; i++) {
     const p = s.topPorts[i];
     const src = s.topSources[i];
-    const left = p ? `${String(p.port).padStart(5)}/${p.proto.padEnd(4)} ${String(p.events).padStart(6)} ev ${String(p.sources).padStart(5)} src` : '';
+    const left = p ? `${(p.port === PORT_NOT_LOGGED ? '-' : String(p.port)).padStart(5)}/${p.proto.padEnd(4)} ${String(p.events).padStart(6)} ev ${String(p.sources).padStart(5)} src` : '';
     const right = src ? `${clean(src.src).padEnd(39)} ${String(src.events).padStart(6)} ev ${String(src.ports).padStart(4)} ports` : '';
     lines.push(`${left.padEnd(30)}${right}`);
   }

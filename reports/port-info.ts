@@ -8,12 +8,13 @@ import path from 'node:path';
 import type { DB } from '../src/store/db';
 import { CLASS, Codes } from '../src/store/codes';
 import { dayLabel, dayNumber, dayStartUtc } from '../src/store/rollups/buckets';
+import { rollupPortSql } from '../src/store/rollups/aggregate';
 import { loadSettings } from '../src/store/settings';
 import { packageRoot } from '../src/util/package-root';
 import { latestDayIn, portsReport, type PortDayRow } from './queries';
 import { formatInstant } from './time';
 import { terminalSafe } from '../src/util/terminal-text';
-import { render, type Column } from './render';
+import { render, type Column, type TableStyle } from './render';
 
 export interface PortEntry {
   port: number;
@@ -175,13 +176,13 @@ function topSources(db: DB, port: number, proto: string | undefined, tz: string,
   // A transport name never stored has no code: -1 matches nothing (wanted) or excludes nothing.
   const want = proto === undefined ? null : (codes.existing('transport', [proto])[0] ?? -1);
   const [icmp4, icmp6] = [codes.existing('transport', ['icmp'])[0] ?? -1, codes.existing('transport', ['ipv6-icmp'])[0] ?? -1];
-  // coalesce(dport, icmp_type, 0) is the rollup port (rollupPort in src/store/scan-aggregate.ts);
-  // the time range uses the events_ts index, the rest filters the rows in it.
+  // rollupPortSql is the rollup port (rollupPort in src/store/rollups/aggregate.ts); the time
+  // range uses the events_ts index, the rest filters the rows in it.
   const rows = db
     .prepare(
       `SELECT src, sum(count) AS events, count(DISTINCT dst) AS targets, min(ts) AS first, max(ts) AS last
        FROM events
-       WHERE ts >= ? AND ts < ? AND class = ? AND coalesce(dport, icmp_type, 0) = ?
+       WHERE ts >= ? AND ts < ? AND class = ? AND ${rollupPortSql(codes)} = ?
          AND (? IS NULL OR transport = ?) AND (? IS NOT NULL OR transport NOT IN (?, ?))
        GROUP BY src ORDER BY events DESC, src LIMIT ?`,
     )
@@ -295,7 +296,7 @@ function historyTitle(r: PortReport): string {
   return `Seen here (${r.database ?? 'database'}, zone ${h.zone}${h.from ? `, ${h.from} to ${h.to}` : ''})`;
 }
 
-export function renderPortReport(r: PortReport, format: PortReportFormat): string {
+export function renderPortReport(r: PortReport, format: PortReportFormat, style: TableStyle = {}): string {
   const label = r.proto ? `${r.port}/${r.proto}` : `Port ${r.port}`;
   const title = `${label}${r.entry ? ` — ${r.entry.name}` : ''}`;
   if (format === 'json') return JSON.stringify(r) + '\n';
@@ -316,14 +317,16 @@ export function renderPortReport(r: PortReport, format: PortReportFormat): strin
     return out.join('\n').replace(/\n+$/, '\n');
   }
   out.push(plain(title));
+  // Prose wraps at 100 columns, or at the terminal's width when it is narrower.
+  const width = Math.max(40, Math.min(100, style.width ?? 100));
   if (r.entry) {
-    out.push(wrap(r.entry.purpose, 100, ''), '', `  ${wrap(r.entry.description, 98, '  ')}`, '');
-    for (const [k, v] of entryFields(r)) out.push(`${k.padEnd(10)} ${wrap(v, 89, ' '.repeat(11))}`);
+    out.push(wrap(r.entry.purpose, width, ''), '', `  ${wrap(r.entry.description, width - 2, '  ')}`, '');
+    for (const [k, v] of entryFields(r)) out.push(`${k.padEnd(10)} ${wrap(v, width - 11, ' '.repeat(11))}`);
   }
-  if (r.iana.length) out.push('', 'IANA registry', render(r.iana, IANA_COLUMNS, 'table').trimEnd());
+  if (r.iana.length) out.push('', 'IANA registry', render(r.iana, IANA_COLUMNS, 'table', 'no rows', style).trimEnd());
   if (r.history && r.history.days.length) {
-    out.push('', historyTitle(r), render(r.history.days, DAY_COLUMNS, 'table').trimEnd());
-    out.push('', 'Top sources', render(r.history.topSources, SOURCE_COLUMNS, 'table').trimEnd());
+    out.push('', historyTitle(r), render(r.history.days, DAY_COLUMNS, 'table', 'no rows', style).trimEnd());
+    out.push('', 'Top sources', render(r.history.topSources, SOURCE_COLUMNS, 'table', 'no rows', style).trimEnd());
   }
   if (r.notes.length) out.push('', ...r.notes.map((n) => `note: ${plain(n)}`));
   return out.join('\n') + '\n';

@@ -3,7 +3,7 @@
  * and read the ledger's reports. The CLI (src/cli) is built on the same pieces.
  */
 import { createClock } from '../parsers/clock';
-import { toEcs, type EcsDocument } from '../parsers/ecs';
+import { ecsDocument, type EcsDocument } from '../parsers/ecs';
 import type { RejectCode, SkipCode } from '../parsers/types';
 import { parserById, parseRecord } from '../parsers';
 import { classify } from './classify/classifier';
@@ -43,7 +43,7 @@ export function parseLine(line: string, opts: ParseLineOptions = {}): ParsedLine
   if (outcome.kind === 'skip') return outcome.detail === undefined ? { skip: outcome.reason } : { skip: outcome.reason, detail: outcome.detail };
   if (outcome.kind === 'reject') return outcome.detail === undefined ? { reject: outcome.reason } : { reject: outcome.reason, detail: outcome.detail };
   const c = classify(outcome.event, { home: new CidrSet([...DEFAULT_HOME, ...(opts.home ?? [])]), wanIf: new Set(), trusted: new CidrSet([]) });
-  return { event: toEcs(outcome.event, c) };
+  return { event: ecsDocument(outcome.event, c) };
 }
 
 /** Ingests files (plain or gzip) into the ledger at `dbFile`, creating it if needed; idempotent like `portledger ingest`. */

@@ -53,7 +53,7 @@ maybe('portledger CLI', () => {
     expect(run(['trust', 'remove', '192.0.2.0/24', '--db', db]).code).toBe(0);
     expect(JSON.parse(run(['report', 'ports', '--db', db, '--format', 'json', '--port', '445']).out).rows[0].sources).toBe(42);
     expect(run(['config', 'set', 'worm-threshold', '30', '--db', db]).out).toContain('worm-threshold = 30');
-    expect(JSON.parse(run(['config', 'show', '--db', db, '--format', 'json']).out).rows).toContainEqual(expect.objectContaining({ key: 'worm-threshold', value: '30' }));
+    expect(JSON.parse(run(['config', 'show', '--db', db, '--format', 'json']).out).rows).toContainEqual(expect.objectContaining({ key: 'worm-threshold', value: 30 }));
   });
 
   test('parse prints ECS NDJSON and the summary on stderr', () => {

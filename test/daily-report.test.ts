@@ -68,8 +68,8 @@ describe('daily report', () => {
 
     // The per-port table agrees with the rollups that `report ports` reads.
     const rollup = portsReport(db, { from: '2024-06-14', to: '2024-06-14' });
-    expect(report.ports.map(({ port, proto, events, sources, targets }) => ({ port, proto, events, sources, targets })).sort((a, b) => a.port - b.port || a.proto.localeCompare(b.proto))).toEqual(
-      rollup.map(({ port, proto, events, sources, targets }) => ({ port, proto, events, sources, targets })).sort((a, b) => a.port - b.port || a.proto.localeCompare(b.proto)),
+    expect(report.ports.map(({ port, proto, events, sources, targets }) => ({ port, proto, events, sources, targets })).sort((a, b) => (a.port ?? -1) - (b.port ?? -1) || a.proto.localeCompare(b.proto))).toEqual(
+      rollup.map(({ port, proto, events, sources, targets }) => ({ port, proto, events, sources, targets })).sort((a, b) => (a.port ?? -1) - (b.port ?? -1) || a.proto.localeCompare(b.proto)),
     );
     expect(report.overTime.sources).toHaveLength(24);
     expect(report.overTime.events.reduce((a, b) => a + b, 0)).toBe(report.totals.scans);
@@ -85,8 +85,8 @@ describe('daily report', () => {
     expect(r.totals.scans).toBe(utc.overTime.events.slice(0, 15).reduce((a, b) => a + b, 0));
     expect(r.overTime.events.slice(9)).toEqual(utc.overTime.events.slice(0, 15));
     const expected = portsReport(db, { from: '2024-06-14', to: '2024-06-14', tz: 'Asia/Tokyo' });
-    expect(r.ports.map(({ port, proto, events, sources }) => ({ port, proto, events, sources })).sort((a, b) => a.port - b.port || a.proto.localeCompare(b.proto))).toEqual(
-      expected.map(({ port, proto, events, sources }) => ({ port, proto, events, sources })).sort((a, b) => a.port - b.port || a.proto.localeCompare(b.proto)),
+    expect(r.ports.map(({ port, proto, events, sources }) => ({ port, proto, events, sources })).sort((a, b) => (a.port ?? -1) - (b.port ?? -1) || a.proto.localeCompare(b.proto))).toEqual(
+      expected.map(({ port, proto, events, sources }) => ({ port, proto, events, sources })).sort((a, b) => (a.port ?? -1) - (b.port ?? -1) || a.proto.localeCompare(b.proto)),
     );
     expect(r.alerts).toHaveLength(1); // 14:02 UTC is 23:02 in Tokyo
     expect(r.topSources[0].first).toMatch(/\+09:00$/);
@@ -207,7 +207,9 @@ describe('daily report', () => {
     const json = JSON.parse(dailyCommand({ db: file, date: '2024-06-14', format: 'json' })) as DailyReport;
     expect(json.totals.scans).toBe(3);
     expect(rangeCommand({ db: file, from: '2024-06-08', to: '2024-06-14', format: 'md', out })).toBe(`${path.join(out, 'portledger-2024-06-08_2024-06-14.md')}\n`);
-    // The default day is yesterday in the zone: nothing there, but a report all the same.
-    expect(JSON.parse(dailyCommand({ db: file, format: 'json' })).totals.scans).toBe(0);
+    // The default day is the latest day with events; an empty day is a report all the same.
+    expect(JSON.parse(dailyCommand({ db: file, format: 'json' })).period.from).toBe('2024-06-14');
+    expect(JSON.parse(dailyCommand({ db: file, format: 'json', date: '2024-06-13' })).totals.scans).toBe(0);
+    expect(JSON.parse(rangeCommand({ db: file, format: 'json' })).period).toMatchObject({ from: '2024-06-08', to: '2024-06-14' });
   });
 });

@@ -44,12 +44,17 @@ describe('fortigate', () => {
     expect(event(`date=2024-03-03 time=10:15:42 ${BASE} srcintf="port1" dstintf="port2"`).direction).toBeUndefined();
   });
 
-  test('actions: session-end words allow, dns/ip-conn/sniffer unknown, start skipped', () => {
+  test('actions: session-end words allow, dns/ip-conn/sniffer unknown; start and end records carry their session phase', () => {
     const act = (a: string, extra = '') => run(`date=2024-03-03 time=10:15:42 ${BASE.replace('action="deny"', `action="${a}"`)} ${extra}`);
     for (const a of ['accept', 'close', 'timeout', 'client-rst', 'server-rst']) expect(act(a)).toMatchObject({ kind: 'event', event: { action: 'allow' } });
     expect(act('ip-conn')).toMatchObject({ event: { action: 'unknown' } });
     expect(run(`date=2024-03-03 time=10:15:42 ${BASE.replace('subtype="forward"', 'subtype="sniffer"')}`)).toMatchObject({ event: { action: 'unknown' } });
-    expect(act('start')).toEqual({ kind: 'skip', reason: 'session-start' });
+    // The pipeline counts a session once (src/pipeline/sessions.ts); the parser reports each record.
+    expect(act('start', 'sessionid=4242')).toMatchObject({ kind: 'event', event: { action: 'allow', sessionPhase: 'start', sessionId: '4242' } });
+    expect(act('close', 'sessionid=4242')).toMatchObject({ kind: 'event', event: { action: 'allow', sessionPhase: 'end', sessionId: '4242' } });
+    const denied = act('deny', 'sessionid=4243');
+    expect(denied).toMatchObject({ kind: 'event', event: { action: 'deny' } });
+    expect(denied.kind === 'event' && denied.event.sessionPhase).toBeUndefined();
   });
 
   test('sniff wants logid/log_id and type; it leaves other key=value formats alone', () => {

@@ -29,8 +29,11 @@ describe('juniper-srx', () => {
     expect(e).toMatchObject({ transport: 'icmp', icmpType: 8, srcPort: undefined, action: 'deny', direction: 'inbound' });
   });
 
-  test('CREATE and APPTRACK are skips; other Junos messages are system messages', () => {
-    expect(run('<14>1 2024-03-03T10:15:43Z srx RT_FLOW - RT_FLOW_SESSION_CREATE_LS [junos@2636.1.1.1.2.129 source-address="192.0.2.20"]')).toEqual({ kind: 'skip', reason: 'session-start' });
+  test('CREATE and CLOSE carry their phase and session id; APPTRACK is a skip; other Junos messages are system messages', () => {
+    const sd = 'source-address="192.0.2.20" source-port="50500" destination-address="198.51.100.20" destination-port="443" protocol-id="6" policy-name="out" source-zone-name="trust" destination-zone-name="untrust" session-id-32="9001"';
+    expect(run(`<14>1 2024-03-03T10:15:43Z srx RT_FLOW - RT_FLOW_SESSION_CREATE_LS [junos@2636.1.1.1.2.129 ${sd}]`)).toMatchObject({ kind: 'event', event: { action: 'allow', sessionPhase: 'start', sessionId: '9001' } });
+    expect(run(`<14>1 2024-03-03T10:15:49Z srx RT_FLOW - RT_FLOW_SESSION_CLOSE [junos@2636.1.1.1.2.129 reason="TCP FIN" ${sd}]`)).toMatchObject({ kind: 'event', event: { action: 'allow', sessionPhase: 'end', sessionId: '9001' } });
+    expect(run('<14>1 2024-03-03T10:15:43Z srx RT_FLOW - RT_FLOW_SESSION_CREATE_LS [junos@2636.1.1.1.2.129 source-address="192.0.2.20"]')).toEqual({ kind: 'reject', reason: 'no-addresses' });
     expect(run('<14>1 2024-03-03T10:15:43Z srx RT_FLOW - APPTRACK_SESSION_VOL_UPDATE [junos@2636.1.1.1.2.129 source-address="192.0.2.20"]')).toEqual({ kind: 'skip', reason: 'session-update' });
     expect(run('<13>1 2024-03-04T08:00:00Z srx mgd 1 UI_COMMIT [junos@2636.1.1.1.2.129 username="admin"]')).toEqual({ kind: 'skip', reason: 'system-message' });
   });

@@ -3,77 +3,19 @@
  * into the database, senders outside the allowlist and oversize messages dropped and counted,
  * a worm alert written while the burst happens, a clean stop.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { packageRoot } from '../src/util/package-root';
 import { inboundLine, outboundLine, tempDir } from './helpers/db';
+import { built, listen as startListen, query, run, sendTcp, sendUdp, sleep, stop, until } from './helpers/listen';
 
-const CLI = path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
-const maybe = fs.existsSync(CLI) ? describe : describe.skip;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const maybe = built ? describe : describe.skip;
 
-interface Listener {
-  p: ChildProcess;
-  udp: number;
-  tcp: number;
-  db: string;
-  dir: string;
+async function listen(extra: string[] = []) {
+  return startListen(extra);
 }
 
-async function listen(extra: string[] = []): Promise<Listener> {
-  const dir = tempDir();
-  const db = path.join(dir, 'l.db');
-  const p = spawn(process.execPath, [CLI, 'listen', '--udp', '127.0.0.1:0', '--tcp', '127.0.0.1:0', '--db', db, '--tz', 'UTC', '--year', '2024', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  p.stdout!.on('data', (d) => (out += d));
-  p.stderr!.on('data', (d) => process.stderr.write(`[listen] ${d}`));
-  for (let i = 0; i < 100 && !/listening on/.test(out); i++) await sleep(100);
-  const m = /udp 127\.0\.0\.1:(\d+), tcp 127\.0\.0\.1:(\d+)/.exec(out);
-  if (!m) throw new Error(`listen did not start: ${out}`);
-  return { p, udp: +m[1], tcp: +m[2], db, dir };
-}
-
-function query<T>(l: Listener, sql: string): T {
-  const d = new Database(l.db, { readonly: true });
-  try {
-    return d.prepare(sql).get() as T;
-  } finally {
-    d.close();
-  }
-}
-
-const events = (l: Listener) => query<{ n: number }>(l, 'SELECT count(*) AS n FROM events').n;
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await sleep(50);
-}
-
-function sendUdp(port: number, messages: string[]): Promise<void> {
-  const s = dgram.createSocket('udp4');
-  return new Promise((resolve, reject) => {
-    let left = messages.length;
-    for (const m of messages) s.send(Buffer.from(m), port, '127.0.0.1', (e) => (e ? reject(e) : --left === 0 && (s.close(), resolve())));
-  });
-}
-
-function sendTcp(port: number, payload: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const c = net.connect(port, '127.0.0.1', () => c.end(payload));
-    c.on('close', () => resolve());
-    c.on('error', reject);
-  });
-}
-
-async function stop(l: Listener): Promise<number | null> {
-  const exited = new Promise<number | null>((r) => l.p.once('exit', (code) => r(code)));
-  l.p.kill('SIGTERM');
-  return exited;
-}
+const events = (l: { db: string }) => query<{ n: number }>(l.db, 'SELECT count(*) AS n FROM events').n;
+const q = <T>(l: { db: string }, sql: string) => query<T>(l.db, sql);
 
 maybe('listen', () => {
   jest.setTimeout(60_000);
@@ -89,7 +31,7 @@ maybe('listen', () => {
     await sendTcp(l.tcp, framed);
     await until(() => events(l) === 6);
     expect(events(l)).toBe(6);
-    expect(query<{ n: number }>(l, "SELECT count(*) AS n FROM sources WHERE name LIKE 'syslog tcp 127.0.0.1'").n).toBe(1);
+    expect(q<{ n: number }>(l, "SELECT count(*) AS n FROM sources WHERE name LIKE 'syslog tcp 127.0.0.1'").n).toBe(1);
     expect(await stop(l)).toBe(0);
   });
 
@@ -100,8 +42,14 @@ maybe('listen', () => {
     await sleep(800);
     expect(await stop(l)).toBe(0);
     expect(events(l)).toBe(0);
-    const dropped = query<{ n: number }>(l, "SELECT sum(count) AS n FROM reject_counts WHERE reason = 'dropped: not allowed'").n;
-    expect(dropped).toBeGreaterThanOrEqual(2);
+    const dropped = q<{ n: number }>(l, "SELECT sum(count) AS n FROM reject_counts WHERE reason = 'dropped: not allowed'").n;
+    expect(dropped).toBe(2);
+    // Counted on the listener's own row, not on a source per refused address.
+    expect(q<{ names: string }>(l, 'SELECT group_concat(name) AS names FROM sources').names).toBe('syslog listener');
+    const shown = run(['sources', '--db', l.db, '--format', 'json']);
+    expect(await shown.exit).toBe(0);
+    const rows = JSON.parse(shown.out()).rows as { source: string; dropped: string }[];
+    expect(rows).toEqual([expect.objectContaining({ source: 'syslog listener', dropped: '2 (not allowed 2)' })]);
 
     const m = await listen(['--max-message', '256']);
     await sendUdp(m.udp, ['<4>' + 'x'.repeat(1000), inboundLine('Jun 14 10:00:00', '198.51.100.1', 23)]);
@@ -109,7 +57,12 @@ maybe('listen', () => {
     await until(() => events(m) === 2);
     expect(await stop(m)).toBe(0);
     expect(events(m)).toBe(2);
-    expect(query<{ n: number }>(m, "SELECT sum(count) AS n FROM reject_counts WHERE reason = 'dropped: oversize'").n).toBe(2);
+    expect(q<{ n: number }>(m, "SELECT sum(count) AS n FROM reject_counts WHERE reason = 'dropped: oversize'").n).toBe(2);
+    // An allowed sender's drops stay on its own source, and `sources` shows them.
+    const table = run(['sources', '--db', m.db, '--format', 'md']);
+    expect(await table.exit).toBe(0);
+    expect(table.out()).toMatch(/syslog udp 127\.0\.0\.1 .*\| 1 \(oversize 1\) \|/);
+    expect(table.out()).toMatch(/syslog tcp 127\.0\.0\.1 .*\| 1 \(oversize 1\) \|/);
   });
 
   test('a worm burst raises its alert while it happens (JSON Lines file)', async () => {

@@ -57,20 +57,21 @@ describe('the stamp at the end', () => {
 
 describe('attack names', () => {
   test.each([
-    ['SYN/ACK Scan', 'tcp', 'ACK SYN'],
-    ['ACK Scan', 'tcp', 'ACK'],
-    ['RST Scan', 'tcp', 'RST'],
-    ['Null Scan', 'tcp', ''],
-    ['XMAS Scan', 'tcp', 'URG PSH FIN'],
-    ['TCP Port Scan', 'tcp', undefined],
-    ['UDP Port Scan', 'udp', undefined],
-    ['Ascend Kill', 'udp', undefined],
-    ['TCP/UDP Chargen', 'unknown', undefined],
-    ['TCP/UDP Echo', 'unknown', undefined],
-    ['Something New', 'unknown', undefined],
-  ])('%s → %s %s', (name, transport, flags) => {
+    ['SYN/ACK Scan', 'tcp', 'ACK SYN', undefined],
+    ['ACK Scan', 'tcp', 'ACK', undefined],
+    ['RST Scan', 'tcp', 'RST', undefined],
+    ['Null Scan', 'tcp', '', undefined],
+    ['XMAS Scan', 'tcp', 'URG PSH FIN', undefined],
+    ['TCP Port Scan', 'tcp', undefined, undefined],
+    ['UDP Port Scan', 'udp', undefined, undefined],
+    ['Ascend Kill', 'udp', undefined, undefined],
+    ['TCP/UDP Chargen', 'unknown', undefined, 19],
+    ['TCP/UDP Echo', 'unknown', undefined, 7],
+    ['Something New', 'unknown', undefined, undefined],
+  ])('%s → %s %s (destination port %s)', (name, transport, flags, dstPort) => {
     const e = event(`[DoS Attack: ${name}] from source: 203.0.113.5, port 443, ${DATE}`);
-    expect(e).toMatchObject({ transport, tcpFlags: flags, rule: `DoS Attack: ${name}`, srcPort: 443, dstPort: undefined });
+    // The router logs the remote's source port; only a service name (chargen, echo) gives the destination.
+    expect(e).toMatchObject({ transport, tcpFlags: flags, rule: `DoS Attack: ${name}`, srcPort: 443, dstPort });
   });
 
   test('ICMP scans have no port', () => {

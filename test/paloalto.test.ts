@@ -47,8 +47,10 @@ describe('paloalto', () => {
     expect(event(csv({ 16: 'Internet', 17: 'DMZ' })).direction).toBe('inbound');
   });
 
-  test('session start and other log types are skips; a short TRAFFIC record is truncated', () => {
-    expect(parseRecord(csv({ 4: 'start' }), utc()).outcome).toEqual({ kind: 'skip', reason: 'session-start' });
+  test('start and end records carry their phase and session ID; other log types are skips; a short TRAFFIC record is truncated', () => {
+    expect(parseRecord(csv({ 4: 'start', 22: '777' }), utc()).outcome).toMatchObject({ kind: 'event', event: { sessionPhase: 'start', sessionId: '777', action: 'allow' } });
+    expect(parseRecord(csv({ 4: 'end', 22: '777', 30: 'reset-both' }), utc()).outcome).toMatchObject({ kind: 'event', event: { sessionPhase: 'end', sessionId: '777', action: 'deny' } });
+    expect(event(csv({ 4: 'deny', 22: '778' })).sessionPhase).toBeUndefined();
     expect(parseRecord(csv({ 3: 'THREAT' }), utc()).outcome).toEqual({ kind: 'skip', reason: 'security-alert' });
     expect(parseRecord(csv().split(',').slice(0, 25).join(','), utc()).outcome).toEqual({ kind: 'reject', reason: 'truncated' });
   });

@@ -154,7 +154,7 @@ describe('scan detector', () => {
     // Half of a slow scan from another source.
     for (let i = 0; i < 10; i++) a.observe('203.0.113.9', TARGET, 3000 + i, 'udp', T0 + i * 15 * MIN, `slow ${i}`);
     const json = a.toJSON();
-    expect(JSON.parse(json)).toMatchObject({ format: 'portledger-scan', version: 1 });
+    expect(JSON.parse(json)).toMatchObject({ format: 'portledger-scan', version: 2 });
 
     const b = ScanDetector.fromJSON(json);
     expect(b.stats()).toEqual(a.stats());

@@ -23,7 +23,7 @@ test('rows without an evidence line still reach the rollups', () => {
   const rollups = rollupSession(db, 'UTC', { live: false });
   const sink = new BatchSink(db, rollups.counter, rollups.writer, []);
   const src = createSource(db, 'test', Buffer.from('x'), Date.now());
-  sink.commit(batch, src.id, new Tally(), null);
+  sink.commit(batch, { sourceId: src.id, from: src.offset, tailHash: null }, new Tally());
   expect(db.prepare('SELECT port, events, sources FROM port_day ORDER BY port').all()).toEqual([
     { port: 22, events: 1, sources: 1 },
     { port: 23, events: 2, sources: 2 },

@@ -2,104 +2,9 @@
  * The syslog receiver with real sockets, on 127.0.0.1 and ephemeral ports only. Every wait is
  * bounded in time; every socket and server is closed after each test.
  */
-import dgram from 'node:dgram';
-import net from 'node:net';
 import { CidrSet } from '../src/classify/networks';
-import {
-  DEFAULT_ALLOW,
-  normalizeAddress,
-  parseListenAddress,
-  startSyslogServer,
-  SyslogServer,
-  type DropReason,
-  type SyslogSender,
-  type SyslogServerOptions,
-} from '../src/sources/syslog-server';
-
-const HOST = '127.0.0.1';
-
-const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(5);
-  }
-}
-
-const servers: SyslogServer[] = [];
-const tcpClients: net.Socket[] = [];
-const udpClients: dgram.Socket[] = [];
-
-afterEach(async () => {
-  for (const c of tcpClients.splice(0)) c.destroy();
-  for (const u of udpClients.splice(0)) {
-    try {
-      u.close();
-    } catch {
-      /* already closed */
-    }
-  }
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-interface Harness {
-  server: SyslogServer;
-  udpPort: number;
-  tcpPort: number;
-  messages: { text: string; sender: SyslogSender }[];
-  drops: { sender: string; reason: DropReason }[];
-  texts(): string[];
-}
-
-async function harness(extra: Partial<SyslogServerOptions> = {}): Promise<Harness> {
-  const messages: Harness['messages'] = [];
-  const drops: Harness['drops'] = [];
-  const server = await startSyslogServer({
-    udp: { host: HOST, port: 0 },
-    tcp: { host: HOST, port: 0 },
-    onMessage: (text, sender) => messages.push({ text, sender }),
-    onDrop: (sender, reason) => drops.push({ sender, reason }),
-    closeTimeoutMs: 200,
-    ...extra,
-  });
-  servers.push(server);
-  const a = server.addresses();
-  return { server, udpPort: a.udp?.port ?? -1, tcpPort: a.tcp?.port ?? -1, messages, drops, texts: () => messages.map((m) => m.text) };
-}
-
-async function sendUdp(port: number, ...datagrams: (string | Buffer)[]): Promise<void> {
-  const u = dgram.createSocket('udp4');
-  udpClients.push(u);
-  for (const d of datagrams) {
-    await new Promise<void>((resolve, reject) => u.send(d, port, HOST, (e) => (e ? reject(e) : resolve())));
-  }
-}
-
-async function connect(port: number): Promise<net.Socket> {
-  const s = net.connect({ host: HOST, port });
-  tcpClients.push(s);
-  s.on('error', () => {});
-  s.setNoDelay(true);
-  await new Promise<void>((resolve, reject) => {
-    s.once('connect', resolve);
-    s.once('error', reject);
-  });
-  return s;
-}
-
-function closed(s: net.Socket): Promise<void> {
-  return new Promise((resolve) => (s.destroyed && s.readyState === 'closed' ? resolve() : s.once('close', () => resolve())));
-}
-
-/** Writes and waits until the server has received the bytes, so the next write is another segment. */
-async function writeSegment(h: Harness, s: net.Socket, data: string | Buffer): Promise<void> {
-  const before = h.server.stats().tcp!.bytes;
-  const len = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-  s.write(data);
-  await waitFor(() => h.server.stats().tcp!.bytes >= before + len, 'the segment to arrive');
-}
+import { DEFAULT_ALLOW, normalizeAddress, parseListenAddress, startSyslogServer, SyslogServer } from '../src/sources/syslog-server';
+import { closed, connect, harness, HOST, sendUdp, servers, waitFor, writeSegment } from './helpers/syslog';
 
 const octet = (msg: string) => `${Buffer.byteLength(msg)} ${msg}`;
 
@@ -349,12 +254,14 @@ describe('limits', () => {
     expect(h.drops.every((d) => d.sender === '127.0.0.1' && d.reason === 'not allowed')).toBe(true);
     const st = h.server.stats();
     expect(st).toMatchObject({ received: 3, accepted: 0, dropped: 3, droppedByReason: { 'not allowed': 3 } });
-    expect(st.bySender['127.0.0.1']).toEqual({ received: 3, accepted: 0, dropped: 3, droppedByReason: { 'not allowed': 3 } });
+    // Refused senders are counted in fixed memory, not per sender.
+    expect(st.bySender['127.0.0.1']).toBeUndefined();
+    expect(st.refused).toEqual({ total: 3, top: [{ key: '127.0.0.1', count: 3, error: 0 }] });
     expect(st.tcp).toMatchObject({ refused: 1, accepted: 0, open: 0 });
   });
 
   it('refuses connections over maxConnections and keeps serving the others', async () => {
-    const h = await harness({ maxConnections: 2 });
+    const h = await harness({ maxConnections: 2, evictMinIdleMs: 60_000 });
     const a = await connect(h.tcpPort);
     const b = await connect(h.tcpPort);
     await waitFor(() => h.server.stats().tcp!.open === 2, '2 open connections');

@@ -8,6 +8,7 @@ import { peelJson } from './json';
 import { MONTHS, parseIsoStamp } from './stamps';
 import { readBsdStamp, tagNameEnd } from './bsd';
 import { civilToUtc } from '../lib/time-checks';
+import { readRepeat } from '../lib/repeats';
 
 // `[Thu Mar 11 20:05:08 2021] `
 const DMESG_STAMP = /^\[[A-Z][a-z]{2} ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})\] ?/;
@@ -114,6 +115,9 @@ function afterTag(
       rest = rest.slice(token!.length).trimStart();
     }
   }
+  // rsyslog's `message repeated N times: [ … ]` (lib/repeats.ts): the folded message is the record.
+  const repeat = readRepeat(rest);
+  if (repeat) rest = repeat.inner;
   let uptime: number | undefined;
   if (rest.charCodeAt(0) === 91 /* [ */) {
     const u = UPTIME.exec(rest);
@@ -128,6 +132,7 @@ function afterTag(
   if (tag !== undefined) env.tag = tag;
   if (pid !== undefined) env.pid = pid;
   if (uptime !== undefined) env.uptime = uptime;
+  if (repeat) env.repeats = repeat.times;
   return env;
 }
 
@@ -200,10 +205,13 @@ function nextToken(s: string): string | undefined {
   return t === '' ? undefined : t;
 }
 
-/** A syslog HOSTNAME: a name or address, not the start of a message (`IN=`, `[PREFIX]`, `%ASA`). */
+/**
+ * A syslog HOSTNAME: a name or address, not the start of a message (`IN=`, `[PREFIX]`, `%ASA`,
+ * or a CSV record such as PAN-OS `1,2012/10/30` sent without a hostname: no name holds a comma).
+ */
 function isHostname(token: string): boolean {
   const c = token.charCodeAt(0);
   if (c === 91 /* [ */ || c === 37 /* % */ || c === 123 /* { */) return false;
-  if (token.includes('=')) return false;
+  if (token.includes('=') || token.includes(',')) return false;
   return token.length <= 255;
 }

@@ -33,3 +33,27 @@ function deduceAction(prefix: string): Action {
 
 /** Action named by a log prefix; `unknown` when it names none or both. */
 export const actionFromPrefix = memo(deduceAction);
+
+/**
+ * The verdict of a device's action field, as FortiGate, PAN-OS, Check Point, Sophos and the CEF /
+ * LEEF records of any vendor spell it. Deny: deny, drop, block, reject and their -ed forms,
+ * PAN-OS `drop-icmp` / `reset-client|server|both` / `block-*`. Allow: accept, allow, pass,
+ * permit (and -ed forms), Check Point's encrypt / decrypt, and the words of a session an allow rule let through — FortiGate's
+ * `start`, `close`, `timeout`, `client-rst`, `server-rst` (the session ended by a reset, after the
+ * policy allowed it). Anything else (`dns`, `ip-conn`, `Log`, `Encrypt`) is unknown.
+ */
+export function actionWord(v: string | undefined): Action {
+  if (v === undefined || v === '') return 'unknown';
+  const l = v.toLowerCase();
+  const known = ACTION_WORDS.get(l);
+  if (known !== undefined) return known;
+  if (l.startsWith('drop') || l.startsWith('block') || l.startsWith('reset') || l.startsWith('deny') || l.startsWith('reject')) return 'deny';
+  if (l.endsWith('-rst')) return 'allow';
+  return 'unknown';
+}
+
+const ACTION_WORDS = new Map<string, Action>([
+  ...['deny', 'denied', 'drop', 'dropped', 'block', 'blocked', 'reject', 'rejected', 'refuse', 'refused', 'discard', 'discarded', 'prevent'].map((w) => [w, 'deny'] as [string, Action]),
+  // Check Point's encrypt / decrypt: VPN traffic the rule let through.
+  ...['accept', 'accepted', 'allow', 'allowed', 'pass', 'passed', 'permit', 'permitted', 'start', 'close', 'timeout', 'encrypt', 'decrypt'].map((w) => [w, 'allow'] as [string, Action]),
+]);

@@ -24,6 +24,15 @@ for (const k of Object.values(PROTO_NUMBERS)) NAMES.set(k, k).set(k.toUpperCase(
 for (const [a, k] of Object.entries(ALIASES)) NAMES.set(a, k).set(a.toUpperCase(), k);
 NAMES.set('ICMPv6', 'ipv6-icmp');
 
+const NUMBERS = new Map<string, number>(Object.entries(PROTO_NUMBERS).map(([n, k]) => [k, Number(n)]));
+
+/** IANA number of a keyword events carry (`tcp` → 6; a protocol kept as its number → that number). */
+export function protoNumber(keyword: string): number | undefined {
+  const n = NUMBERS.get(keyword);
+  if (n !== undefined) return n;
+  return /^\d{1,3}$/.test(keyword) && Number(keyword) <= 255 ? Number(keyword) : undefined;
+}
+
 /** Keyword of a protocol number (0–255). */
 export function protoOfNumber(n: number): string {
   return PROTO_NUMBERS[n] ?? String(n);

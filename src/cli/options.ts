@@ -44,8 +44,28 @@ export function protoArg(v: string): string {
   return p;
 }
 
-/** `--limit N`: at most N rows (listings). */
-export const limitOption = () => new Option('--limit <n>', 'show at most N rows').argParser(intArg('--limit', 1));
+/** `--limit N` (or `--top N`): at most N rows (listings). */
+export const limitOption = () => new Option('--limit <n>', 'show at most N rows (--top N says the same)').argParser(intArg('--limit', 1));
+const topOption = () => new Option('--top <n>', 'the same as --limit').argParser(intArg('--top', 1)).hideHelp();
+
+/** `--no-pager`: long output on a terminal is not sent through $PAGER / less. */
+export const pagerOption = () => new Option('--no-pager', 'print long output straight to the terminal instead of through $PAGER (default: less -FRX)');
+
+/**
+ * For reports made of several lists (ip, port): `--top N` bounds each list; `--limit N` says
+ * the same.
+ */
+export function topOptions(cmd: Command, what: string): Command {
+  return cmd
+    .addOption(new Option('--top <n>', what).argParser(intArg('--top', 1)))
+    .addOption(new Option('--limit <n>', 'the same as --top').argParser(intArg('--limit', 1)).hideHelp())
+    .addOption(pagerOption());
+}
+
+/** What every listing takes: the output format, --limit / --top, --no-pager. */
+export function listingOptions(cmd: Command, formats: readonly string[] = TABLE_FORMATS): Command {
+  return cmd.addOption(outputOption(formats)).addOption(limitOption()).addOption(topOption()).addOption(pagerOption());
+}
 
 /**
  * What the reading commands share (ingest, parse, watch, listen): where the database is, the

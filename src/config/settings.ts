@@ -8,7 +8,8 @@ import { canonicalCidr, DEFAULT_HOME } from '../classify/networks';
 import { DEFAULT_WORM } from '../detectors/worm';
 import { DEFAULT_SCAN } from '../detectors/scan';
 import type { DB } from '../store/db';
-import { loadSettings, putConfig, storedConfig, type Settings } from '../store/settings';
+import { deleteConfig, loadSettings, putConfig, storedConfig, type Settings } from '../store/settings';
+import { reclassifyStored, storedClassifierSettings, type ReclassifyScope } from '../store/reclassify';
 import { rebuildRollups } from '../store/rollups';
 import { parseRetention } from '../store/prune';
 
@@ -28,39 +29,62 @@ export interface AllSettings extends Settings {
 interface SettingDef {
   key: string;
   meaning: string;
-  /** The stored value, checked; throws a message naming the key. */
-  parse(text: string): unknown;
-  /** How it is shown by `config show`. */
-  show(s: AllSettings): string;
+  /**
+   * The value to store from what a user gave, already read as JSON where it was JSON (an array,
+   * a number, a quoted string) and as the typed text otherwise; checked, throws naming the key.
+   */
+  parse(input: unknown): unknown;
+  /** The value in effect, as JSON. */
+  value(s: AllSettings): unknown;
+  /** The default, as JSON. */
+  dflt(): unknown;
 }
 
-const wholeNumber = (key: string, max?: number) => (text: string) => {
-  const n = Number(text);
+const wholeNumber = (key: string, max?: number) => (input: unknown) => {
+  const n = typeof input === 'number' ? input : typeof input === 'string' && input.trim() !== '' ? Number(input) : NaN;
   if (!Number.isInteger(n) || n < 1) throw new Error(`${key} must be a whole number ≥ 1`);
   if (max !== undefined && n > max) throw new Error(`${key} is a danger level from 1 to ${max}`);
   return n;
 };
-const list = (text: string) => text.split(',').map((v) => v.trim()).filter(Boolean);
+
+/** A comma list (`a,b`) or a JSON array of strings (`["a","b"]`). */
+const list = (key: string, each: (v: string) => string = (v) => v) => (input: unknown) => {
+  const items = Array.isArray(input) ? input : typeof input === 'string' ? input.split(',') : undefined;
+  if (!items || items.some((v) => typeof v !== 'string')) throw new Error(`${key} takes a comma list or a JSON array of strings`);
+  return (items as string[]).map((v) => v.trim()).filter(Boolean).map(each);
+};
+
+const text = (key: string, check: (v: string) => string) => (input: unknown) => {
+  if (typeof input !== 'string') throw new Error(`${key} takes a text value`);
+  return check(input.trim());
+};
 
 export const SETTINGS: readonly SettingDef[] = [
-  { key: 'home', meaning: `home networks; always home too: ${DEFAULT_HOME.join(', ')}`, parse: (t) => list(t).map(canonicalCidr), show: (s) => s.home.join(',') || '(none added)' },
-  { key: 'wan-if', meaning: 'interfaces facing the Internet', parse: list, show: (s) => s.wanIf.join(',') || '(none)' },
-  { key: 'tz', meaning: 'zone of report days and hours', parse: (t) => checkZone(t.trim()), show: (s) => s.tz },
+  { key: 'home', meaning: `home networks; always home too: ${DEFAULT_HOME.join(', ')}`, parse: list('home', canonicalCidr), value: (s) => s.home, dflt: () => [] },
+  { key: 'wan-if', meaning: 'interfaces facing the Internet', parse: list('wan-if'), value: (s) => s.wanIf, dflt: () => [] },
+  { key: 'tz', meaning: 'zone of report days and hours', parse: text('tz', checkZone), value: (s) => s.tz, dflt: () => systemZone() },
   {
     key: 'retention',
     meaning: 'keep events this long (180d, 26w, 6m, 1y; off = forever); watch and listen prune once a day, rollups are kept',
-    parse: (t) => (t.trim().toLowerCase() === 'off' ? 'off' : (parseRetention(t), t.trim().toLowerCase())),
-    show: (s) => s.retention,
+    parse: text('retention', (t) => (t.toLowerCase() === 'off' ? 'off' : (parseRetention(t), t.toLowerCase()))),
+    value: (s) => s.retention,
+    dflt: () => 'off',
   },
-  { key: 'worm-threshold', meaning: 'distinct outside hosts on 445 that raise a worm alert', parse: wholeNumber('worm-threshold'), show: (s) => String(s.wormThreshold) },
-  { key: 'worm-window', meaning: 'seconds in which they must be reached', parse: wholeNumber('worm-window'), show: (s) => String(s.wormWindowS) },
-  { key: 'scan-ports', meaning: 'distinct ports of one target that make a vertical scan (Zeek, CrowdSec: 15)', parse: wholeNumber('scan-ports'), show: (s) => String(s.scanPorts) },
-  { key: 'scan-hosts', meaning: 'distinct targets on one port that make a horizontal sweep (Zeek: 25)', parse: wholeNumber('scan-hosts'), show: (s) => String(s.scanHosts) },
-  { key: 'scan-window', meaning: 'seconds of the fast scan window (a 24 h window catches slow scans)', parse: wholeNumber('scan-window'), show: (s) => String(s.scanWindowS) },
-  { key: 'scan-min-level', meaning: 'psad danger level (1-5: 5/15/150/1,500/10,000 packets) an alert needs', parse: wholeNumber('scan-min-level', 5), show: (s) => String(s.scanMinLevel) },
+  { key: 'worm-threshold', meaning: 'distinct outside hosts on 445 that raise a worm alert', parse: wholeNumber('worm-threshold'), value: (s) => s.wormThreshold, dflt: () => DEFAULT_WORM.threshold },
+  { key: 'worm-window', meaning: 'seconds in which they must be reached', parse: wholeNumber('worm-window'), value: (s) => s.wormWindowS, dflt: () => DEFAULT_WORM.windowMs / 1000 },
+  { key: 'scan-ports', meaning: 'distinct ports of one target that make a vertical scan (Zeek, CrowdSec: 15)', parse: wholeNumber('scan-ports'), value: (s) => s.scanPorts, dflt: () => DEFAULT_SCAN.verticalPorts },
+  { key: 'scan-hosts', meaning: 'distinct targets on one port that make a horizontal sweep (Zeek: 25)', parse: wholeNumber('scan-hosts'), value: (s) => s.scanHosts, dflt: () => DEFAULT_SCAN.horizontalTargets },
+  { key: 'scan-window', meaning: 'seconds of the fast scan window (a 24 h window catches slow scans)', parse: wholeNumber('scan-window'), value: (s) => s.scanWindowS, dflt: () => DEFAULT_SCAN.windowMs / 1000 },
+  { key: 'scan-min-level', meaning: 'psad danger level (1-5: 5/15/150/1,500/10,000 packets) an alert needs', parse: wholeNumber('scan-min-level', 5), value: (s) => s.scanMinLevel, dflt: () => DEFAULT_SCAN.minLevel },
 ];
 
 export const SETTING_KEYS = SETTINGS.map((d) => d.key);
+
+function definition(key: string): SettingDef {
+  const def = SETTINGS.find((d) => d.key === key);
+  if (!def) throw new Error(`unknown setting "${key}"; settings: ${SETTING_KEYS.join(', ')}`);
+  return def;
+}
 
 /** The stored settings with every default applied. */
 export function allSettings(db: DB): AllSettings {
@@ -78,29 +102,114 @@ export function allSettings(db: DB): AllSettings {
   };
 }
 
-/** `config show`: every setting with its value and meaning. */
-export function describeSettings(db: DB): { key: string; value: string; meaning: string }[] {
+/** A value as a person reads it: a list as `a,b` (what `config set` takes), an empty one as `(none)`. */
+export function settingText(v: unknown): string {
+  if (Array.isArray(v)) return v.length ? v.join(',') : '(none)';
+  return String(v);
+}
+
+/** One setting as `config show` and `config get` give it: its value and default as JSON, whether it is stored. */
+export interface SettingView {
+  key: string;
+  value: unknown;
+  default: unknown;
+  /** False when no value is stored: the default applies. */
+  stored: boolean;
+  meaning: string;
+}
+
+export function settingViews(db: DB): SettingView[] {
   const s = allSettings(db);
-  return SETTINGS.map((d) => ({ key: d.key, value: d.show(s), meaning: d.meaning }));
+  const m = storedConfig(db);
+  return SETTINGS.map((d) => ({ key: d.key, value: d.value(s), default: d.dflt(), stored: m.has(d.key), meaning: d.meaning }));
+}
+
+/** `config get KEY`. */
+export function settingView(db: DB, key: string): SettingView {
+  definition(key);
+  return settingViews(db).find((v) => v.key === key)!;
+}
+
+/** `config show` as text columns: every setting with its value and meaning. */
+export function describeSettings(db: DB): { key: string; value: string; meaning: string }[] {
+  return settingViews(db).map((v) => ({ key: v.key, value: settingText(v.value), meaning: v.meaning }));
 }
 
 /**
- * `config set KEY VALUE`: checks and stores the value, and does what the change requires — a
- * new zone rebuilds the rollups (their days and hours are local to it). Returns what a user
- * should know about the effect.
+ * What a user typed, as JSON where it is JSON (`["a","b"]`, `30`, `"UTC"`, `null`), else the
+ * text itself (`a,b`, `Europe/Berlin`, `off`).
  */
-export function changeSetting(db: DB, key: string, text: string): string {
-  const def = SETTINGS.find((d) => d.key === key);
-  if (!def) throw new Error(`unknown setting "${key}"; settings: ${SETTING_KEYS.join(', ')}`);
-  const before = loadSettings(db).tz;
-  const value = def.parse(text);
-  putConfig(db, key, value);
-  if (key === 'tz' && value !== before) {
+function readInput(typed: string): unknown {
+  const t = typed.trim();
+  if (!/^(\[|"|null$|-?\d)/.test(t)) return typed;
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    return typed;
+  }
+}
+
+export interface ChangeOptions {
+  /** home, wan-if: re-decide the stored events of the addresses or interfaces the change covers. */
+  reclassify?: boolean;
+}
+
+/** Added or removed between two lists. */
+const changedItems = (a: string[], b: string[]) => [...a.filter((x) => !b.includes(x)), ...b.filter((x) => !a.includes(x))];
+
+/** A change of the settings that decide direction (home, wan-if): made, and what it means for the stored events. */
+function directionChange(db: DB, key: string, write: () => void, opts: ChangeOptions): string {
+  const before = loadSettings(db);
+  const classifier = storedClassifierSettings(db);
+  const what = key === 'home' ? 'addresses' : 'interfaces';
+  if (!opts.reclassify) {
+    write();
+    return `applies to events ingested from now on; stored events keep their direction and class (add --reclassify to re-decide those of the ${what} it adds or removes)`;
+  }
+  let scope: ReclassifyScope = { cidrs: [], interfaces: [] };
+  const r = reclassifyStored(db, classifier, () => {
+    write();
+    const now = loadSettings(db);
+    scope = key === 'home' ? { cidrs: changedItems(before.home, now.home), interfaces: [] } : { cidrs: [], interfaces: changedItems(before.wanIf, now.wanIf) };
+    return scope;
+  });
+  if (scope.cidrs.length + scope.interfaces.length === 0) return 'nothing added or removed: no stored event to re-decide';
+  const n = (v: number) => v.toLocaleString('en-US');
+  return `applies to events ingested from now on; stored events re-decided: ${n(r.examined)} of the ${what} it adds or removes, ${n(r.changed)} changed direction or class (their days' reports recounted)`;
+}
+
+/**
+ * `config set KEY VALUE`: checks and stores the value (text, or JSON where it is JSON; `null`
+ * is `config unset`), and does what the change requires — a new zone rebuilds the rollups
+ * (their days and hours are local to it), home networks and WAN interfaces re-decide stored
+ * events when asked. Returns what a user should know about the effect.
+ */
+export function changeSetting(db: DB, key: string, typed: string, opts: ChangeOptions = {}): string {
+  const def = definition(key);
+  const input = readInput(typed);
+  if (input === null) return unsetSetting(db, key, opts);
+  const value = def.parse(input);
+  return store(db, key, () => putConfig(db, key, value), opts);
+}
+
+/** `config unset KEY`: the setting back to its default, with the same effects as setting it. */
+export function unsetSetting(db: DB, key: string, opts: ChangeOptions = {}): string {
+  definition(key);
+  // The rollups are counted in a zone: an unset zone is this machine's, stored as any other.
+  if (key === 'tz') return store(db, key, () => putConfig(db, 'tz', systemZone()), opts) || `tz is this machine's zone (${systemZone()}) already`;
+  return store(db, key, () => deleteConfig(db, key), opts);
+}
+
+function store(db: DB, key: string, write: () => void, opts: ChangeOptions): string {
+  if (key === 'home' || key === 'wan-if') return directionChange(db, key, write, opts);
+  const before = loadSettings(db);
+  write();
+  const after = loadSettings(db);
+  if (key === 'tz' && after.tz !== before.tz) {
     const n = rebuildRollups(db);
     return `report rollups rebuilt in the new zone from ${n.toLocaleString('en-US')} scan events`;
   }
-  if (key === 'home' || key === 'wan-if') return 'applies to events ingested from now on';
-  if (key === 'retention' && value !== 'off') return 'watch and listen prune once a day; run "portledger prune" to prune now';
+  if (key === 'retention' && allSettings(db).retention !== 'off') return 'watch and listen prune once a day; run "portledger prune" to prune now';
   return '';
 }
 

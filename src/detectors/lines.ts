@@ -10,8 +10,8 @@ export type LineRef = string | number;
 
 /**
  * A line a detector keeps as possible evidence: its text, or a handle into a batch the detector
- * still retains (see scan/source-table.ts). Most kept lines are dropped before an alert needs
- * them, so most never become strings.
+ * still retains (see distinct/kept-lines.ts). Most kept lines are dropped
+ * before an alert needs them, so most never become strings.
  */
 export type KeptLine = string | number;
 

@@ -1,11 +1,20 @@
-import { toEcs, type EcsDocument } from '../../parsers/ecs';
+import { ecsDocument, type EcsDocument } from '../../parsers/ecs';
 import type { Action, Direction, FirewallEvent } from '../../parsers/types';
 import type { ComputedBatch } from './batch';
 import { COL, RowReader } from '../contract/batch/codec';
+import { RawLineTable } from '../contract/batch/raw-lines';
 
-/** The events of a computed batch as ECS documents (the `--json` stream of watch and listen). */
-export function batchToEcs(b: ComputedBatch): EcsDocument[] {
+/**
+ * The events of a computed batch as ECS documents (the `--json` stream of watch and listen).
+ * `original`: event.original from the batch's raw lines (the computer kept every row's line).
+ */
+export function batchToEcs(b: ComputedBatch, opts: { original?: boolean } = {}): EcsDocument[] {
   const rows = new RowReader(b.rows);
+  const originals = new Map<number, string>();
+  if (opts.original) {
+    const lines = new RawLineTable(b.raws);
+    for (let i = 0; i < b.raws.rows.length; i++) originals.set(b.raws.rows[i], lines.text(i));
+  }
   const out: EcsDocument[] = [];
   for (let r = 0; r < rows.count; r++) {
     const e: FirewallEvent = {
@@ -15,7 +24,8 @@ export function batchToEcs(b: ComputedBatch): EcsDocument[] {
       count: rows.num(r, COL.count), tcpFlags: rows.word(r, COL.tcp_flags), inIf: rows.word(r, COL.in_if), outIf: rows.word(r, COL.out_if),
       hostname: rows.word(r, COL.host), rule: rows.word(r, COL.rule),
     };
-    out.push(toEcs(e, { direction: rows.word(r, COL.direction) as Direction, class: rows.word(r, COL.class)!, reason: rows.word(r, COL.reason)! }));
+    const c = { direction: rows.word(r, COL.direction) as Direction, class: rows.word(r, COL.class)!, reason: rows.word(r, COL.reason)! };
+    out.push(ecsDocument(e, c, { original: originals.get(r) }));
   }
   return out;
 }

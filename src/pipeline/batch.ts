@@ -10,6 +10,8 @@ import type { RawRecord } from '../sources/records';
 import { readRecord } from './read-record';
 import { RowEncoder, type EncodedRows } from '../contract/batch/codec';
 import { RawLineWriter, type RawLines } from '../contract/batch/raw-lines';
+import type { OpenSession, SessionDelta } from '../store/session-keys';
+import { SessionTracker } from './sessions';
 
 const SAMPLES_PER_REASON = 100;
 /** Skip reason of an event older than the retention cutoff (store/prune.ts). */
@@ -20,7 +22,8 @@ export interface ComputedBatch {
   rows: EncodedRows;
   /**
    * The raw text of the rows a detector may keep as alert evidence (scans, outbound to the worm
-   * port). Which rows carry one changes no count: the write half reads every row.
+   * port; every row when asked). Which rows carry one changes no count: the write half reads
+   * every row.
    */
   raws: RawLines;
   rejects: { line: number; reason: string; detail: string; sample: string }[];
@@ -32,6 +35,8 @@ export interface ComputedBatch {
   /** Read position after this batch, and physical lines up to it. */
   endOffset: number;
   lines: number;
+  /** The source's open sessions changed by this batch (formats that log sessions only). */
+  sessions?: SessionDelta;
 }
 
 export interface SourceCursor {
@@ -41,6 +46,10 @@ export interface SourceCursor {
   state?: SourceState;
   /** Reject samples kept so far from this source in this run, per reason code. */
   samples: Map<string, number>;
+  /** The source's sessions: one record of each counted (created at its first session record). */
+  sessions?: SessionTracker;
+  /** Sessions left open by earlier runs (store/session-keys), to start `sessions` with. */
+  openSessions?: OpenSession[];
 }
 
 export class BatchComputer {
@@ -58,6 +67,8 @@ export class BatchComputer {
     private readonly forced?: LogParser,
     /** Events before this instant are not stored: the retention period pruned their days. */
     public notBefore = -Infinity,
+    /** Keep every event's raw line, not only those a detector may need (`--json --original`). */
+    private readonly everyLine = false,
   ) {}
 
   /** Records taken since the last `take`. */
@@ -89,13 +100,21 @@ export class BatchComputer {
       bump(this.skipReasons, BEFORE_RETENTION);
       return;
     }
+    if (e.sessionPhase !== undefined) {
+      const folded = (cur.sessions ??= new SessionTracker(cur.openSessions)).see(e, rec.line);
+      if (folded !== undefined) {
+        bump(this.skipReasons, folded.reason);
+        return;
+      }
+    }
     const c = classify(e, this.settings);
-    if (c.class === 'scan' || (c.class === 'outbound' && e.dstPort === this.wormPort)) this.raws.add(this.rows.count, text);
+    if (this.everyLine || c.class === 'scan' || (c.class === 'outbound' && e.dstPort === this.wormPort)) this.raws.add(this.rows.count, text);
     this.rows.add(e, c, rec.line);
     this.format(e.format)[0]++;
   }
 
-  take(endOffset: number, lines: number): ComputedBatch {
+  /** The batch so far; `cur`: the source it came from, whose session changes go with it. */
+  take(endOffset: number, lines: number, cur?: SourceCursor): ComputedBatch {
     const b: ComputedBatch = {
       rows: this.rows.take(),
       raws: this.raws.take(),
@@ -106,6 +125,7 @@ export class BatchComputer {
       endOffset,
       lines,
     };
+    if (cur?.sessions !== undefined) b.sessions = cur.sessions.take();
     this.rejects = [];
     this.skipReasons = new Map();
     this.rejectReasons = new Map();

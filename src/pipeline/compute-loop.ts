@@ -7,7 +7,8 @@ import { parserById } from '../../parsers';
 import { CidrSet } from '../classify/networks';
 import type { Input } from '../sources/inputs';
 import { RecordSplitter } from '../sources/records';
-import { BatchComputer, type ComputedBatch } from './batch';
+import { BatchComputer, type ComputedBatch, type SourceCursor } from './batch';
+import type { OpenSession } from '../store/session-keys';
 
 export const COMMIT_RECORDS = 4000;
 
@@ -22,6 +23,8 @@ export interface ComputeSpec {
   wormPort: number;
   /** Events before this instant are not stored (the retention cutoff). */
   notBefore?: number;
+  /** Sessions the source left open (store/session-keys). */
+  openSessions?: OpenSession[];
   /** Where to start: the saved read position of the source. */
   offset: number;
   lines: number;
@@ -34,14 +37,18 @@ export async function* computeBatches(input: Input, spec: ComputeSpec): AsyncGen
     spec.format ? parserById(spec.format) : undefined,
     spec.notBefore,
   );
-  const cursor = { clock: createClock(spec.tz, { fixedYear: spec.year, reference: input.reference }), samples: new Map<string, number>() };
+  const cursor: SourceCursor = {
+    clock: createClock(spec.tz, { fixedYear: spec.year, reference: input.reference }),
+    samples: new Map<string, number>(),
+    openSessions: spec.openSessions,
+  };
   const splitter = new RecordSplitter(spec.offset, spec.lines);
   for await (const chunk of input.chunks(spec.offset)) {
     const batch = splitter.push(chunk);
     for (const r of batch.records) computer.process(r, cursor);
-    if (computer.pending >= COMMIT_RECORDS) yield computer.take(batch.endOffset, batch.lines);
+    if (computer.pending >= COMMIT_RECORDS) yield computer.take(batch.endOffset, batch.lines, cursor);
   }
   const last = splitter.end();
   for (const r of last.records) computer.process(r, cursor);
-  yield computer.take(last.endOffset, last.lines);
+  yield computer.take(last.endOffset, last.lines, cursor);
 }

@@ -12,13 +12,18 @@ import { threadScript, WRITE_HEAP } from './threads';
 export type ThreadMessage =
   | { kind: 'start'; file: string; size: number }
   | { kind: 'progress'; bytes: number; lines: number }
-  | { kind: 'done'; file: string; status: SourceSummary['status']; tally: Tally }
+  | { kind: 'notice'; text: string }
+  | { kind: 'done'; file: string; status: SourceSummary['status']; tally: Tally; sourceId?: number }
   | { kind: 'finished' }
   | { kind: 'failed'; message: string };
+
+/** The options that can cross into the thread (plain data; what it tells comes back as messages). */
+export type ThreadOptions = Omit<IngestOptions, 'onProgress' | 'onNotice'>;
 
 export interface ThreadListener {
   start?(file: string, size: number): void;
   progress?(bytes: number, lines: number): void;
+  notice?(text: string): void;
   done?(summary: SourceSummary): void;
 }
 
@@ -28,7 +33,7 @@ export function canIngestInThread(): boolean {
 }
 
 /** Ingests `files` into the database at `dbFile`, like IngestSession over each then `finish`. */
-export function ingestInThread(dbFile: string, files: string[], options: Omit<IngestOptions, 'onProgress'>, on: ThreadListener = {}): Promise<SourceSummary[]> {
+export function ingestInThread(dbFile: string, files: string[], options: ThreadOptions, on: ThreadListener = {}): Promise<SourceSummary[]> {
   const script = threadScript('write-thread');
   if (!script) return Promise.reject(new Error('the ingest thread script is not built: run "npm run build"'));
   const worker = new Worker(script, { workerData: { dbFile, files, options }, resourceLimits: WRITE_HEAP });
@@ -44,8 +49,9 @@ export function ingestInThread(dbFile: string, files: string[], options: Omit<In
     worker.on('message', (m: ThreadMessage) => {
       if (m.kind === 'start') on.start?.(m.file, m.size);
       else if (m.kind === 'progress') on.progress?.(m.bytes, m.lines);
+      else if (m.kind === 'notice') on.notice?.(m.text);
       else if (m.kind === 'done') {
-        const s: SourceSummary = { name: m.file, status: m.status, tally: Tally.from(m.tally) };
+        const s: SourceSummary = { name: m.file, status: m.status, tally: Tally.from(m.tally), sourceId: m.sourceId };
         summaries.push(s);
         on.done?.(s);
       } else if (m.kind === 'failed') end(new Error(m.message));

@@ -3,15 +3,16 @@
  * fingerprint and continues after it; the compute half (parse, classify) runs in a worker
  * thread for big files, the write half (detectors, store) here, one transaction per batch.
  */
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DB } from '../store/db';
-import { loadSettings, pinZone } from '../store/settings';
-import { createSource, findSource, recordRun, refreshFingerprint, type SourceRow } from '../store/sources';
+import { pinZone } from '../store/settings';
+import { createSource, findSource, isBusy, recordRun, refreshFingerprint, SourceMoved, type SourceRow, type StoredPosition } from '../store/sources';
+import { TAIL_BYTES } from '../sources/fingerprint';
 import { sha256 } from '../util/hash';
 import { prunedBefore } from '../store/prune';
 import { rollupSession, settleRollups, type RollupSession } from '../store/rollups';
-import { loadTrusted } from '../store/trust-store';
-import { CidrSet, DEFAULT_HOME } from '../classify/networks';
+import { storedClassifierSettings } from '../store/reclassify';
 import type { ClassifierSettings } from '../classify/classifier';
 import { runDetectors, WORM_PORT, type RunDetectors } from './detectors';
 import type { Input } from '../sources/inputs';
@@ -20,6 +21,8 @@ import type { ComputedBatch } from './batch';
 import { computeBatches, type ComputeSpec } from './compute-loop';
 import { BatchSink } from './sink';
 import { Tally } from './tally';
+import { forgetIdleSessions, loadOpenSessions } from '../store/session-keys';
+import { SESSION_LIFETIME_MS } from './sessions';
 
 export interface IngestOptions {
   /** Zone the logs were written in. */
@@ -34,21 +37,29 @@ export interface IngestOptions {
   workerMinBytes?: number;
   /** Also remember scans over 24 hours (slow scans); costs several µs per scan (default off). */
   slowScans?: boolean;
+  /** Told of a condition worth a line on stderr (waiting for another writer's lock). */
+  onNotice?: (message: string) => void;
 }
 
 export interface SourceSummary {
   name: string;
-  /** `new`, `continued` (part of it was ingested before) or `unchanged` (nothing new). */
-  status: 'new' | 'continued' | 'unchanged';
+  /**
+   * `new`, `continued` (part of it was ingested before), `unchanged` (ingested before, nothing
+   * new) or `empty` (no text at all: nothing to recognize it by, nothing stored).
+   */
+  status: 'new' | 'continued' | 'unchanged' | 'empty';
   tally: Tally;
+  /** The row in `sources` (absent for an empty input). */
+  sourceId?: number;
 }
 
-const TAIL_BYTES = 256;
-
-export function classifierSettings(db: DB): ClassifierSettings {
-  const s = loadSettings(db);
-  return { home: new CidrSet([...DEFAULT_HOME, ...s.home]), wanIf: new Set(s.wanIf), trusted: new CidrSet(loadTrusted(db)) };
+/** What a source is stored as: the absolute path of a file, whatever folder the command ran in; `-` for stdin. */
+export function storedSourceName(input: Pick<Input, 'name' | 'kind'>): string {
+  return input.kind === 'stdin' ? input.name : path.resolve(input.name);
 }
+
+/** The classifier's settings as stored (one home: store/reclassify.ts). */
+export const classifierSettings: (db: DB) => ClassifierSettings = storedClassifierSettings;
 
 /** Batches computed in a worker thread, acknowledged one by one as they are written. */
 async function* workerBatches(input: Input, spec: ComputeSpec, script: string, progress: (bytes: number) => void): AsyncGenerator<ComputedBatch> {
@@ -95,7 +106,7 @@ export class IngestSession {
     this.rollupTz = pinZone(db, opts.tz);
     this.detectors = runDetectors(db, { slowScans: opts.slowScans ?? false });
     this.rollups = rollupSession(db, this.rollupTz, { live: false });
-    this.sink = new BatchSink(db, this.rollups.counter, this.rollups.writer, [this.detectors.worm, this.detectors.scan]);
+    this.sink = new BatchSink(db, this.rollups.counter, this.rollups.writer, [this.detectors.worm, this.detectors.scan], undefined, (attempt) => this.waitBusy(attempt));
     this.settings = classifierSettings(db);
     // Checkpointing the WAL every 1,000 pages costs about a tenth of bulk insert time; let it
     // grow to ~160 MB during the run and checkpoint once at the end.
@@ -104,43 +115,112 @@ export class IngestSession {
 
   async ingest(input: Input): Promise<SourceSummary> {
     const tally = new Tally();
-    if (input.head.length === 0) return { name: input.name, status: 'unchanged', tally };
+    if (input.head.length === 0) return { name: input.name, status: 'empty', tally };
     const now = Date.now();
-    let src = this.resume(input);
-    let status: SourceSummary['status'] = 'continued';
-    if (!src) {
-      src = createSource(this.db, input.name, input.head, now);
-      status = 'new';
-    } else if (input.head.length > src.fp_len) refreshFingerprint(this.db, src.id, input.name, input.head, now);
+    const { src, status: found } = this.patiently(() => this.sourceFor(input, now));
+    let status = found;
     tally.duplicateLines = src.lines;
+    const at: StoredPosition = { offset: src.offset, lines: src.lines, tail_hash: src.tail_hash };
+    input.committed?.(at.offset);
+    for (;;) {
+      try {
+        await this.readFrom(input, src.id, at, tally);
+        break;
+      } catch (e) {
+        if (!(e instanceof SourceMoved)) throw e;
+        // Another writer (a watch, another ingest) stored part of this text meanwhile: nothing of
+        // this batch was stored; go on after what it stored.
+        const next = this.continueAfter(input, e.stored);
+        if (next === 'done') break;
+        tally.duplicateLines += next.lines - at.lines;
+        Object.assign(at, next);
+      }
+    }
+    if (status === 'continued' && tally.lines === 0) status = 'unchanged';
+    if (tally.lines > 0) this.patiently(() => recordRun(this.db, src.id, now, tally));
+    return { name: input.name, status, tally, sourceId: src.id };
+  }
 
+  /** Reads the input from `at` to its end, committing batch by batch; `at` follows each commit. */
+  private async readFrom(input: Input, sourceId: number, at: StoredPosition, tally: Tally): Promise<void> {
     const spec: ComputeSpec = {
       tz: this.opts.tz, year: this.opts.year, format: this.opts.format, home: this.settings.home.cidrs, wanIf: [...this.settings.wanIf],
-      trusted: this.settings.trusted.cidrs, wormPort: WORM_PORT, offset: src.offset, lines: src.lines, notBefore: prunedBefore(this.db),
+      trusted: this.settings.trusted.cidrs, wormPort: WORM_PORT, offset: at.offset, lines: at.lines, notBefore: prunedBefore(this.db),
+      // The sessions this source left open, as committed: a re-read after another writer stored
+      // part of the text starts from what that commit left.
+      openSessions: loadOpenSessions(this.db, sourceId),
     };
     const script = threadScript('parse-worker');
     const useWorker = script !== undefined && input.kind !== 'stdin' && (input.size ?? 0) >= (this.opts.workerMinBytes ?? 4 * 1024 * 1024);
     let bytes = 0;
     const batches = useWorker ? workerBatches(input, spec, script!, (b) => (bytes = b)) : computeBatches(input, spec);
-    let lines = src.lines;
     for await (const b of batches) {
-      if (b.endOffset === src.offset && b.rows.count + b.rejects.length + b.skipReasons.length === 0) continue;
+      if (b.endOffset === at.offset && b.rows.count + b.rejects.length + b.skipReasons.length === 0) continue;
       const tail = input.bytesBefore ? sha256(input.bytesBefore(b.endOffset, TAIL_BYTES)) : null;
-      this.sink.commit(b, src.id, tally, tail);
-      lines = b.lines;
+      this.sink.commit(b, { sourceId, from: at.offset, tailHash: tail }, tally);
+      tally.lines += b.lines - at.lines;
+      Object.assign(at, { offset: b.endOffset, lines: b.lines, tail_hash: tail });
+      input.committed?.(b.endOffset);
       this.opts.onProgress?.(useWorker ? bytes : input.bytesRead(), b.lines);
     }
-    tally.lines = lines - src.lines;
-    if (status === 'continued' && tally.lines === 0) status = 'unchanged';
-    if (tally.lines > 0) recordRun(this.db, src.id, now, tally);
-    return { name: input.name, status, tally };
   }
+
+  /**
+   * Where to go on after another writer stored this source's text to `stored`: there, when this
+   * input holds the same bytes before it (or cannot tell: gzip, stdin); `done` when the input
+   * ends before it (all it has is stored); an error when it holds other text there (neither
+   * writer's lines may be doubled).
+   */
+  private continueAfter(input: Input, stored: StoredPosition): StoredPosition | 'done' {
+    if (!stored.tail_hash || !input.bytesBefore) return stored;
+    const before = input.bytesBefore(stored.offset, TAIL_BYTES);
+    if (before.length < Math.min(TAIL_BYTES, stored.offset)) return 'done';
+    if (sha256(before) === stored.tail_hash) return stored;
+    throw new Error(`${input.name}: another process stored different text that starts like this file, meanwhile; re-run to read it as a new input`);
+  }
+
+  /** The source this input continues, or a new one; decided under the write lock, so two writers meeting one new text make one source. */
+  private sourceFor(input: Input, now: number): { src: SourceRow; status: SourceSummary['status'] } {
+    return this.db.transaction(() => {
+      const src = this.resume(input);
+      const name = storedSourceName(input);
+      if (!src) return { src: createSource(this.db, name, input.head, now), status: 'new' as const };
+      if (input.head.length > src.fp_len) refreshFingerprint(this.db, src.id, name, input.head, now);
+      return { src, status: 'continued' as const };
+    }).immediate();
+  }
+
+  /**
+   * Runs a write, waiting out another writer that holds the lock past the busy timeout (a watch
+   * committing, a recount): a bulk ingest can wait its turn; it says so once.
+   */
+  private patiently<T>(fn: () => T): T {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return fn();
+      } catch (e) {
+        if (!isBusy(e) || !this.waitBusy(attempt)) throw e;
+      }
+    }
+  }
+
+  private waitBusy = (attempt: number): boolean => {
+    if (attempt === 1 && !this.toldBusy) {
+      this.toldBusy = true;
+      this.opts.onNotice?.('the database is locked by another process; waiting for it (nothing is lost)');
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(1000, 100 * attempt));
+    return true;
+  };
+
+  private toldBusy = false;
 
   /** Recounts the rollups this session could not count in memory; call once after the last input. */
   finish(): void {
-    this.detectors.save();
-    this.rollups.writer.release();
-    settleRollups(this.db);
+    this.patiently(() => forgetIdleSessions(this.db, Date.now(), SESSION_LIFETIME_MS));
+    this.patiently(() => this.detectors.save());
+    this.patiently(() => this.rollups.writer.release());
+    this.patiently(() => settleRollups(this.db));
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.pragma('wal_autocheckpoint = 1000');
   }

@@ -3,12 +3,14 @@
  * compute and sink in-process and are committed at once, with the source's read position, so
  * an appended line is in every report within a second and a `kill -9` loses nothing.
  */
+import path from 'node:path';
 import { createClock } from '../../parsers/clock';
 import { parserById } from '../../parsers';
 import type { DB } from '../store/db';
 import { pinZone } from '../store/settings';
 import { rollupSession, settleRollups, type RollupSession, type SettleResult } from '../store/rollups';
-import { createSource, findSource, type SourceRow } from '../store/sources';
+import { createSource, findSource, sourceById, type SourceRow } from '../store/sources';
+import { TAIL_BYTES } from '../sources/fingerprint';
 import { sha256 } from '../util/hash';
 import { prunedBefore, pruneOlderThan } from '../store/prune';
 import { retentionMs } from '../config/settings';
@@ -21,6 +23,8 @@ import { expireTrusted, loadTrusted } from '../store/trust-store';
 import { CidrSet } from '../classify/networks';
 import { BatchSink } from './sink';
 import { Tally } from './tally';
+import { forgetIdleSessions, loadOpenSessions } from '../store/session-keys';
+import { SESSION_LIFETIME_MS } from './sessions';
 
 export interface LiveOptions {
   tz: string;
@@ -30,6 +34,16 @@ export interface LiveOptions {
   onAlerts?: (alerts: Alert[]) => void;
   /** Told of every committed batch (the `--json` event stream, the live panel). */
   onBatch?: (b: ComputedBatch) => void;
+  /** Keep every event's raw line in the batches (`--json --original`). */
+  everyLine?: boolean;
+}
+
+/** What fileSource needs to know of a file's text. */
+export interface FileText {
+  /** Up to FINGERPRINT_BYTES from its start. */
+  head: Buffer;
+  size: number;
+  bytesBefore(offset: number, len: number): Buffer;
 }
 
 /** A source the live pipeline is reading: a followed file or a syslog sender. */
@@ -38,7 +52,6 @@ export interface LiveSource {
   cursor: SourceCursor;
   tally: Tally;
 }
-
 
 export class LivePipeline {
   private readonly sink: BatchSink;
@@ -59,7 +72,7 @@ export class LivePipeline {
     this.sink = new BatchSink(db, this.rollups.counter, this.rollups.writer, [this.detectors.worm, this.detectors.scan], opts.onAlerts);
     this.classify = classifierSettings(db);
     this.trustSeen = this.classify.trusted.cidrs.join(',');
-    this.computer = new BatchComputer(this.classify, WORM_PORT, opts.format ? parserById(opts.format) : undefined, prunedBefore(db));
+    this.computer = new BatchComputer(this.classify, WORM_PORT, opts.format ? parserById(opts.format) : undefined, prunedBefore(db), opts.everyLine);
   }
 
   /**
@@ -75,12 +88,38 @@ export class LivePipeline {
     this.classify.trusted = new CidrSet(now);
   }
 
-  /** The source a file continues (same first bytes, same bytes before the saved position), or a new one. */
-  fileSource(name: string, head: Buffer, bytesBefore: (offset: number, len: number) => Buffer, size: number): LiveSource {
-    let row = findSource(this.db, head);
-    if (row && row.offset > 0 && (size < row.offset || (row.tail_hash && sha256(bytesBefore(row.offset, 256)) !== row.tail_hash))) row = undefined;
-    row ??= createSource(this.db, name, head, Date.now());
-    return this.track(row);
+  /**
+   * Which source a file's text belongs to, decided under the write lock so that two processes
+   * meeting the same new file make one source of it:
+   * - it continues a known source when its first bytes are that source's and the bytes before the
+   *   saved position are the same too (a rotated copy, a restart);
+   * - `wait` when its first bytes are a known source's but it is still shorter than that source's
+   *   saved position: it has nothing new yet, and may be a copy still being written; decided
+   *   again once it has grown;
+   * - otherwise a new source, read from its start.
+   * `sameText`: a source whose text is known (by this process) to start with `head`, for a file
+   * too short yet for the stored fingerprint to tell (the first bytes of a copy in progress).
+   */
+  fileSource(name: string, file: FileText, sameText?: number): LiveSource | 'wait' {
+    const decide = (): SourceRow | 'wait' | 'new' => {
+      const row = (sameText !== undefined ? sourceById(this.db, sameText) : undefined) ?? findSource(this.db, file.head);
+      if (!row) return 'new';
+      if (row.offset > 0) {
+        if (file.size < row.offset) return 'wait';
+        if (row.tail_hash && sha256(file.bytesBefore(row.offset, TAIL_BYTES)) !== row.tail_hash) return 'new';
+      }
+      return row;
+    };
+    // Decided without the lock (this runs on every poll for a file left waiting); a new source
+    // is decided again and made under it.
+    let row = decide();
+    if (row === 'new') {
+      row = this.db.transaction(() => {
+        const again = decide();
+        return again === 'new' ? createSource(this.db, path.resolve(name), file.head, Date.now()) : again;
+      }).immediate();
+    }
+    return row === 'wait' ? row : this.track(row);
   }
 
   /** The source for one syslog sender (`syslog udp 192.0.2.1`); created on first message. */
@@ -94,13 +133,34 @@ export class LivePipeline {
     return this.track(row);
   }
 
-  /** Parses, classifies, detects and commits one batch of a source's records. */
-  process(src: LiveSource, batch: RecordBatch, tailHash: string | null = null): void {
+  /**
+   * Parses, classifies, detects and commits one batch of a source's records, read from the
+   * source's committed position (`src.row`), which moves only when the commit succeeds. Throws
+   * SourceMoved when another writer stored part of this text meanwhile (nothing of the batch is
+   * stored; the caller goes on from the stored position) and whatever SQLite throws (busy, full:
+   * nothing stored; the caller re-reads from `src.row` later). The sink lets the detectors and
+   * the rollup counter see the rows only under the write lock with the position checked, so a
+   * busy database or a moved position leaves them untouched; only a failure past that point (a
+   * full disk at COMMIT) has the detectors see the rows again when re-read (the rollup counter
+   * gets them back through RollupCounter.failed).
+   */
+  process(src: LiveSource, batch: RecordBatch, tailHash: string | null = null, head?: Buffer): void {
     for (const r of batch.records) this.computer.process(r, src.cursor);
-    const computed = this.computer.take(batch.endOffset, batch.lines);
-    this.sink.commit(computed, src.row.id, src.tally, tailHash);
+    const computed = this.computer.take(batch.endOffset, batch.lines, src.cursor);
+    const longer = head && head.length > src.row.fp_len ? head : undefined;
+    try {
+      this.sink.commit(computed, { sourceId: src.row.id, from: src.row.offset, tailHash, head: longer }, src.tally);
+    } catch (e) {
+      // Nothing of the batch is stored and its records will be read again: the session memory
+      // goes back to what the store holds, or their start records would pass for known sessions.
+      src.cursor.sessions = undefined;
+      src.cursor.openSessions = loadOpenSessions(this.db, src.row.id);
+      throw e;
+    }
     src.row.offset = batch.endOffset;
     src.row.lines = batch.lines;
+    if (tailHash) src.row.tail_hash = tailHash;
+    if (longer) src.row.fp_len = longer.length;
     this.tally.add(src.tally);
     src.tally = new Tally();
     this.opts.onBatch?.(computed);
@@ -115,6 +175,7 @@ export class LivePipeline {
     this.refreshTrust();
     if (Date.now() - this.lastSave >= 60_000) {
       this.detectors.save();
+      forgetIdleSessions(this.db, Date.now(), SESSION_LIFETIME_MS);
       this.lastSave = Date.now();
     }
     return r;
@@ -145,7 +206,11 @@ export class LivePipeline {
   }
 
   private track(row: SourceRow): LiveSource {
-    const cursor: SourceCursor = { clock: createClock(this.opts.tz, { fixedYear: this.opts.year, reference: () => Date.now() }), samples: new Map() };
+    const cursor: SourceCursor = {
+      clock: createClock(this.opts.tz, { fixedYear: this.opts.year, reference: () => Date.now() }),
+      samples: new Map(),
+      openSessions: loadOpenSessions(this.db, row.id),
+    };
     return { row, cursor, tally: new Tally() };
   }
 }

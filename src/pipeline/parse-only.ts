@@ -11,6 +11,7 @@ import { classify, type Classified, type ClassifierSettings } from '../classify/
 import type { Input } from '../sources/inputs';
 import { RecordSplitter, type RawRecord } from '../sources/records';
 import { Tally } from './tally';
+import { SessionTracker } from './sessions';
 
 export type ParsedRecord =
   | { kind: 'event'; record: RawRecord; event: FirewallEvent; classified: Classified }
@@ -28,9 +29,14 @@ export async function* parseInput(input: Input, settings: ClassifierSettings, op
   const splitter = new RecordSplitter();
   let hint: LogParser | undefined;
   const state = new Map<string, unknown>();
+  // A session logged at start and end is one event here too, as in the store.
+  const sessions = new SessionTracker();
   const one = (record: RawRecord): ParsedRecord => {
-    const { parser, outcome } = readRecord(record, clock, forced, hint, state);
+    const read = readRecord(record, clock, forced, hint, state);
+    const { parser } = read;
+    let { outcome } = read;
     if (parser && outcome.kind !== 'skip') hint = parser;
+    if (outcome.kind === 'event' && outcome.event.sessionPhase !== undefined) outcome = sessions.see(outcome.event, record.line) ?? outcome;
     if (outcome.kind === 'event') {
       tally.event(outcome.event.format);
       return { kind: 'event', record, event: outcome.event, classified: classify(outcome.event, settings) };
@@ -46,4 +52,7 @@ export async function* parseInput(input: Input, settings: ClassifierSettings, op
   const last = splitter.end();
   for (const r of last.records) yield one(r);
   tally.lines += last.lines;
+  const forgotten = sessions.take();
+  tally.sessionsExpired += forgotten.expired;
+  tally.sessionsEvicted += forgotten.evicted;
 }

@@ -8,15 +8,16 @@ import type { DB } from '../store/db';
 import { EventWriter } from '../store/event-writer';
 import type { RollupWriter } from '../store/rollups/writer';
 import { alertWriter } from '../store/alert-store';
-import { progressWriter } from '../store/sources';
+import { isBusy, progressWriter } from '../store/sources';
 import type { Alert } from '../contract/alert';
 import { COL, RowReader } from '../contract/batch/codec';
 import type { ComputedBatch } from './batch';
 import { RawLineTable } from '../contract/batch/raw-lines';
 import type { LineRef, LineTable } from '../detectors/lines';
 import { rollupPort } from '../store/rollups/aggregate';
-import type { RollupCounter } from '../store/rollups/counter';
+import type { RollupCounter, RollupDelta } from '../store/rollups/counter';
 import type { Tally } from './tally';
+import { SessionWriter } from '../store/session-keys';
 
 /** A detector fed with the rows of one class. */
 export interface Detector {
@@ -28,6 +29,17 @@ export interface Detector {
   drainChanged(): Alert[];
 }
 
+/** Which source a batch belongs to, and the read position it was read from. */
+export interface CommitTarget {
+  sourceId: number;
+  /** The stored read position the batch starts at (see progressWriter: optimistic concurrency). */
+  from: number;
+  /** sha256 of the bytes before the batch's end offset, when the input can tell. */
+  tailHash: string | null;
+  /** The text's first bytes, when longer than its stored fingerprint. */
+  head?: Buffer;
+}
+
 export class BatchSink {
   private readonly events: EventWriter;
   private readonly writeAlerts;
@@ -35,6 +47,7 @@ export class BatchSink {
   private readonly insReject;
   private readonly addRejectCount;
   private readonly addSkipCount;
+  private readonly sessions: SessionWriter;
 
   constructor(
     private readonly db: DB,
@@ -45,8 +58,15 @@ export class BatchSink {
     private readonly detectors: Detector[],
     /** Told of every alert opened or updated, after it is committed. */
     private readonly onAlerts?: (alerts: Alert[]) => void,
+    /**
+     * Told when the database stayed locked past the busy timeout; returning true retries the same
+     * transaction (bulk ingest waits its turn), false lets the error through (live input rewinds
+     * and retries later without blocking).
+     */
+    private readonly retryBusy?: (attempt: number, e: Error) => boolean,
   ) {
     this.events = new EventWriter(db);
+    this.sessions = new SessionWriter(db);
     this.writeAlerts = alertWriter(db);
     this.writeProgress = progressWriter(db);
     this.insReject = db.prepare('INSERT INTO rejects (source_id, line, reason, detail, sample) VALUES (?, ?, ?, ?, ?)');
@@ -56,38 +76,69 @@ export class BatchSink {
     this.addSkipCount = upsert('skip_counts');
   }
 
-  commit(b: ComputedBatch, sourceId: number, tally: Tally, tailHash: string | null): void {
+  /**
+   * Stores a batch with the source's new read position, or nothing of it. Throws SourceMoved
+   * when another writer moved the position since `to.from` (nothing stored), and what SQLite
+   * throws (busy past the timeout, disk full) once `retryBusy` declines to wait longer.
+   */
+  commit(b: ComputedBatch, to: CommitTarget, tally: Tally): void {
     const rows = new RowReader(b.rows);
-    this.perRow(b, rows);
-    const alerts = this.detectors.flatMap((d) => d.drainChanged());
-    const delta = this.rollups.take();
     const events = b.rows.count;
     let skips = 0;
     let rejects = 0;
     for (const [, c] of b.skipReasons) skips += c;
     for (const [, c] of b.rejectReasons) rejects += c;
+    const sourceId = to.sourceId;
+    let delta: RollupDelta | undefined;
+    let alerts: Alert[] = [];
+    let counted = false;
+    // IMMEDIATE takes the write lock up front, through the busy timeout: a deferred transaction
+    // that first reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT) when another writer
+    // committed in between, which is what lost lines with two writers. And the detectors and the
+    // rollup counter see the rows only once the lock is held and the position checked: a busy
+    // database or a position another writer moved refuses the batch before anything counted it,
+    // so the caller can offer the same records again and nothing is counted twice.
+    const write = this.db.transaction(() => {
+      // First, so a batch another writer has stored meanwhile costs nothing before it rolls back.
+      this.writeProgress(sourceId, { from: to.from, offset: b.endOffset, lines: b.lines, tailHash: to.tailHash, head: to.head, events, skips, rejects });
+      counted = true;
+      this.perRow(b, rows);
+      alerts = this.detectors.flatMap((d) => d.drainChanged());
+      delta = this.rollups.take();
+      this.events.write(rows, sourceId);
+      // After the events: an end record's deny may correct a row of this very batch.
+      if (b.sessions) this.sessions.apply(sourceId, b.sessions);
+      const r = this.rollupWriter.write(delta);
+      for (const x of b.rejects) this.insReject.run(sourceId, x.line, x.reason, x.detail, x.sample);
+      for (const [key, c] of b.rejectReasons) this.addRejectCount.run(sourceId, ...splitReasonKey(key), c);
+      for (const [key, c] of b.skipReasons) this.addSkipCount.run(sourceId, ...splitReasonKey(key), c);
+      this.writeAlerts(alerts);
+      return r.disowned;
+    }).immediate;
     let disowned: number[];
-    try {
-      disowned = this.db.transaction(() => {
-        this.events.write(rows, sourceId);
-        const r = this.rollupWriter.write(delta);
-        for (const x of b.rejects) this.insReject.run(sourceId, x.line, x.reason, x.detail, x.sample);
-        for (const [key, c] of b.rejectReasons) this.addRejectCount.run(sourceId, ...splitReasonKey(key), c);
-        for (const [key, c] of b.skipReasons) this.addSkipCount.run(sourceId, ...splitReasonKey(key), c);
-        this.writeAlerts(alerts);
-        this.writeProgress(sourceId, { offset: b.endOffset, lines: b.lines, tailHash, events, skips, rejects });
-        return r.disowned;
-      })();
-    } catch (e) {
-      // Nothing of the batch is stored: the rollup counter must not keep what it counted of it.
-      this.rollups.failed(delta);
-      throw e;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        disowned = write();
+        break;
+      } catch (e) {
+        // Busy at BEGIN: nothing ran, the same transaction again is exact.
+        if (!counted && isBusy(e) && this.retryBusy?.(attempt, e as Error)) continue;
+        // Nothing of the batch is stored: the rollup counter must not keep what it counted of it.
+        // (Had the failure come after the detectors saw the rows — a full disk at COMMIT — they
+        // keep them, and count them again when the rows are offered again; the store never does.)
+        if (counted) this.rollups.failed(delta ?? this.rollups.take());
+        throw e;
+      }
     }
     this.rollups.disown(disowned);
     for (const [reason, c] of b.skipReasons) tally.skip(reason, c);
     for (const [reason, c] of b.rejectReasons) tally.reject(reason, undefined, c);
     for (const [id, ev, rj] of b.formats) tally.format(id, ev, rj);
     tally.events += events;
+    if (b.sessions) {
+      tally.sessionsExpired += b.sessions.expired;
+      tally.sessionsEvicted += b.sessions.evicted;
+    }
     if (alerts.length > 0) this.onAlerts?.(alerts);
   }
 
@@ -109,7 +160,7 @@ export class BatchSink {
       const count = rows.num(r, COL.count)!;
       const src = rows.src(r);
       const dst = rows.dst(r);
-      if (cls === 'scan') this.rollups.add(rollupPort(port, rows.num(r, COL.icmp_type)), proto, ts, src, dst, count);
+      if (cls === 'scan') this.rollups.add(rollupPort(port, rows.num(r, COL.icmp_type), proto), proto, ts, src, dst, count);
       const line = lineOf[r] >= 0 ? lineOf[r] : '';
       for (const d of this.detectors) if (d.feeds === cls) d.observe(src, dst, port, proto, ts, line, count);
     }

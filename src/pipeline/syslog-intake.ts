@@ -1,73 +1,260 @@
 /**
- * Messages from the syslog receiver into the live pipeline: one source per sender and
+ * Messages from the syslog receiver into the live pipeline: one source per allowed sender and
  * transport, messages gathered for a moment and committed together (a transaction per message
- * would cap the rate far below what routers send), drops counted per sender in the database.
+ * would cap the rate far below what routers send).
+ *
+ * Nothing is lost silently, and nothing grows without bound:
+ *  - what waits to be stored is bounded (`maxPendingBytes` of message text); past that, messages
+ *    are dropped and counted `store behind`;
+ *  - a commit the database refuses for now (busy past the busy timeout, disk full, I/O error) is
+ *    kept and retried with backoff (said once when it starts, once when it ends);
+ *  - refusals are counted per reason, never per address: senders outside the allowlist, and the
+ *    kernel's UDP receive-buffer drops, go to one row of their own, the `syslog listener`
+ *    source; drops of an allowed sender's messages (oversize, …) to that sender's source.
  */
 import type { DB } from '../store/db';
+import { storeUnavailable } from '../store/db';
+import { addReasonCounts } from '../store/sources';
 import type { RawRecord } from '../sources/records';
 import type { LivePipeline, LiveSource } from './live';
 
 const FLUSH_MS = 100;
 const FLUSH_RECORDS = 2000;
+const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
+/** Senders kept in memory with nothing pending are forgotten after this long (their row stays). */
+const FORGET_IDLE_MS = 10 * 60_000;
+const FORGET_ABOVE = 256;
+export const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024;
+export const LISTENER_SOURCE = 'syslog listener';
+
+/** Losses of the listener as a whole (not of one allowed sender). */
+export type ListenerLoss = 'not allowed' | 'udp receive buffer' | 'store behind';
 
 export interface SyslogOrigin {
   address: string;
   transport: string;
 }
 
+export interface IntakeOptions {
+  /** Message text held while the store is behind or failing; default 32 MiB. */
+  maxPendingBytes?: number;
+  /** The kernel's UDP drop counter for the listening socket, since it opened (null: unknown). */
+  kernelDrops?: () => number | null;
+  /** One line when storing starts failing and one when it works again. */
+  log?: (line: string) => void;
+}
+
+export interface IntakeStatus {
+  pending: number;
+  pendingBytes: number;
+  /** Why the store refuses writes now, and since when (undefined when it works). */
+  storeProblem?: { reason: string; since: number };
+  /** Losses this run, by reason (the listener's and every sender's). */
+  lost: Record<string, number>;
+}
+
+interface Queue {
+  name: string;
+  src?: LiveSource;
+  records: RawRecord[];
+  bytes: number;
+  touched: number;
+}
+
 export class SyslogIntake {
-  private readonly sources = new Map<string, { src: LiveSource; pending: RawRecord[] }>();
-  private readonly drops = new Map<string, number>();
+  private readonly queues = new Map<string, Map<string, Queue>>();
+  private live?: LivePipeline;
+  private db?: DB;
+  private listener?: LiveSource;
   private timer?: NodeJS.Timeout;
-  private readonly countDrop;
+  private readonly maxPendingBytes: number;
+  private pendingBytes = 0;
+  private pending = 0;
+  /** Counts not yet written: the listener's by reason, and allowed senders' drops by source name and reason. */
+  private readonly listenerCounts = new Map<string, number>();
+  private readonly senderDrops = new Map<string, Map<string, number>>();
+  private readonly lostThisRun = new Map<string, number>();
+  /** The kernel counts from the socket's creation: every drop since then is ours to count. */
+  private kernelSeen = 0;
+  /** Why storing fails now; `held`: messages that have had to wait since it started. */
+  private failure?: { reason: string; since: number; attempts: number; held: number };
+  private retryAt = 0;
   /** Messages handed to the pipeline so far. */
   received = 0;
 
-  constructor(private readonly live: LivePipeline, db: DB) {
-    this.countDrop = db.prepare('INSERT INTO reject_counts (source_id, reason, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count');
+  constructor(private readonly opts: IntakeOptions = {}) {
+    this.maxPendingBytes = opts.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
   }
 
-  start(): void {
+  /** Starts storing into `live` (messages that came before wait in the queue). */
+  attach(live: LivePipeline, db: DB): void {
+    this.live = live;
+    this.db = db;
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
   }
 
   message(text: string, from: SyslogOrigin): void {
-    const s = this.sourceOf(from.transport, from.address);
-    s.pending.push({ text, line: s.src.row.lines + s.pending.length + 1 });
-    this.received++;
-    if (s.pending.length >= FLUSH_RECORDS) this.flushOne(s);
-  }
-
-  /** A message the receiver refused (not allowed, oversize, …): counted against its sender. */
-  drop(sender: string, reason: string, transport = 'udp'): void {
-    const key = `${transport}\t${sender}\t${reason}`;
-    this.drops.set(key, (this.drops.get(key) ?? 0) + 1);
-  }
-
-  flush(): void {
-    for (const s of this.sources.values()) if (s.pending.length) this.flushOne(s);
-    for (const [key, n] of this.drops) {
-      const [transport, sender, reason] = key.split('\t');
-      this.countDrop.run(this.sourceOf(transport, sender).src.row.id, `dropped: ${reason}`, n);
+    if (this.pendingBytes + text.length > this.maxPendingBytes) {
+      this.lose('store behind');
+      return;
     }
-    this.drops.clear();
+    const q = this.queueOf(from.transport, from.address);
+    q.records.push({ text, line: 0 });
+    q.bytes += text.length;
+    this.pendingBytes += text.length;
+    this.pending++;
+    this.received++;
+    if (this.failure) this.failure.held++;
+    if (q.records.length >= FLUSH_RECORDS && this.live && Date.now() >= this.retryAt) this.guarded(() => this.store(q));
   }
 
-  stop(): void {
+  /** A message or connection the receiver refused: the listener's count, or the allowed sender's. */
+  drop(sender: string, reason: string, transport = 'udp'): void {
+    if (reason === 'not allowed') return this.lose('not allowed');
+    const name = `syslog ${transport} ${sender}`;
+    let m = this.senderDrops.get(name);
+    if (!m) this.senderDrops.set(name, (m = new Map()));
+    m.set(reason, (m.get(reason) ?? 0) + 1);
+    this.lostThisRun.set(reason, (this.lostThisRun.get(reason) ?? 0) + 1);
+  }
+
+  /** Stores what waits, and the counts; on a refusal of the database, keeps it all for later. */
+  flush(): void {
+    if (!this.live || Date.now() < this.retryAt) return;
+    this.readKernelDrops();
+    this.guarded(() => {
+      for (const byAddress of this.queues.values()) for (const q of byAddress.values()) if (q.records.length) this.store(q);
+      this.storeCounts();
+      this.forgetIdle();
+    });
+  }
+
+  /**
+   * Stops the timer and stores what waits, retrying for up to `timeoutMs` while the database
+   * refuses; resolves with the messages that could not be stored (0 normally).
+   */
+  async stop(timeoutMs = 10_000): Promise<number> {
     if (this.timer) clearInterval(this.timer);
-    this.flush();
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      this.retryAt = 0;
+      this.flush();
+      if (!this.failure || Date.now() >= end) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return this.failure ? this.pending : 0;
   }
 
-  private flushOne(s: { src: LiveSource; pending: RawRecord[] }): void {
-    const records = s.pending;
-    s.pending = [];
-    this.live.process(s.src, { records, endOffset: 0, lines: s.src.row.lines + records.length });
+  status(): IntakeStatus {
+    this.readKernelDrops();
+    return {
+      pending: this.pending,
+      pendingBytes: this.pendingBytes,
+      storeProblem: this.failure && { reason: this.failure.reason, since: this.failure.since },
+      lost: Object.fromEntries(this.lostThisRun),
+    };
   }
 
-  private sourceOf(transport: string, address: string) {
-    const name = `syslog ${transport} ${address}`;
-    let s = this.sources.get(name);
-    if (!s) this.sources.set(name, (s = { src: this.live.namedSource(name), pending: [] }));
-    return s;
+  private lose(reason: ListenerLoss, n = 1): void {
+    this.listenerCounts.set(`dropped: ${reason}`, (this.listenerCounts.get(`dropped: ${reason}`) ?? 0) + n);
+    this.lostThisRun.set(reason, (this.lostThisRun.get(reason) ?? 0) + n);
+  }
+
+  private readKernelDrops(): void {
+    const now = this.opts.kernelDrops?.();
+    if (now === null || now === undefined) return;
+    if (now > this.kernelSeen) this.lose('udp receive buffer', now - this.kernelSeen);
+    this.kernelSeen = now;
+  }
+
+  /** Runs a store step; a refusal of the database starts (or continues) the backoff. */
+  private guarded(step: () => void): void {
+    try {
+      step();
+    } catch (e) {
+      const reason = storeUnavailable(e);
+      if (!reason) throw e;
+      this.failed(reason, e);
+      return;
+    }
+    if (this.failure && this.pending === 0) this.recovered();
+  }
+
+  private failed(reason: string, e: unknown): void {
+    const now = Date.now();
+    if (!this.failure) {
+      this.failure = { reason, since: now, attempts: 0, held: this.pending };
+      this.opts.log?.(`cannot store for now (${reason}: ${(e as Error).message}): holding messages and retrying; beyond ${Math.round(this.maxPendingBytes / 1048576)} MiB they are dropped and counted`);
+    }
+    this.retryAt = now + BACKOFF_MS[Math.min(this.failure.attempts++, BACKOFF_MS.length - 1)];
+  }
+
+  private recovered(): void {
+    const f = this.failure!;
+    this.failure = undefined;
+    this.retryAt = 0;
+    const delayed = `delayed: ${f.reason}`;
+    this.listenerCounts.set(delayed, (this.listenerCounts.get(delayed) ?? 0) + f.held);
+    this.opts.log?.(`storing again after ${((Date.now() - f.since) / 1000).toFixed(1)} s (${f.reason}); ${f.held} messages waited and are stored`);
+    try {
+      this.storeCounts();
+    } catch (e) {
+      if (!storeUnavailable(e)) throw e; // written with the next flush
+    }
+  }
+
+  private store(q: Queue): void {
+    const live = this.live!;
+    q.src ??= live.namedSource(q.name);
+    const base = q.src.row.lines;
+    const records = q.records;
+    for (let i = 0; i < records.length; i++) records[i].line = base + i + 1;
+    live.process(q.src, { records, endOffset: 0, lines: base + records.length });
+    // Only now, committed: let go of them.
+    q.records = [];
+    q.touched = Date.now();
+    this.pendingBytes -= q.bytes;
+    this.pending -= records.length;
+    q.bytes = 0;
+  }
+
+  /** The listener's and the senders' drop counts, in one short transaction. */
+  private storeCounts(): void {
+    if (this.listenerCounts.size === 0 && this.senderDrops.size === 0) return;
+    const db = this.db!;
+    const live = this.live!;
+    db.transaction(() => {
+      if (this.listenerCounts.size) {
+        this.listener ??= live.namedSource(LISTENER_SOURCE);
+        addReasonCounts(db, this.listener.row.id, this.listenerCounts);
+      }
+      for (const [name, counts] of this.senderDrops) {
+        const [, transport, address] = name.split(' ');
+        const q = this.queueOf(transport, address);
+        q.src ??= live.namedSource(q.name);
+        addReasonCounts(db, q.src.row.id, [...counts].map(([r, n]) => [`dropped: ${r}`, n] as [string, number]));
+      }
+    }).immediate();
+    this.listenerCounts.clear();
+    this.senderDrops.clear();
+  }
+
+  private queueOf(transport: string, address: string): Queue {
+    let byAddress = this.queues.get(transport);
+    if (!byAddress) this.queues.set(transport, (byAddress = new Map()));
+    let q = byAddress.get(address);
+    if (!q) byAddress.set(address, (q = { name: `syslog ${transport} ${address}`, records: [], bytes: 0, touched: 0 }));
+    return q;
+  }
+
+  /** Keeps the in-memory sender table small: a sender quiet for long is looked up again if it returns. */
+  private forgetIdle(): void {
+    const now = Date.now();
+    for (const byAddress of this.queues.values()) {
+      if (byAddress.size <= FORGET_ABOVE) continue;
+      for (const [address, q] of byAddress) {
+        if (q.records.length === 0 && now - q.touched > FORGET_IDLE_MS) byAddress.delete(address);
+      }
+    }
   }
 }

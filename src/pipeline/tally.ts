@@ -5,6 +5,12 @@ export class Tally {
   skips = 0;
   rejects = 0;
   duplicateLines = 0;
+  /**
+   * Sessions forgotten before their end record was read (src/pipeline/sessions.ts): past their
+   * lifetime, or at the bound of open sessions per source. A later record of one counts again.
+   */
+  sessionsExpired = 0;
+  sessionsEvicted = 0;
   /** Counts per `reasonKey` of parsers/lib/reasons.ts (the code, or the code and its detail). */
   readonly skipReasons = new Map<string, number>();
   readonly rejectReasons = new Map<string, number>();
@@ -45,6 +51,8 @@ export class Tally {
     this.lines += other.lines;
     this.events += other.events;
     this.duplicateLines += other.duplicateLines;
+    this.sessionsExpired += other.sessionsExpired;
+    this.sessionsEvicted += other.sessionsEvicted;
     for (const [k, v] of other.skipReasons) this.skip(k, v);
     for (const [k, v] of other.rejectReasons) this.reject(k, undefined, v);
     for (const [k, v] of other.formats) this.format(k, v.events, v.rejects);

@@ -1,26 +1,34 @@
 /**
  * `portledger watch`: chokidar tells which files appear and change; a poll every quarter second
- * catches what events miss. Rotation, every style:
+ * catches what events miss. A watched path — given, or matched by a glob — stays watched while
+ * it is absent and is picked up whenever it appears (watched-paths.ts). Rotation, every style:
  * - rename + create, delete + recreate: the old file is held open and drained to its end (for a
- *   grace period, since writers take a moment to reopen) while the new one is read from 0;
- * - copytruncate, truncation: the path now holds new text, read from 0 as a new source; a
- *   rotated copy matched by the glob continues the old source from its saved position, so the
- *   lines written just before the copy are not lost;
+ *   grace period, since writers take a moment to reopen) while the new one is read from 0,
+ *   however late it appears;
+ * - copytruncate, truncation (also when the file grew back past the read position between two
+ *   looks): the path now holds new text, read from 0 as a new source; a rotated copy matched by
+ *   the glob continues the old source from its saved position once it has reached it (a copy
+ *   still being written is waited for), so the lines written just before the copy are not lost;
  * - compressed rotated files are never read (their text was read before it was compressed).
  * One source is read by one follower at a time, so a copy and its original never both read the
- * same bytes.
+ * same bytes. The read position moves only with a commit: a commit that fails (database busy or
+ * full) rewinds the follower to the committed position and the watch retries with backoff; a
+ * commit refused because another writer stored part of the text resyncs to where it stored to.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { FileFollower } from '../sources/follow';
-import { sha256 } from '../util/hash';
+import { FileFollower, type FollowBatch } from '../sources/follow';
+import { SourceMoved, type StoredPosition } from '../store/sources';
 import type { LivePipeline, LiveSource } from './live';
+import { WatchedPaths } from './watched-paths';
 
 export interface WatchOptions {
   pollMs?: number;
   /** How long a replaced or deleted file is still read after it stops growing. */
   drainGraceMs?: number;
   onError?: (e: Error) => void;
+  /** Told once when storing starts failing (and why), once when it works again. */
+  onNotice?: (message: string) => void;
 }
 
 interface Followed {
@@ -30,29 +38,29 @@ interface Followed {
   until?: number;
 }
 
-const TAIL = 256;
+/** Backoff after a failed commit: doubles from the first to the last, and stays there. */
+const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
 
-function isGzip(file: string): boolean {
-  if (/\.(gz|tgz|bz2|xz|zst|zip)$/i.test(file)) return true;
-  try {
-    const fd = fs.openSync(file, 'r');
-    const b = Buffer.alloc(2);
-    const n = fs.readSync(fd, b, 0, 2, 0);
-    fs.closeSync(fd);
-    return n === 2 && b[0] === 0x1f && b[1] === 0x8b;
-  } catch {
-    return false;
-  }
+function compressedName(file: string): boolean {
+  return /\.(gz|tgz|bz2|xz|zst|zip)$/i.test(file);
+}
+
+function gzipMagic(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
 export class FileWatch {
   private readonly active = new Map<string, Followed>();
   private draining: Followed[] = [];
-  /** Paths seen but not followed yet (empty, or their source is being read by another follower). */
-  private readonly pending = new Set<string>();
+  private watched = new WatchedPaths([], () => []);
+  /** Paths looked at and left alone (a copy shorter than its source's position, a gzip), by what they were then. */
+  private readonly leftAlone = new Map<string, string>();
   private watcher?: { close(): Promise<void> };
   private timer?: NodeJS.Timeout;
   private busy = false;
+  private failures = 0;
+  private retryAt = 0;
+  private problem?: string;
 
   constructor(private readonly patterns: string[], private readonly live: LivePipeline, private readonly opts: WatchOptions = {}) {}
 
@@ -60,18 +68,25 @@ export class FileWatch {
     // chokidar 4 is CommonJS-loadable, so Jest and the built CLI load it the same way.
     const chokidar = await import('chokidar');
     const { globSync, isDynamicPattern } = await import('tinyglobby');
+    const globs = this.patterns.filter((p) => isDynamicPattern(p));
+    const explicit = this.patterns.filter((p) => !isDynamicPattern(p)).map((p) => path.resolve(p));
+    this.watched = new WatchedPaths(explicit, () => (globs.length ? globSync(globs, { absolute: true }).map((p) => path.resolve(p)) : []));
     const roots = this.patterns.map((p) => (isDynamicPattern(p) ? path.dirname(p.split(/[*?[{]/)[0] + 'x') : p));
-    const matches = (p: string) => this.patterns.some((pat) => path.resolve(pat) === path.resolve(p)) || globSync(this.patterns, { absolute: true }).includes(path.resolve(p));
     const w = chokidar.watch(roots, { ignoreInitial: false, persistent: true, depth: 0 });
-    w.on('add', (p: string) => matches(p) && this.consider(p));
-    w.on('change', () => this.tick());
+    // A file (re)created within moments of its removal is reported as a change, not an add:
+    // both may name a file to pick up.
+    const seen = (p: string) => this.watched.reported(path.resolve(p)) && this.tick();
+    w.on('add', seen);
+    w.on('change', seen);
     w.on('unlink', () => this.tick());
     w.on('error', (e: unknown) => this.opts.onError?.(e instanceof Error ? e : new Error(String(e))));
     await new Promise<void>((resolve) => w.once('ready', () => resolve()));
     this.watcher = w;
-    for (const p of globSync(this.patterns, { absolute: true })) this.consider(p);
     this.tick();
-    this.timer = setInterval(() => this.tick(), this.opts.pollMs ?? 250);
+    this.timer = setInterval(() => {
+      this.watched.poll();
+      this.tick();
+    }, this.opts.pollMs ?? 250);
   }
 
   /** Stops watching; what is complete is committed already, a partial last line waits for the next run. */
@@ -88,23 +103,22 @@ export class FileWatch {
     return [...this.active.keys()];
   }
 
-  private consider(p: string): void {
-    const abs = path.resolve(p);
-    if (this.active.has(abs) || isGzip(abs)) return;
-    this.pending.add(abs);
-    this.tick();
+  /** Why nothing is being stored right now (the database is locked, the disk is full), if so. */
+  storeProblem(): string | undefined {
+    return this.problem;
   }
 
-  /** One pass over every file; never overlaps itself. */
+  /** One pass over every file; never overlaps itself, and waits out the backoff after a failed commit. */
   tick(): void {
-    if (this.busy) return;
+    if (this.busy || Date.now() < this.retryAt) return;
     this.busy = true;
     try {
-      for (const p of [...this.pending]) this.tryOpen(p);
+      for (const p of this.watched.all()) if (!this.active.has(p)) this.tryOpen(p);
       for (const [p, x] of [...this.active]) this.step(p, x);
       this.drainStep();
+      this.stored();
     } catch (e) {
-      this.opts.onError?.(e instanceof Error ? e : new Error(String(e)));
+      this.notStored(e instanceof Error ? e : new Error(String(e)));
     } finally {
       this.busy = false;
     }
@@ -121,57 +135,121 @@ export class FileWatch {
       x.until = Date.now() + (this.opts.drainGraceMs ?? 5000);
       this.draining.push(x);
     }
-    this.pending.add(p);
     this.tryOpen(p);
   }
 
   private drainStep(): void {
-    const keep: Followed[] = [];
-    for (const x of this.draining) {
+    for (const x of [...this.draining]) {
       const before = x.f.offset;
       this.read(x);
+      if (!this.draining.includes(x)) continue; // let go by a resync
       if (x.f.offset !== before) x.until = Date.now() + (this.opts.drainGraceMs ?? 5000);
-      if (Date.now() < x.until!) keep.push(x);
-      else {
-        const rest = x.f.drain();
-        if (rest.records.length > 0) this.live.process(x.src, rest, this.tail(x.f, rest.endOffset));
-        x.f.close();
-      }
+      if (Date.now() < x.until!) continue;
+      const rest = x.f.drain();
+      if (rest && rest.records.length > 0 && !this.commit(x, rest)) continue;
+      x.f.close();
+      this.draining = this.draining.filter((d) => d !== x);
     }
-    this.draining = keep;
   }
 
   private read(x: Followed): void {
     for (let b = x.f.readNew(); b; b = x.f.readNew()) {
       if (b.records.length === 0 && b.endOffset === x.src.row.offset) continue;
-      this.live.process(x.src, b, this.tail(x.f, b.endOffset));
+      if (!this.commit(x, b)) return;
     }
   }
 
-  private tryOpen(p: string): void {
-    const probe = FileFollower.open(p);
-    if (!probe) return void this.pending.delete(p); // gone again
-    // A file we already read under another name (a rename matched by the glob): keep reading it there.
-    const same = this.draining.find((x) => x.f.dev === probe.dev && x.f.ino === probe.ino);
-    if (same || [...this.active.values()].some((x) => x.f.dev === probe.dev && x.f.ino === probe.ino)) {
-      probe.close();
-      return void this.pending.delete(p);
+  /**
+   * Commits one batch. False when another writer had stored part of this text: the follower is
+   * resynced to where that writer got to (or let go) and its current batch is dropped. A commit
+   * that fails rewinds the follower to the committed position and rethrows (tick backs off).
+   */
+  private commit(x: Followed, b: FollowBatch): boolean {
+    try {
+      this.live.process(x.src, b, b.tailHash, x.f.readHead());
+      return true;
+    } catch (e) {
+      if (e instanceof SourceMoved) {
+        this.resync(x, e.stored);
+        return false;
+      }
+      x.f.rewind(x.src.row.offset, x.src.row.lines);
+      throw e;
     }
-    const head = probe.head();
-    if (head.length === 0) return void probe.close(); // nothing to identify it by yet; stays pending
-    const src = this.live.fileSource(p, head, (o, l) => probe.bytesBefore(o, l), probe.size());
-    const holder = [...this.active.values(), ...this.draining].find((x) => x.src.row.id === src.row.id);
-    probe.close();
-    if (holder) return; // another follower reads this text now; try again when it lets go
-    const f = FileFollower.open(p, src.row.offset, src.row.lines);
-    if (!f) return void this.pending.delete(p);
-    this.pending.delete(p);
+  }
+
+  /** Goes on from where another writer stored this text to, when this file holds that text. */
+  private resync(x: Followed, stored: StoredPosition): void {
+    Object.assign(x.src.row, stored);
+    const f = x.f;
+    const sameText = f.size() >= stored.offset && (!stored.tail_hash || f.tailHash(stored.offset) === stored.tail_hash);
+    if (sameText) return f.rewind(stored.offset, stored.lines);
+    // The other writer read further than this file reaches (a shorter copy), or other text: an
+    // active file is decided afresh (tryOpen waits for it, or makes it a source of its own); a
+    // draining one has nothing that is not stored.
+    f.close();
+    for (const [p, a] of this.active) if (a === x) this.active.delete(p);
+    this.draining = this.draining.filter((d) => d !== x);
+  }
+
+  private tryOpen(p: string): void {
+    const f = FileFollower.open(p);
+    if (!f) return; // absent for now: stays watched
+    let src: LiveSource | undefined;
+    try {
+      src = this.sourceOf(p, f);
+    } finally {
+      if (!src) f.close();
+    }
+    if (!src) return;
+    f.rewind(src.row.offset, src.row.lines);
     const x: Followed = { f, src };
     this.active.set(p, x);
     this.read(x);
   }
 
-  private tail(f: FileFollower, offset: number): string {
-    return sha256(f.bytesBefore(offset, TAIL));
+  /** The source to follow `f` (just opened at `p`) as, or undefined to leave it for now. */
+  private sourceOf(p: string, f: FileFollower): LiveSource | undefined {
+    // A file we already read under another name (a rename matched by the glob): keep reading it there.
+    const followers = [...this.active.values(), ...this.draining];
+    if (followers.some((x) => x.f.dev === f.dev && x.f.ino === f.ino)) return undefined;
+    const size = f.size();
+    const state = `${f.dev}:${f.ino}:${size}`;
+    if (this.leftAlone.get(p) === state) return undefined;
+    const head = f.firstBytes();
+    if (head.length === 0) return undefined; // nothing to identify it by yet
+    if (compressedName(p) || gzipMagic(head)) return void this.leftAlone.set(p, state);
+    // A copy in progress may be too short for the stored fingerprint: the text a follower here
+    // has read starting with these bytes says which source it is a copy of.
+    const twin = followers.find((x) => head.length < x.f.readHead().length && x.f.readHead().subarray(0, head.length).equals(head));
+    const src = this.live.fileSource(p, { head, size, bytesBefore: (o, l) => f.bytesBefore(o, l) }, twin?.src.row.id);
+    if (src === 'wait') return void this.leftAlone.set(p, state);
+    this.leftAlone.delete(p);
+    // Another follower reads this text now; try again when it lets go.
+    if (followers.some((x) => x.src.row.id === src.row.id)) return undefined;
+    return src;
+  }
+
+  private failedSince = 0;
+
+  private stored(): void {
+    if (this.problem === undefined) return;
+    this.opts.onNotice?.(`storing again (${this.problem} for ${Math.round((Date.now() - this.failedSince) / 1000)} s; nothing was lost)`);
+    this.problem = undefined;
+    this.failures = 0;
+  }
+
+  /** Nothing could be stored (busy, full, …): say so once, keep every position, retry with backoff. */
+  private notStored(e: Error): void {
+    const why = e.message.replace(/\s+/g, ' ').trim();
+    if (this.problem !== why) {
+      if (this.problem === undefined) this.failedSince = Date.now();
+      const code = (e as { code?: unknown }).code;
+      const what = typeof code === 'string' && code.startsWith('SQLITE') ? `cannot store (${why})` : why;
+      this.opts.onNotice?.(`${what}: keeping the read positions and retrying`);
+      this.problem = why;
+    }
+    this.retryAt = Date.now() + BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)];
+    this.failures++;
   }
 }

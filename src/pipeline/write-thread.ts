@@ -6,21 +6,25 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeDb, openDb } from '../store/db';
 import { openInput } from '../sources/inputs';
-import { IngestSession, type IngestOptions } from './ingest';
-import type { ThreadMessage } from './ingest-thread';
+import { IngestSession } from './ingest';
+import type { ThreadMessage, ThreadOptions } from './ingest-thread';
 
 async function run(): Promise<void> {
-  const { dbFile, files, options } = workerData as { dbFile: string; files: string[]; options: Omit<IngestOptions, 'onProgress'> };
+  const { dbFile, files, options } = workerData as { dbFile: string; files: string[]; options: ThreadOptions };
   const port = parentPort!;
   const send = (m: ThreadMessage) => port.postMessage(m);
   const db = openDb(dbFile);
   try {
-    const session = new IngestSession(db, { ...options, onProgress: (bytes, lines) => send({ kind: 'progress', bytes, lines }) });
+    const session = new IngestSession(db, {
+      ...options,
+      onProgress: (bytes, lines) => send({ kind: 'progress', bytes, lines }),
+      onNotice: (text) => send({ kind: 'notice', text }),
+    });
     for (const file of files) {
       const input = await openInput(file);
       send({ kind: 'start', file, size: input.size ?? 0 });
       const r = await session.ingest(input);
-      send({ kind: 'done', file, status: r.status, tally: r.tally });
+      send({ kind: 'done', file, status: r.status, tally: r.tally, sourceId: r.sourceId });
     }
     session.finish();
   } finally {

@@ -4,3 +4,5 @@
  * share it; the store keeps it with the read position.
  */
 export const FINGERPRINT_BYTES = 4096;
+/** Bytes before a saved read position whose hash is kept with it (`tail_hash`): what a later run compares. */
+export const TAIL_BYTES = 256;

@@ -32,6 +32,12 @@ export interface Input {
   bytesRead(): number;
   /** The `len` bytes before `offset`, when they can be read without re-reading the text. */
   bytesBefore?(offset: number, len: number): Buffer;
+  /**
+   * Told that the text up to `offset` is stored: a stream read once (stdin) keeps what follows,
+   * so `chunks` can start again from any later position (after another writer stored part of
+   * the same text).
+   */
+  committed?(offset: number): void;
 }
 
 /** Reads at least `n` bytes (or to the end) without closing the stream, which stays usable. */
@@ -133,20 +139,52 @@ export async function openInput(name: string): Promise<Input> {
   };
 }
 
-/** A stream read once (stdin): its head is buffered for the fingerprint, then replayed. */
+/**
+ * A stream read once (stdin): its head is buffered for the fingerprint, then replayed. What was
+ * read past the last committed position is kept, so reading can start again from there.
+ */
 export async function openStream(name: string, stdin: Readable): Promise<Input> {
   const { head, rest, ended } = await readUpTo(stdin, FINGERPRINT_BYTES);
-  let read = 0;
-  async function* all(): AsyncIterable<Buffer> {
-    const first = Buffer.concat([head, ...rest]);
-    read += first.length;
-    if (first.length) yield first;
-    if (!ended) {
-      for await (const c of stdin) {
-        read += (c as Buffer).length;
-        yield c as Buffer;
+  // Pulled by hand and never returned, so that abandoning one pass does not destroy the stream.
+  const source = ended ? undefined : (stdin[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
+  const kept: { at: number; buf: Buffer }[] = [];
+  let pulled = 0;
+  const keep = (buf: Buffer) => {
+    if (buf.length === 0) return;
+    kept.push({ at: pulled, buf });
+    pulled += buf.length;
+  };
+  keep(Buffer.concat([head, ...rest]));
+  let done = !source;
+  // Only a reader that says what is committed (ingest) needs the replay; others (parse) would
+  // only pile the whole stream up in memory.
+  let replay = false;
+  async function* from(skip: number): AsyncIterable<Buffer> {
+    for (let pos = skip; ; ) {
+      const c = kept.find((k) => k.at + k.buf.length > pos);
+      if (c) {
+        const part = c.buf.subarray(Math.max(0, pos - c.at));
+        pos = c.at + c.buf.length;
+        if (!replay) kept.splice(kept.indexOf(c), 1);
+        yield part;
+        continue;
       }
+      if (done) return;
+      const r = await source!.next();
+      if (r.done) done = true;
+      else keep(r.value);
     }
   }
-  return { name, kind: 'stdin', head, reference: () => Date.now(), bytesRead: () => read, chunks: (skip) => skipBytes(all(), skip) };
+  return {
+    name,
+    kind: 'stdin',
+    head,
+    reference: () => Date.now(),
+    bytesRead: () => pulled,
+    chunks: (skip) => from(skip),
+    committed: (offset) => {
+      replay = true;
+      while (kept.length > 0 && kept[0].at + kept[0].buf.length <= offset) kept.shift();
+    },
+  };
 }

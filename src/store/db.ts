@@ -31,6 +31,9 @@ export function openDb(file: string, opts: { mustExist?: boolean } = {}): DB {
   let db: DB;
   try {
     db = new Database(file);
+    // First: two processes opening a new file at once (a watch and an ingest started together)
+    // wait for each other instead of failing on the switch to WAL or the first migration.
+    db.pragma('busy_timeout = 5000');
     db.pragma('user_version');
   } catch (e) {
     if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw new Error(`${file} is not a portledger database (not SQLite)`);
@@ -44,7 +47,6 @@ export function openDb(file: string, opts: { mustExist?: boolean } = {}): DB {
   db.pragma('synchronous = NORMAL');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -16384');
-  db.pragma('busy_timeout = 5000');
   const current = db.pragma('user_version', { simple: true }) as number;
   const pending = migrations().filter((m) => m.version > current);
   const known = schemaVersion();
@@ -54,9 +56,11 @@ export function openDb(file: string, opts: { mustExist?: boolean } = {}): DB {
   }
   for (const m of pending) {
     db.transaction(() => {
+      // Under the write lock: another process may have applied it since the version was read.
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
       db.exec(fs.readFileSync(m.file, 'utf8'));
       db.pragma(`user_version = ${m.version}`);
-    })();
+    }).immediate();
   }
   return db;
 }
@@ -152,4 +156,21 @@ export function closeDb(db: DB): void {
     }
   }
   db.close();
+}
+
+/**
+ * Whether an error says the database cannot take a write right now — another process holds the
+ * lock past the busy timeout, the disk is full, an I/O error, the file turned read-only — as
+ * opposed to a fault in the statement itself. A daemon keeps what it was writing and tries again
+ * later on these; it never exits over them. Returns a short reason for messages, or undefined.
+ */
+export function storeUnavailable(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'database busy';
+  if (code === 'SQLITE_FULL') return 'disk full';
+  if (code.startsWith('SQLITE_IOERR')) return 'disk I/O error';
+  if (code.startsWith('SQLITE_READONLY')) return 'database read-only';
+  if (code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PROTOCOL' || code === 'SQLITE_NOMEM') return 'database unavailable';
+  return undefined;
 }

@@ -26,18 +26,39 @@ export function putConfig(db: DB, key: string, value: unknown): void {
   db.prepare('INSERT OR REPLACE INTO config (key, value) VALUES (?, ?)').run(key, JSON.stringify(value));
 }
 
+/** Forgets a stored value: the setting is back to its default. */
+export function deleteConfig(db: DB, key: string): boolean {
+  return db.prepare('DELETE FROM config WHERE key = ?').run(key).changes > 0;
+}
+
 export function loadSettings(db: DB): Settings {
   const m = storedConfig(db);
   const get = <T>(k: string, d: T): T => (m.has(k) ? (m.get(k) as T) : d);
   return { home: get('home', [] as string[]), wanIf: get('wan-if', [] as string[]), tz: get('tz', systemZone()) };
 }
 
-/** Fixes the rollup zone the first time data arrives, so later runs bucket the same way. */
+/**
+ * Fixes the rollup zone the first time data arrives, so later runs bucket the same way. A stored
+ * zone this system does not know (edited by hand, or from a newer time zone database) is an
+ * error naming the fix, before anything is written with it.
+ */
 export function pinZone(db: DB, tz: string): string {
   const m = storedConfig(db);
-  if (m.has('tz')) return m.get('tz') as string;
+  if (m.has('tz')) return checkStoredZone(m.get('tz'));
   putConfig(db, 'tz', checkZone(tz));
   return tz;
+}
+
+/** The stored zone if this system knows it; else an error that says how to set a valid one. */
+export function checkStoredZone(tz: unknown): string {
+  try {
+    if (typeof tz !== 'string') throw new Error('not a name');
+    return checkZone(tz);
+  } catch {
+    throw new Error(
+      `the database's time zone ${JSON.stringify(tz)} (config key tz) is not a zone this system knows; set a valid one with: portledger config set tz Europe/Berlin (your zone's IANA name)`,
+    );
+  }
 }
 
 /** Adds to the stored lists (what `--home` and `--wan-if` on ingest do). */

@@ -25,6 +25,10 @@ export function findSource(db: DB, head: Buffer): SourceRow | undefined {
   return undefined;
 }
 
+export function sourceById(db: DB, id: number): SourceRow | undefined {
+  return db.prepare('SELECT id, name, fp_hash, fp_len, offset, tail_hash, lines FROM sources WHERE id = ?').get(id) as SourceRow | undefined;
+}
+
 export function createSource(db: DB, name: string, head: Buffer, now: number): SourceRow {
   const fp = sha256(head);
   const info = db
@@ -39,23 +43,65 @@ export function refreshFingerprint(db: DB, id: number, name: string, head: Buffe
 }
 
 export interface Progress {
+  /** The read position this batch was read from: the commit happens only if it is still the stored one. */
+  from: number;
   offset: number;
   lines: number;
   events: number;
   skips: number;
   rejects: number;
   tailHash: string | null;
+  /** A longer head of the text than the stored fingerprint (a followed file that grew). */
+  head?: Buffer;
 }
 
-/** Prepared statement that commits a source's read position with the batch it produced. */
+/** Where a source's text has been read to, as stored. */
+export interface StoredPosition {
+  offset: number;
+  lines: number;
+  tail_hash: string | null;
+}
+
+/**
+ * Another writer (a second `watch`, an `ingest` of the same text) stored part of this source's
+ * text since this batch was read: the batch is rolled back, and the reader goes on from `stored`.
+ */
+export class SourceMoved extends Error {
+  constructor(readonly sourceId: number, readonly stored: StoredPosition) {
+    super(`source ${sourceId} was read to byte ${stored.offset} by another writer meanwhile`);
+    this.name = 'SourceMoved';
+  }
+}
+
+/**
+ * Prepared statement that commits a source's read position with the batch it produced: call it
+ * inside the batch transaction. The position moves only from where the batch began (optimistic
+ * concurrency); otherwise it throws SourceMoved, which rolls the whole batch back.
+ */
 export function progressWriter(db: DB): (id: number, p: Progress) => void {
   const st = db.prepare(
     `UPDATE sources SET offset = ?, lines = ?, tail_hash = coalesce(?, tail_hash), events = events + ?, skips = skips + ?,
-     rejects = rejects + ?, last_seen = ? WHERE id = ?`,
+     rejects = rejects + ?, last_seen = ? WHERE id = ? AND offset = ?`,
   );
+  const fingerprint = db.prepare('UPDATE sources SET fp_hash = ?, fp_len = ? WHERE id = ? AND fp_len < ?');
+  const stored = db.prepare('SELECT offset, lines, tail_hash FROM sources WHERE id = ?');
   return (id, p) => {
-    st.run(p.offset, p.lines, p.tailHash, p.events, p.skips, p.rejects, Date.now(), id);
+    if (st.run(p.offset, p.lines, p.tailHash, p.events, p.skips, p.rejects, Date.now(), id, p.from).changes === 0) {
+      const now = stored.get(id) as StoredPosition | undefined;
+      if (!now) throw new Error(`source ${id} is no longer in the database`);
+      throw new SourceMoved(id, now);
+    }
+    if (p.head && p.head.length > 0) fingerprint.run(sha256(p.head), p.head.length, id, p.head.length);
   };
+}
+
+/**
+ * Whether a database error is another writer holding the lock (past the busy timeout): worth
+ * waiting for, unlike a full disk or a broken file.
+ */
+export function isBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
 /** Parse coverage of one run over one source (see schema/002). */
@@ -93,4 +139,22 @@ export function sourceCoverage(db: DB): SourceCoverage[] {
        FROM sources s ORDER BY s.last_seen DESC, s.id DESC`,
     )
     .all() as SourceCoverage[];
+}
+
+/** Adds to a source's per-reason counts (`dropped: …`, `delayed: …`), in the caller's transaction if any. */
+export function addReasonCounts(db: DB, sourceId: number, counts: Iterable<[string, number]>): void {
+  const st = db.prepare('INSERT INTO reject_counts (source_id, reason, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count');
+  for (const [reason, n] of counts) if (n > 0) st.run(sourceId, reason, n);
+}
+
+/** Per source, its counts whose reason starts with `prefix` (`dropped: `, `delayed: `), the prefix cut. */
+export function reasonCounts(db: DB, prefix: string): Map<number, Map<string, number>> {
+  const out = new Map<number, Map<string, number>>();
+  const rows = db.prepare('SELECT source_id, reason, count FROM reject_counts WHERE substr(reason, 1, ?) = ? ORDER BY count DESC').all(prefix.length, prefix) as { source_id: number; reason: string; count: number }[];
+  for (const r of rows) {
+    let m = out.get(r.source_id);
+    if (!m) out.set(r.source_id, (m = new Map()));
+    m.set(r.reason.slice(prefix.length), r.count);
+  }
+  return out;
 }

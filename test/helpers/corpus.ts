@@ -10,6 +10,10 @@ import type { Clock } from '../../parsers/types';
 import { parseRecord } from '../../parsers/index';
 import type { RecordResult } from '../../parsers/index';
 import type { FirewallEvent, ParseOutcome } from '../../parsers/types';
+import { CidrSet, DEFAULT_HOME } from '../../src/classify/networks';
+import { parseInput } from '../../src/pipeline/parse-only';
+import { Tally } from '../../src/pipeline/tally';
+import { openInput } from '../../src/sources/inputs';
 
 export const CORPUS_ROOT = path.resolve(__dirname, '../../../shared/corpus');
 
@@ -98,6 +102,17 @@ export function tally(items: (ParseOutcome | RecordResult)[], opts: { byParser?:
   return countBy(
     items.map((i) => ('outcome' in i ? outcomeKey(i.outcome, opts.byParser ? String(i.parser?.id) : undefined) : outcomeKey(i))),
   );
+}
+
+/**
+ * The pipeline's view of a corpus file (`portledger parse` / `coverage`): parse, classify and the
+ * session folding of src/pipeline/sessions.ts. Events, skips per reason, forgotten sessions.
+ */
+export async function pipelineTally(file: string): Promise<{ events: number; skips: Record<string, number>; expired: number; evicted: number }> {
+  const t = new Tally();
+  const settings = { home: new CidrSet(DEFAULT_HOME), wanIf: new Set<string>(), trusted: new CidrSet([]) };
+  for await (const _ of parseInput(await openInput(path.resolve(CORPUS_ROOT, file)), settings, { tz: 'UTC', year: 2024 }, t));
+  return { events: t.events, skips: Object.fromEntries(t.skipReasons), expired: t.sessionsExpired, evicted: t.sessionsEvicted };
 }
 
 /** Counts equal strings. */

@@ -3,12 +3,14 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { openReadOnly, resolveDbPath } from '../../store/db';
 import { loadSettings } from '../../store/settings';
-import { dayLabel, dayNumber } from '../../store/rollups/buckets';
 import { checkZone } from '../../../parsers/clock';
 import { buildReport, type DailyReport } from '../../../reports/daily-data';
 import { renderDailyHtml } from '../../../reports/daily-html';
 import { renderDailyCsv, renderDailyMd } from '../../../reports/daily-md';
-import { todayIn } from '../../../reports/time';
+import { latestEventDay } from '../../../reports/queries';
+import { emptyNote, periodNote, reportPeriod } from '../../../reports/period';
+import { note, show } from '../output';
+import { pagerOption } from '../options';
 
 const FORMATS = ['html', 'md', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -21,6 +23,7 @@ export interface DailyFlags {
   date?: string;
   from?: string;
   to?: string;
+  pager?: boolean;
 }
 
 const EXT: Record<Format, string> = { html: 'html', md: 'md', json: 'json', csv: 'csv' };
@@ -43,15 +46,27 @@ function outputs(r: DailyReport, format: Format): { suffix: string; text: string
   }
 }
 
-/** Builds and renders; returns what goes to stdout (the report, or the paths written with --out). */
-function run(f: DailyFlags, range: (zone: string) => { from: string; to: string }, isRange: boolean): string {
+/**
+ * Builds and renders; returns what goes to stdout (the report, or the paths written with --out).
+ * The period: the day or days asked, else the latest day (a week for a range) with events, said
+ * on stderr; an empty period is said too.
+ */
+function run(f: DailyFlags, isRange: boolean): string {
   const format = formatOf(f);
   const db = openReadOnly(resolveDbPath(f.db));
   let report: DailyReport;
   try {
     const tz = checkZone(f.tz ?? loadSettings(db).tz);
-    const { from, to } = range(tz);
-    report = buildReport(db, from, to, { tz, range: isRange });
+    const ask = isRange ? { from: f.from, to: f.to } : { date: f.date };
+    const period = reportPeriod(latestEventDay(db, tz), ask, isRange ? 7 : 1, 'events');
+    if (!period) {
+      note(emptyNote(undefined, 'events'));
+      return '';
+    }
+    const chosen = periodNote(period, isRange ? '--from/--to' : '--date');
+    if (chosen) note(chosen);
+    report = buildReport(db, period.from, period.to, { tz, range: isRange });
+    if (report.totals.events === 0) note(emptyNote(period));
   } finally {
     db.close();
   }
@@ -69,14 +84,11 @@ function run(f: DailyFlags, range: (zone: string) => { from: string; to: string 
 }
 
 export function dailyCommand(f: DailyFlags): string {
-  return run(f, (tz) => {
-    const date = f.date ?? dayLabel(dayNumber(todayIn(tz)) - 1);
-    return { from: date, to: date };
-  }, false);
+  return run(f, false);
 }
 
 export function rangeCommand(f: DailyFlags): string {
-  return run(f, () => ({ from: f.from!, to: f.to! }), true);
+  return run(f, true);
 }
 
 function common(cmd: Command): Command {
@@ -84,30 +96,28 @@ function common(cmd: Command): Command {
     .addOption(new Option('--format <fmt>', 'html | md | json | csv (default: html; md on a terminal without --out)').choices(FORMATS))
     .option('--out <dir>', 'write portledger-<date>.<ext> into this folder and print its path (default: stdout)')
     .option('--tz <zone>', "IANA zone of the report's days and hours (default: the database's zone)")
-    .option('--db <file>', 'database file (env PORTLEDGER_DB, default ./portledger.db)');
+    .option('--db <file>', 'database file (env PORTLEDGER_DB, default ./portledger.db)')
+    .addOption(pagerOption());
 }
 
 /** Adds `report daily` and `report range` under the existing `report` command. */
 export function registerDaily(program: Command): void {
   const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('reports over the stored events');
-  const out = (s: string) => process.stdout.write(s);
+  // Markdown on a terminal goes through the pager like any long listing; HTML and files do not.
+  const out = (s: string, o: DailyFlags) => (formatOf(o) === 'md' && !o.out ? show(s, o) : void process.stdout.write(s));
   common(
     report
       .command('daily')
       .description('one day of attacks: totals, per-port table with trends and spikes, charts, top and new sources, new ports, alerts, trusted traffic, parse coverage')
-      .option('--date <date>', 'the day, YYYY-MM-DD (default: yesterday in --tz)'),
-  ).action((o: DailyFlags) => {
-    out(dailyCommand(o));
-  });
+      .option('--date <date>', 'the day, YYYY-MM-DD (default: the latest day with events)'),
+  ).action(async (o: DailyFlags) => out(dailyCommand(o), o));
   common(
     report
       .command('range')
       .description('the daily report over a week or a month, compared with the previous period of the same length')
-      .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
-      .requiredOption('--to <date>', 'last day, YYYY-MM-DD'),
-  ).action((o: DailyFlags) => {
-    out(rangeCommand(o));
-  });
+      .option('--from <date>', 'first day, YYYY-MM-DD (default: 6 days before --to)')
+      .option('--to <date>', 'last day, YYYY-MM-DD (default: the latest day with events)'),
+  ).action(async (o: DailyFlags) => out(rangeCommand(o), o));
 }
 
 export const register = registerDaily;

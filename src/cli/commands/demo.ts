@@ -25,7 +25,8 @@ export async function demoCommand(f: { db?: string }): Promise<void> {
   process.stdout.write(sourcesPerHourCommand({ db, date: day, port: 23, proto: 'tcp', format: 'table' }));
   say('\nAlerts:');
   process.stdout.write(alertsCommand({ db, format: 'table' }));
-  say(`\nExplore further: node dist/src/cli/main.js report daily --db ${db} --date ${day} --out reports/  (or portledger … after npm link)`);
+  // Into the current folder: `reports/` of a checkout is the project's own source folder.
+  say(`\nExplore further: node dist/src/cli/main.js report daily --db ${db} --date ${day} --out .  (writes ./portledger-${day}.html; or portledger … after npm link)`);
 }
 
 export function register(program: Command): void {

@@ -1,18 +1,16 @@
 import type { Command } from 'commander';
 import { PARSERS } from '../../../parsers';
 import { render } from '../../../reports/render';
-import { outputFormat } from '../output';
-import { outputOption, TABLE_FORMATS } from '../options';
+import { limited, outputFormat, show, tableStyle, type ListingFlags } from '../output';
+import { listingOptions } from '../options';
 
-export function formatsList(f: { format?: string }): string {
-  const rows = PARSERS.map((p) => ({ id: p.id, title: p.title, example: p.example }));
-  return render(rows, [{ key: 'id', title: 'format' }, { key: 'title', title: 'what' }, { key: 'example', title: 'example line' }], outputFormat(f.format));
+export function formatsList(f: ListingFlags): string {
+  const rows = limited(PARSERS.map((p) => ({ id: p.id, title: p.title, example: p.example })), f);
+  return render(rows, [{ key: 'id', title: 'format' }, { key: 'title', title: 'what' }, { key: 'example', title: 'example line' }], outputFormat(f.format), 'no formats', tableStyle());
 }
 
 export function register(program: Command): void {
-  program
-    .command('formats')
-    .description('the log formats portledger reads, with an example line each')
-    .addOption(outputOption(TABLE_FORMATS))
-    .action((o) => void process.stdout.write(formatsList(o)));
+  listingOptions(program.command('formats').description('the log formats portledger reads, with an example line each (on a terminal, cut to its width: --format md or csv for whole lines)')).action(
+    async (o: ListingFlags) => show(formatsList(o), o),
+  );
 }

@@ -4,13 +4,16 @@ import { readingZone } from '../../config/settings';
 import { addToSettings } from '../../store/settings';
 import { splitList } from '../../classify/networks';
 import { IngestSession, type IngestOptions, type SourceSummary } from '../../pipeline/ingest';
-import { canIngestInThread, ingestInThread } from '../../pipeline/ingest-thread';
+import { canIngestInThread, ingestInThread, type ThreadOptions } from '../../pipeline/ingest-thread';
 import { Tally } from '../../pipeline/tally';
 import { openInput } from '../../sources/inputs';
 import { expandPaths } from '../inputs';
 import { progressBar } from '../progress';
 import { summaryLines } from '../summary';
 import { logFormatOf, readingOptions } from '../options';
+import { coverageDrops } from '../../../reports/source-coverage';
+import { readDb } from '../db';
+import { note } from '../output';
 import { terminalSafe } from '../../util/terminal-text';
 
 export interface IngestFlags {
@@ -40,22 +43,34 @@ export async function ingestCommand(paths: string[], f: IngestFlags, log: (s: st
     closeDb(db);
   }
   const bar = progressBar(f.progress !== false && !f.quiet);
-  const options: Omit<IngestOptions, 'onProgress'> = { tz, year: f.year, format: logFormatOf(f), slowScans: f.slowScans };
+  const options: ThreadOptions = { tz, year: f.year, format: logFormatOf(f), slowScans: f.slowScans };
+  // Said even with --quiet: an ingest waiting for another writer's lock must not look hung.
+  const notice = (text: string) => process.stderr.write(`portledger: ${terminalSafe(text)}\n`);
   const total = new Tally();
   const started = Date.now();
+  const read: number[] = [];
   const done = (r: SourceSummary) => {
     bar.stop();
     total.add(r.tally);
-    if (!f.quiet && r.status === 'unchanged') log(`${terminalSafe(r.name)}: already ingested, nothing new`);
+    if (r.sourceId !== undefined && r.tally.lines > 0) read.push(r.sourceId);
+    const name = r.name === '-' ? 'standard input' : terminalSafe(r.name);
+    if (!f.quiet && r.status === 'unchanged') log(`${name}: already ingested, nothing new`);
+    if (!f.quiet && r.status === 'empty') log(`${name}: empty, nothing to read`);
   };
+  // A user who typed `portledger ingest` alone on a terminal would otherwise see nothing happen.
+  if (files.includes('-') && process.stdin.isTTY) {
+    note('reading log lines from standard input (type or paste them; Ctrl-D ends, Ctrl-C stops); give file names to read files');
+  }
   // Files go to the write thread (bounded memory, this thread stays free for the progress bar);
   // stdin can only be read here.
   if (!files.includes('-') && canIngestInThread()) {
-    await ingestInThread(dbFile, files, options, { start: (file, size) => bar.start(file, size), progress: (b, l) => bar.update(b, l), done });
+    await ingestInThread(dbFile, files, options, { start: (file, size) => bar.start(file, size), progress: (b, l) => bar.update(b, l), notice, done });
   } else {
-    await ingestHere(dbFile, files, options, bar, done);
+    await ingestHere(dbFile, files, { ...options, onNotice: notice }, bar, done);
   }
   if (!f.quiet) for (const l of summaryLines(total, files.length, (Date.now() - started) / 1000)) log(l);
+  // Said even with --quiet: a firmware update that changed the log format must not go unseen.
+  if (read.length > 0) for (const w of readDb(dbFile, (rdb) => coverageDrops(rdb, read))) note(`warning: parse coverage dropped: ${w}; see: portledger sources`);
   return total;
 }
 

@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
 import { openReadOnly, resolveDbPath } from '../../store/db';
 import { geoLookup, ipHistory, renderIpHistory, reverseLookup, systemResolver } from '../../../reports/ip-history';
-import { collect, parseIntOption } from '../inputs';
-import { outputFormat } from '../output';
+import { collect } from '../inputs';
+import { outputFormat, show, tableStyle } from '../output';
+import { outputOption, topOptions } from '../options';
 
 const DNS_TIMEOUT_MS = 2000;
 
@@ -13,6 +14,8 @@ export interface IpFlags {
   resolve?: boolean;
   geoip?: string[];
   top?: number;
+  limit?: number;
+  pager?: boolean;
 }
 
 export async function ipCommand(address: string, f: IpFlags): Promise<string> {
@@ -21,29 +24,25 @@ export async function ipCommand(address: string, f: IpFlags): Promise<string> {
   const db = openReadOnly(resolveDbPath(f.db));
   let history;
   try {
-    history = ipHistory(db, address, { tz: f.tz, top: f.top });
+    history = ipHistory(db, address, { tz: f.tz, top: f.top ?? f.limit });
   } finally {
     db.close();
   }
   if (f.resolve) history.reverseDns = await reverseLookup(history.address, systemResolver(DNS_TIMEOUT_MS), DNS_TIMEOUT_MS);
   if (f.geoip?.length) history.geoip = await geoLookup(history.address, f.geoip);
-  return renderIpHistory(history, fmt);
+  return renderIpHistory(history, fmt, tableStyle());
 }
 
 export function registerIp(program: Command): void {
-  program
-    .command('ip')
+  topOptions(program.command('ip'), 'how many ports and peers to list per role (default 20)')
     .description('history of one address: first and last seen, ports, days, classes, alerts, trust — as source and as destination')
     .argument('<address>', 'IPv4 or IPv6 address')
     .option('--resolve', `add its reverse DNS name (gives up after ${DNS_TIMEOUT_MS / 1000} s)`)
     .option('--geoip <file>', 'a MaxMind .mmdb (GeoLite2-Country, -City or -ASN) for country and ASN (repeatable)', collect)
-    .option('--top <n>', 'how many ports and peers to list per role (default 20)', parseIntOption('--top'))
-    .addOption(new Option('--format <fmt>', 'table | json | md (default: table)'))
+    .addOption(outputOption(['table', 'json', 'md']))
     .addOption(new Option('--tz <zone>', 'IANA time zone to render in (default: the database zone)'))
     .addOption(new Option('--db <file>', 'database file (env PORTLEDGER_DB, default ./portledger.db)'))
-    .action(async (address: string, o: IpFlags) => {
-      process.stdout.write(await ipCommand(address, o));
-    });
+    .action(async (address: string, o: IpFlags) => show(await ipCommand(address, o), o));
 }
 
 export const register = registerIp;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { toEcs } from '../../../parsers/ecs';
+import { ecsDocument } from '../../../parsers/ecs';
 import { CidrSet, DEFAULT_HOME, splitList } from '../../classify/networks';
 import { openReadOnly, resolveDbPath } from '../../store/db';
 import { classifierSettings } from '../../pipeline/ingest';
@@ -21,6 +21,7 @@ export interface ParseFlags {
   format?: string;
   home?: string[];
   wanIf?: string[];
+  original?: boolean;
 }
 
 /** Settings stored in an existing database, if there is one, plus the flags; never creates a file. */
@@ -59,16 +60,18 @@ export async function parseCommand(paths: string[], f: ParseFlags): Promise<Tall
     const input = await openInput(file);
     for await (const r of parseInput(input, s, { tz, year: f.year, format }, tally)) {
       if (r.kind !== 'event') continue;
-      if (!out.write(JSON.stringify(toEcs(r.event, r.classified)) + '\n')) await new Promise((res) => out.once('drain', res));
+      const doc = ecsDocument(r.event, r.classified, { original: f.original ? r.record.text : undefined });
+      if (!out.write(JSON.stringify(doc) + '\n')) await new Promise((res) => out.once('drain', res));
     }
   }
-  for (const l of summaryLines(tally, files.length, 0)) process.stderr.write(l + '\n');
+  for (const l of summaryLines(tally, files.length, 0, 'parsed')) process.stderr.write(l + '\n');
   return tally;
 }
 
 export function register(program: Command): void {
   readingOptions(program.command('parse').argument('[paths...]', 'files, globs, .gz files, or - for stdin', []))
-    .description('print normalized events as NDJSON with Elastic Common Schema names; summary on stderr (stores nothing)')
+    .description('print normalized events as NDJSON, Elastic Common Schema documents; summary on stderr (stores nothing)')
+    .option('--original', "each event's log line as event.original (ECS)")
     .action(async (paths: string[], o: ParseFlags) => {
       await parseCommand(paths, o);
     });

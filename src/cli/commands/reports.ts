@@ -1,22 +1,22 @@
 import type { Command } from 'commander';
 import { openReadOnly, resolveDbPath, type DB } from '../../store/db';
-import { alertsReport, portsReport, sourcesPerHourReport } from '../../../reports/queries';
-import { render } from '../../../reports/render';
-import { PORT_DAY_COLUMNS, SOURCES_HOUR_COLUMNS } from '../../../reports/columns';
+import { alertsReport, portsListing } from '../../../reports/queries';
+import { sourcesPerHourListing, type HourlyRow } from '../../../reports/sources-per-hour';
+import { PORT_NOT_LOGGED_TEXT, render, type Column } from '../../../reports/render';
+import { PORT_DAY_COLUMNS } from '../../../reports/columns';
 import { FLAT_ALERT_COLUMNS, flatAlert } from '../../../reports/alerts';
-import { outputFormat } from '../output';
-import { dbOption, limitOption, outputOption, portArg, protoArg, renderZoneOption, TABLE_FORMATS } from '../options';
+import { emptyNote, periodNote, type ReportPeriod } from '../../../reports/period';
+import { limited, note, outputFormat, show, tableStyle, type ListingFlags } from '../output';
+import { dbOption, listingOptions, portArg, protoArg, renderZoneOption } from '../options';
 
-export interface ReportFlags {
+export interface ReportFlags extends ListingFlags {
   db?: string;
   tz?: string;
-  format?: string;
   from?: string;
   to?: string;
   date?: string;
   port?: number;
   proto?: string;
-  limit?: number;
 }
 
 function withDb<T>(flags: ReportFlags, fn: (db: DB) => T): T {
@@ -28,29 +28,48 @@ function withDb<T>(flags: ReportFlags, fn: (db: DB) => T): T {
   }
 }
 
-const limited = <T>(rows: T[], limit?: number) => (limit === undefined ? rows : rows.slice(0, limit));
+/** Which period the report chose (when the user did not), or why it is empty: on stderr, whatever the format. */
+function sayPeriod(period: ReportPeriod | undefined, empty: boolean, how: string): void {
+  const chosen = period && periodNote(period, how);
+  if (chosen) note(chosen);
+  if (empty) note(emptyNote(period));
+}
 
 export function portsCommand(f: ReportFlags): string {
   const fmt = outputFormat(f.format);
-  const rows = withDb(f, (db) => portsReport(db, { from: f.from, to: f.to, port: f.port, proto: f.proto, tz: f.tz }));
-  return render(limited(rows, f.limit), PORT_DAY_COLUMNS, fmt, 'no inbound scans in that range');
+  const { period, rows } = withDb(f, (db) => portsListing(db, { from: f.from, to: f.to, port: f.port, proto: f.proto, tz: f.tz }));
+  sayPeriod(period, rows.length === 0, '--from/--to');
+  if (rows.length === 0 && fmt === 'table') return '';
+  return render(limited(rows, f), PORT_DAY_COLUMNS, fmt, 'no inbound scans', tableStyle());
 }
+
+/** The all-ports line reads `all` in text; JSON keeps null. */
+const HOURLY_COLUMNS: Column<HourlyRow>[] = [
+  { key: 'hour', title: 'hour' },
+  { key: 'port', title: 'port', align: 'right', empty: PORT_NOT_LOGGED_TEXT },
+  { key: 'proto', title: 'proto' },
+  { key: 'sources', title: 'sources', align: 'right' },
+];
 
 export function sourcesPerHourCommand(f: ReportFlags): string {
   const fmt = outputFormat(f.format);
-  const rows = withDb(f, (db) => sourcesPerHourReport(db, { date: f.date, port: f.port, proto: f.proto, tz: f.tz }));
-  return render(limited(rows, f.limit), SOURCES_HOUR_COLUMNS, fmt, 'no inbound scans that day');
+  const { period, rows } = withDb(f, (db) => sourcesPerHourListing(db, { date: f.date, from: f.from, to: f.to, port: f.port, proto: f.proto, tz: f.tz }));
+  sayPeriod(period, rows.length === 0, '--date or --from/--to');
+  if (rows.length === 0 && fmt === 'table') return '';
+  const shown = limited(rows, f);
+  const text = fmt === 'json' ? shown : shown.map((r) => (r.port === null && r.proto === null ? { ...r, port: 'all', proto: '' } : r));
+  return render(text as HourlyRow[], HOURLY_COLUMNS, fmt, 'no inbound scans', tableStyle());
 }
 
 export function alertsCommand(f: ReportFlags): string {
   const fmt = outputFormat(f.format);
   const rows = withDb(f, (db) => alertsReport(db, { tz: f.tz }));
-  if (fmt === 'json') return render(limited(rows, f.limit), [], fmt);
-  return render(limited(rows.map(flatAlert), f.limit), FLAT_ALERT_COLUMNS, fmt, 'no alerts');
+  if (fmt === 'json') return render(limited(rows, f), [], fmt);
+  return render(limited(rows.map(flatAlert), f), FLAT_ALERT_COLUMNS, fmt, 'no alerts', tableStyle());
 }
 
 function reportOptions(cmd: Command): Command {
-  return cmd.addOption(outputOption(TABLE_FORMATS)).addOption(limitOption()).addOption(renderZoneOption()).addOption(dbOption());
+  return listingOptions(cmd).addOption(renderZoneOption()).addOption(dbOption());
 }
 
 export function register(program: Command): void {
@@ -63,16 +82,18 @@ export function register(program: Command): void {
       .option('--to <date>', 'last day, YYYY-MM-DD (default: the latest day with data)')
       .option('--port <n>', 'one port only', portArg)
       .option('--proto <p>', 'one protocol only (tcp, udp, icmp, …)', protoArg),
-  ).action((o: ReportFlags) => void process.stdout.write(portsCommand(o)));
+  ).action(async (o: ReportFlags) => show(portsCommand(o), o));
   reportOptions(
     report
       .command('sources-per-hour')
-      .description('per port, protocol and hour of one day: unique source addresses of inbound scans')
-      .option('--date <date>', 'the day, YYYY-MM-DD (default: the latest day with data)')
-      .option('--port <n>', 'one port only', portArg)
+      .description('unique source addresses of inbound scans per hour, all 24 hours of each day: every port together (all), then each port and protocol scanned that day')
+      .option('--date <date>', 'one day, YYYY-MM-DD (default: the latest day with data)')
+      .option('--from <date>', 'first day of several, YYYY-MM-DD')
+      .option('--to <date>', 'last day of several, YYYY-MM-DD (default with --from: the latest day with data)')
+      .option('--port <n>', 'one port only (listed on every day of the period)', portArg)
       .option('--proto <p>', 'one protocol only', protoArg),
-  ).action((o: ReportFlags) => void process.stdout.write(sourcesPerHourCommand(o)));
+  ).action(async (o: ReportFlags) => show(sourcesPerHourCommand(o), o));
   reportOptions(program.command('alerts').description('alerts raised by the detectors (port scans and sweeps, worm-like outbound volume on 445) with their evidence')).action(
-    (o: ReportFlags) => void process.stdout.write(alertsCommand(o)),
+    async (o: ReportFlags) => show(alertsCommand(o), o),
   );
 }

@@ -1,39 +1,44 @@
 import type { Command } from 'commander';
-import { openReadOnly, resolveDbPath } from '../../store/db';
+import { droppedText, sourceRows } from '../../../reports/source-coverage';
 import { render } from '../../../reports/render';
-import { sourceRows } from '../../../reports/source-coverage';
-import { outputFormat } from '../output';
+import { limited, outputFormat, show, tableStyle, type ListingFlags } from '../output';
+import { dbOption, listingOptions } from '../options';
+import { readDb } from '../db';
 
 const pct = (v: number | null) => (v === null ? '' : `${(v * 100).toFixed(1)} %`);
 
+export function sourcesList(f: ListingFlags & { db?: string }): string {
+  return readDb(f.db, (db) => {
+    const rows = limited(sourceRows(db), f).map((s) => ({
+      source: s.name,
+      'last read': s.lastRead,
+      lines: s.lines,
+      events: s.events,
+      skips: s.skips,
+      rejects: s.rejects,
+      dropped: droppedText(s.dropped),
+      coverage: pct(s.coverage),
+      'last run': pct(s.lastRun),
+      'run before': pct(s.previousRun),
+      warning: s.warning ?? '',
+    }));
+    const numbers = new Set(['lines', 'events', 'skips', 'rejects', 'coverage', 'last run', 'run before']);
+    const cols = Object.keys(rows[0] ?? { source: '' }).map((k) => ({
+      key: k as keyof (typeof rows)[number],
+      title: k,
+      align: numbers.has(k) ? ('right' as const) : ('left' as const),
+      cut: k === 'source' ? ('start' as const) : undefined,
+      tone: k === 'warning' ? (v: unknown) => (v ? ('warning' as const) : undefined) : undefined,
+    }));
+    return render(rows, cols, outputFormat(f.format), 'no sources yet', tableStyle());
+  });
+}
+
 /** `portledger sources`: every input read, with its parse coverage; a drop is flagged. */
 export function registerSources(program: Command): void {
-  program
-    .command('sources')
-    .description('every input ingested, with its parse coverage; flags a drop since the previous run (a changed log format)')
-    .option('--format <fmt>', 'table | csv | json | md (default: table)')
-    .option('--db <file>', 'database file (env PORTLEDGER_DB, default ./portledger.db)')
-    .action((o: { format?: string; db?: string }) => {
-      const db = openReadOnly(resolveDbPath(o.db));
-      try {
-        const rows = sourceRows(db).map((s) => ({
-          source: s.name,
-          'last read': s.lastRead,
-          lines: s.lines,
-          events: s.events,
-          skips: s.skips,
-          rejects: s.rejects,
-          coverage: pct(s.coverage),
-          'last run': pct(s.lastRun),
-          'run before': pct(s.previousRun),
-          warning: s.warning ?? '',
-        }));
-        const cols = Object.keys(rows[0] ?? { source: '' }).map((k) => ({ key: k as keyof (typeof rows)[number], title: k }));
-        process.stdout.write(render(rows, cols, outputFormat(o.format), 'no sources yet'));
-      } finally {
-        db.close();
-      }
-    });
+  listingOptions(program.command('sources').description('every input ingested, with its parse coverage; flags a drop since the previous run (a changed log format)'))
+    .addOption(dbOption())
+    .action(async (o: ListingFlags & { db?: string }) => show(sourcesList(o), o));
 }
 
 export const register = registerSources;

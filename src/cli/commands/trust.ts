@@ -3,8 +3,8 @@ import { addTrusted, listTrusted, removeTrusted } from '../../store/trust-store'
 import { loadSettings } from '../../store/settings';
 import { render } from '../../../reports/render';
 import { formatInstant } from '../../../reports/time';
-import { outputFormat } from '../output';
-import { dbOption, intArg, outputOption, TABLE_FORMATS } from '../options';
+import { limited, outputFormat, show, tableStyle, type ListingFlags } from '../output';
+import { dbOption, intArg, listingOptions } from '../options';
 import { readDb, writeDb } from '../db';
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -26,15 +26,15 @@ export function trustRemove(target: string, f: { db?: string }): string {
   });
 }
 
-export function trustList(f: { db?: string; format?: string }): string {
+export function trustList(f: ListingFlags & { db?: string }): string {
   return readDb(f.db, (db) => {
     const tz = loadSettings(db).tz;
     const now = Date.now();
-    const rows = listTrusted(db).map((t) => ({
+    const rows = limited(listTrusted(db), f).map((t) => ({
       cidr: t.cidr, note: t.note ?? '', added: formatInstant(t.added, tz),
       until: t.expires === null ? '' : `${formatInstant(t.expires, tz)}${t.expires <= now ? ' (expired)' : ''}`,
     }));
-    return render(rows, [{ key: 'cidr', title: 'trusted' }, { key: 'note', title: 'note' }, { key: 'added', title: 'added' }, { key: 'until', title: 'until' }], outputFormat(f.format), 'no trusted sources');
+    return render(rows, [{ key: 'cidr', title: 'trusted' }, { key: 'note', title: 'note' }, { key: 'added', title: 'added' }, { key: 'until', title: 'until' }], outputFormat(f.format), 'no trusted sources', tableStyle());
   });
 }
 
@@ -54,10 +54,7 @@ export function register(program: Command): void {
     .argument('<ip-or-cidr>')
     .addOption(dbOption())
     .action((t: string, o) => void process.stdout.write(trustRemove(t, o)));
-  trust
-    .command('list')
-    .description('the trusted addresses and networks')
-    .addOption(outputOption(TABLE_FORMATS))
+  listingOptions(trust.command('list').description('the trusted addresses and networks'))
     .addOption(dbOption())
-    .action((o) => void process.stdout.write(trustList(o)));
+    .action(async (o) => show(trustList(o), o));
 }

@@ -17,7 +17,8 @@ export function liveOptions(cmd: Command): Command {
     .option('--alerts-file <file>', 'append every alert as a JSON line to this file')
     .option('--webhook <url>', 'POST every alert as JSON to this URL (retried with backoff)')
     .option('-q, --quiet', 'no live panel and no console lines')
-    .option('--json', 'NDJSON of events and alerts on stdout instead of the panel');
+    .option('--json', 'NDJSON of events and alerts on stdout, as Elastic Common Schema documents (event.kind event / alert), instead of the panel')
+    .option('--original', "with --json: each event's log line as event.original");
 }
 
 /** `liveOptions` and the in-process dashboard's. */
@@ -31,12 +32,19 @@ export function registerWatch(program: Command): void {
     .action(async (paths: string[], f: LiveFlags & Parameters<typeof serveAlongside>[1]) => {
       const run = startLive(f, 'watch');
       await serveAlongside(run, f);
-      const watch = new FileWatch(paths, run.live, { onError: (e) => process.stderr.write(`portledger: ${terminalSafe(e.message)}\n`) });
+      const watch = new FileWatch(paths, run.live, {
+        onError: (e) => process.stderr.write(`portledger: ${terminalSafe(e.message)}\n`),
+        onNotice: (m) => process.stderr.write(`portledger: ${terminalSafe(m)}\n`),
+      });
       run.onStop(() => watch.stop());
-      run.status = () => `following ${watch.followed().length} file(s)`;
+      run.status = () => {
+        const problem = watch.storeProblem();
+        return `following ${watch.followed().length} file(s)${problem ? ` — not storing (${problem}), retrying` : ''}`;
+      };
       await watch.start();
-      if (!f.quiet && !f.json && !process.stdout.isTTY) process.stdout.write(`following ${terminalSafe(watch.followed().join(', ')) || 'nothing yet'}\n`);
-      await run.done;
+      if (!f.quiet && !f.json && !process.stdout.isTTY) process.stdout.write(`following ${terminalSafe(watch.followed().join(', ')) || 'nothing yet'}
+`);
+      if (!(await run.done)) process.exitCode = 1;
     });
 }
 

@@ -1,3 +1,6 @@
+import type { TopEntry } from './top-counter';
+import type { TcpCounters } from './tcp-receiver';
+import type { UdpCounters } from './udp-receiver';
 import type { DropReason } from './types';
 
 export interface SenderStats {
@@ -8,10 +11,18 @@ export interface SenderStats {
 }
 
 export interface SyslogServerStats extends SenderStats {
-  /** Per sender address. After MAX_TRACKED_SENDERS distinct senders the rest share `OTHER_SENDERS`. */
+  /**
+   * Per allowed sender address. After MAX_TRACKED_SENDERS distinct senders the rest share
+   * `OTHER_SENDERS`. Senders outside the allowlist are not here: see `refused`.
+   */
   bySender: Record<string, SenderStats>;
-  udp?: { datagrams: number; bytes: number; recvBufferSize: number };
-  tcp?: { bytes: number; open: number; accepted: number; refused: number; idleClosed: number };
+  /**
+   * Senders outside the allowlist, in fixed memory: how many units were refused, and the
+   * heaviest senders (Space-Saving: `count` is an upper bound, `count - error` a lower one).
+   */
+  refused: { total: number; top: TopEntry[] };
+  udp?: UdpCounters;
+  tcp?: TcpCounters & { open: number };
 }
 
 export const MAX_TRACKED_SENDERS = 10_000;

@@ -20,6 +20,8 @@ export type DropReason =
   | 'buffer overflow'
   | 'truncated'
   | 'idle timeout'
+  | 'too slow'
+  | 'evicted'
   | 'shutdown';
 
 export interface DropDetail {
@@ -42,12 +44,25 @@ export interface SyslogServerOptions {
   maxMessageBytes?: number;
   /** Open TCP connections at once; default 64. */
   maxConnections?: number;
+  /** Open TCP connections from one address; default 8. */
+  maxConnectionsPerSender?: number;
+  /** A TCP message must arrive whole within this many ms of its first byte; default 10,000. */
+  messageTimeoutMs?: number;
+  /**
+   * When the connection table is full, the connection longest without a complete message is
+   * closed for a new one if it has been quiet this long; default 1000 ms.
+   */
+  evictMinIdleMs?: number;
   /** Unparsed bytes kept per TCP connection; default 64 KiB. */
   maxBufferPerConnection?: number;
   /** A TCP connection silent this long is closed; default 5 minutes. */
   idleTimeoutMs?: number;
   /** UDP SO_RCVBUF requested; default 8 MiB (the kernel caps it at net.core.rmem_max). */
   recvBufferSize?: number;
+  /** How often the kernel's UDP drop counter is read; default 1000 ms. */
+  dropPollMs?: number;
+  /** Refused senders remembered (the heaviest, Space-Saving); default 64. */
+  refusedTop?: number;
   /** How long close() lets open TCP connections finish before destroying them; default 2000. */
   closeTimeoutMs?: number;
   /** Operational messages (bound addresses, effective receive buffer, socket errors). */

@@ -20,6 +20,8 @@ export interface RollupDelta {
   hours: [number, number, string, number, number][];
   /** [day, port, proto, events, sources, targets] */
   days: [number, number, string, number, number, number][];
+  /** [hour, events, sources] over every port and protocol */
+  allHours: [number, number, number][];
   dirtyHours: number[];
   /** Days re-read from the events since the last delta (their claim may take existing rows over). */
   adopted: number[];
@@ -87,6 +89,7 @@ export class RollupCounter {
     const delta: RollupDelta = {
       hours: changed.hours.map((c) => [c.hour, c.port, c.proto, c.events, c.sources]),
       days: changed.days.map((c) => [c.day, c.port, c.proto, c.events, c.sources, c.targets]),
+      allHours: changed.allHours.map((c) => [c.hour, c.events, c.sources]),
       dirtyHours: [...this.dirtyHours],
       adopted: this.adopted,
     };
@@ -117,7 +120,7 @@ export class RollupCounter {
    * what is stored) and its dirty hours are kept for the next write.
    */
   failed(delta: RollupDelta): void {
-    const days = new Set<number>([...delta.hours.map((h) => Math.floor(h[0] / 24)), ...delta.days.map((d) => d[0]), ...delta.adopted]);
+    const days = new Set<number>([...delta.hours.map((h) => Math.floor(h[0] / 24)), ...delta.allHours.map((h) => Math.floor(h[0] / 24)), ...delta.days.map((d) => d[0]), ...delta.adopted]);
     for (const day of days) this.makeStale(day);
     for (const h of delta.dirtyHours) this.dirtyHours.add(h);
   }

@@ -1,9 +1,9 @@
 /**
- * The one home of the report rollups (`port_day`, `port_hour`): counting scans in memory as
- * batches are written (counter, aggregate), writing them under the per-day ownership rule that
- * keeps them exact with several writers (writer), recounting dirty days from the events in
- * small steps (settle), rebuilding them for a new zone (rebuild), and the local hour and day
- * numbers they are keyed by (buckets).
+ * The one home of the report rollups (`port_day`, `port_hour`, and `hour_sources`: every port
+ * together): counting scans in memory as batches are written (counter, aggregate), writing them
+ * under the per-day ownership rule that keeps them exact with several writers (writer),
+ * recounting dirty days from the events in small steps (settle), rebuilding them for a new zone
+ * (rebuild), and the local hour and day numbers they are keyed by (buckets).
  */
 import { randomUUID } from 'node:crypto';
 import type { DB } from '../db';
@@ -15,7 +15,7 @@ export { RollupCounter, type RollupDelta, type RollupScan } from './counter';
 export { RollupWriter, daysWithRollups } from './writer';
 export { settleRollups, markDaysDirty, countFromEvents, dirtyDays, dayRange, type SettleResult } from './settle';
 export { rebuildRollups } from './rebuild';
-export { rollupPort, ScanAggregate } from './aggregate';
+export { PORT_NOT_LOGGED, reportPort, rollupPort, rollupPortSql, ScanAggregate } from './aggregate';
 
 /** What one writing session counts rollups with. */
 export interface RollupSession {

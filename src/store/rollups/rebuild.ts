@@ -18,6 +18,7 @@ export function rebuildRollups(db: DB): number {
     const firstDay = pruned === undefined ? -Infinity : Math.floor(hourBucketer(loadSettings(db).tz)(pruned) / 24);
     db.prepare('DELETE FROM port_hour WHERE hour >= ?').run(firstDay * 24);
     db.prepare('DELETE FROM port_day WHERE day >= ?').run(firstDay);
+    db.prepare('DELETE FROM hour_sources WHERE hour >= ?').run(firstDay * 24);
     db.exec('DELETE FROM dirty_hour; DELETE FROM rollup_owner;');
     // Each UTC hour holding scans, by its first and last instant: they fall in at most two local days.
     const hours = db.prepare('SELECT CAST(ts / ? AS INTEGER) AS h, count(*) AS n FROM events WHERE class = ? GROUP BY h').all(HOUR, CLASS.scan) as { h: number; n: number }[];

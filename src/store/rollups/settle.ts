@@ -34,8 +34,8 @@ export function countFromEvents(db: DB, tz: string, first: number, last: number,
     const hour = bucket(e.ts);
     const day = Math.floor(hour / 24);
     if (day < first || day > last) continue;
-    const port = rollupPort(e.dport, e.icmp_type);
     const proto = codes.name('transport', e.transport);
+    const port = rollupPort(e.dport, e.icmp_type, proto);
     if (keep && !keep(port, proto)) continue;
     agg.add(hour, port, proto, e.src, e.dst, e.count);
   }
@@ -73,9 +73,11 @@ export function settleRollups(db: DB, opts: { budgetMs?: number; afterRead?: (da
   const clear = db.prepare('DELETE FROM dirty_hour WHERE hour BETWEEN ? AND ?');
   const delHours = db.prepare('DELETE FROM port_hour WHERE hour BETWEEN ? AND ?');
   const delDay = db.prepare('DELETE FROM port_day WHERE day = ?');
+  const delAll = db.prepare('DELETE FROM hour_sources WHERE hour BETWEEN ? AND ?');
   const disown = db.prepare('DELETE FROM rollup_owner WHERE day = ?');
   const putHour = db.prepare('INSERT INTO port_hour (hour, port, proto, events, sources) VALUES (?, ?, ?, ?, ?)');
   const putDay = db.prepare('INSERT INTO port_day (day, port, proto, events, sources, targets) VALUES (?, ?, ?, ?, ?, ?)');
+  const putAll = db.prepare('INSERT INTO hour_sources (hour, events, sources) VALUES (?, ?, ?)');
   for (let i = 0; i < days.length; i++) {
     if (opts.budgetMs !== undefined && i > 0 && Date.now() - started > opts.budgetMs) {
       result.pending = days.length - i;
@@ -90,9 +92,11 @@ export function settleRollups(db: DB, opts: { budgetMs?: number; afterRead?: (da
       if ((maxSeq.get(h0, h1) as number | null) !== snap.seq) return false;
       delHours.run(h0, h1);
       delDay.run(day);
-      const { hours, days: ds } = snap.agg.takeChanged();
+      delAll.run(h0, h1);
+      const { hours, days: ds, allHours } = snap.agg.takeChanged();
       for (const c of hours) putHour.run(c.hour, c.port, c.proto, c.events, c.sources);
       for (const c of ds) putDay.run(c.day, c.port, c.proto, c.events, c.sources, c.targets);
+      for (const c of allHours) putAll.run(c.hour, c.events, c.sources);
       clear.run(h0, h1);
       // Whoever counted this day in memory has lost it: the rows are the events' own count now.
       disown.run(day);
@@ -134,7 +138,8 @@ export function adoptFromEvents(db: DB, tz: string): (day: number) => Iterable<R
     for (const e of scans.iterate(from, to, CLASS.scan) as Iterable<ScanRow>) {
       const hour = bucket(e.ts);
       if (Math.floor(hour / 24) !== day) continue;
-      yield { hour, port: rollupPort(e.dport, e.icmp_type), proto: codes.name('transport', e.transport), src: e.src, dst: e.dst, count: e.count };
+      const proto = codes.name('transport', e.transport);
+      yield { hour, port: rollupPort(e.dport, e.icmp_type, proto), proto, src: e.src, dst: e.dst, count: e.count };
     }
   }
   return (day) => (busy.get({ day }) ? undefined : read(day));

@@ -37,6 +37,7 @@ export interface RollupWriteResult {
 export class RollupWriter {
   private readonly putHour;
   private readonly putDay;
+  private readonly putAll;
   private readonly markDirty;
   private readonly ownerOf;
   private readonly dayTouched;
@@ -46,6 +47,7 @@ export class RollupWriter {
   constructor(private readonly db: DB, readonly writerId: string) {
     this.putHour = db.prepare('INSERT OR REPLACE INTO port_hour (hour, port, proto, events, sources) VALUES (?, ?, ?, ?, ?)');
     this.putDay = db.prepare('INSERT OR REPLACE INTO port_day (day, port, proto, events, sources, targets) VALUES (?, ?, ?, ?, ?, ?)');
+    this.putAll = db.prepare('INSERT OR REPLACE INTO hour_sources (hour, events, sources) VALUES (?, ?, ?)');
     this.markDirty = dirtyMarker(db);
     this.ownerOf = db.prepare('SELECT writer FROM rollup_owner WHERE day = ?').pluck();
     // Whether anyone counted the day: rollup rows, or hours waiting for a recount.
@@ -73,6 +75,10 @@ export class RollupWriter {
     for (const r of d.days) {
       if (owned(r[0])) this.putDay.run(r);
       else dirty.add(r[0] * 24);
+    }
+    for (const h of d.allHours) {
+      if (owned(Math.floor(h[0] / 24))) this.putAll.run(h);
+      else dirty.add(h[0]);
     }
     this.markDirty(dirty);
     return { disowned: [...verdict].filter(([, ok]) => !ok).map(([day]) => day) };

@@ -1,0 +1,24 @@
+import type { Alert } from '../alert';
+
+/** Samples an alert carries (ports, targets, destinations). */
+export const SAMPLE = 20;
+/** Distinct destinations counted per scan episode (for a sweep: per source, over its ports). */
+export const MAX_EPISODE_DESTINATIONS = 65_536;
+
+export type ScanEvidence = {
+  firstLine: string;
+  lastLine: string;
+  /** The window that met the threshold: `fast` (windowMs) or `long` (longWindowMs: a slow scan). */
+  window: 'fast' | 'long';
+  /** Up to 20 distinct ports probed (vertical), or the swept port (horizontal). */
+  samplePorts: number[];
+  /** Up to 20 distinct targets probed (horizontal), or the scanned target(s) (vertical). */
+  sampleTargets: string[];
+};
+
+/** A scan alert: `host` is the scanning source; `port` the swept port, 0 for a vertical scan. */
+export interface ScanAlert extends Alert {
+  kind: 'vertical-scan' | 'horizontal-scan';
+  level: number;
+  evidence: ScanEvidence;
+}

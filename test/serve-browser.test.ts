@@ -117,6 +117,8 @@ suite(ready ? 'dashboard in headless Chromium' : `dashboard in headless Chromium
       await page.locator('#trust-status .ok').waitFor({ timeout: 30_000 });
       expect(await page.locator('#trust-status').innerText()).toMatch(/Trusted 192\.0\.2\.50\/32: 2 past events/);
       await page.locator('text=Trusted by').waitFor();
+      // The page redraws the address after the change: wait for the note, shown as text.
+      await page.locator('main', { hasText: 'our monitoring <b>service</b>' }).waitFor({ timeout: 30_000 });
       expect(await page.locator('main').innerText()).toContain('our monitoring <b>service</b>');
       await page.goto(s.url);
       await page.locator('#ports tbody tr').first().waitFor();
@@ -144,6 +146,7 @@ suite(ready ? 'dashboard in headless Chromium' : `dashboard in headless Chromium
       await page.locator('text=No open alert.').waitFor();
       expect(await page.locator('.tabs').innerText()).toMatch(/Open \(0\)\s+Closed \(1\)/);
       await page.goto(new URL('/alerts?status=closed', s.url).href);
+      await page.locator('main tbody tr').first().waitFor({ timeout: 30_000 });
       expect(await page.locator('main tbody tr').count()).toBe(1);
       expect(problems).toEqual([]);
     } finally {

@@ -8,14 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { IngestOptions, SourceSummary } from './ingest';
 import { Tally } from './tally';
 import { threadScript, WRITE_HEAP } from './threads';
-
-export type ThreadMessage =
-  | { kind: 'start'; file: string; size: number }
-  | { kind: 'progress'; bytes: number; lines: number }
-  | { kind: 'notice'; text: string }
-  | { kind: 'done'; file: string; status: SourceSummary['status']; tally: Tally; sourceId?: number }
-  | { kind: 'finished' }
-  | { kind: 'failed'; message: string };
+import type { FromWriteThread } from './thread-protocol';
 
 /** The options that can cross into the thread (plain data; what it tells comes back as messages). */
 export type ThreadOptions = Omit<IngestOptions, 'onProgress' | 'onNotice'>;
@@ -46,7 +39,7 @@ export function ingestInThread(dbFile: string, files: string[], options: ThreadO
       if (e) reject(e);
       else resolve(summaries);
     };
-    worker.on('message', (m: ThreadMessage) => {
+    worker.on('message', (m: FromWriteThread) => {
       if (m.kind === 'start') on.start?.(m.file, m.size);
       else if (m.kind === 'progress') on.progress?.(m.bytes, m.lines);
       else if (m.kind === 'notice') on.notice?.(m.text);

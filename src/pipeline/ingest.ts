@@ -6,23 +6,21 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DB } from '../store/db';
-import { pinZone } from '../store/settings';
-import { createSource, findSource, isBusy, recordRun, refreshFingerprint, SourceMoved, type SourceRow, type StoredPosition } from '../store/sources';
+import { createSource, isBusy, recordRun, refreshFingerprint, SourceMoved, type SourceRow, type StoredPosition } from '../store/sources';
 import { TAIL_BYTES } from '../sources/fingerprint';
 import { sha256 } from '../util/hash';
 import { prunedBefore } from '../store/prune';
-import { rollupSession, settleRollups, type RollupSession } from '../store/rollups';
 import { storedClassifierSettings } from '../store/reclassify';
 import type { ClassifierSettings } from '../classify/classifier';
-import { runDetectors, WORM_PORT, type RunDetectors } from './detectors';
+import { WORM_PORT } from './detectors';
 import type { Input } from '../sources/inputs';
 import { threadScript } from './threads';
 import type { ComputedBatch } from './batch';
 import { computeBatches, type ComputeSpec } from './compute-loop';
-import { BatchSink } from './sink';
 import { Tally } from './tally';
-import { forgetIdleSessions, loadOpenSessions } from '../store/session-keys';
-import { SESSION_LIFETIME_MS } from './sessions';
+import { loadOpenSessions } from '../store/session-keys';
+import { matchSource, WriteSession } from './write-session';
+import type { FromParseWorker, ToParseWorker } from './thread-protocol';
 
 export interface IngestOptions {
   /** Zone the logs were written in. */
@@ -64,10 +62,10 @@ export const classifierSettings: (db: DB) => ClassifierSettings = storedClassifi
 /** Batches computed in a worker thread, acknowledged one by one as they are written. */
 async function* workerBatches(input: Input, spec: ComputeSpec, script: string, progress: (bytes: number) => void): AsyncGenerator<ComputedBatch> {
   const worker = new Worker(script, { workerData: { name: input.name, spec } });
-  const queue: unknown[] = [];
+  const queue: FromParseWorker[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
-  worker.on('message', (m) => {
+  worker.on('message', (m: FromParseWorker) => {
     queue.push(m);
     wake?.();
   });
@@ -82,13 +80,13 @@ async function* workerBatches(input: Input, spec: ComputeSpec, script: string, p
   try {
     for (;;) {
       while (queue.length === 0 && !failure) await new Promise<void>((r) => (wake = r));
-      const m = queue.shift() as { batch?: ComputedBatch; bytes?: number; done?: boolean; error?: string } | undefined;
+      const m = queue.shift();
       if (!m) throw failure;
-      if (m.error) throw new Error(m.error);
-      if (m.done) return;
-      progress(m.bytes ?? 0);
-      yield m.batch!;
-      worker.postMessage('ack');
+      if (m.kind === 'failed') throw new Error(m.message);
+      if (m.kind === 'finished') return;
+      progress(m.bytes);
+      yield m.batch;
+      worker.postMessage({ kind: 'ack' } satisfies ToParseWorker);
     }
   } finally {
     await worker.terminate();
@@ -96,18 +94,12 @@ async function* workerBatches(input: Input, spec: ComputeSpec, script: string, p
 }
 
 export class IngestSession {
-  private readonly sink: BatchSink;
+  private readonly session: WriteSession;
   private readonly settings: ClassifierSettings;
-  private readonly rollupTz: string;
-  private readonly detectors: RunDetectors;
-  private readonly rollups: RollupSession;
 
   constructor(private readonly db: DB, private readonly opts: IngestOptions) {
-    this.rollupTz = pinZone(db, opts.tz);
-    this.detectors = runDetectors(db, { slowScans: opts.slowScans ?? false });
-    this.rollups = rollupSession(db, this.rollupTz, { live: false });
-    this.sink = new BatchSink(db, this.rollups.counter, this.rollups.writer, [this.detectors.worm, this.detectors.scan], undefined, (attempt) => this.waitBusy(attempt));
-    this.settings = classifierSettings(db);
+    this.session = new WriteSession(db, { tz: opts.tz, live: false, slowScans: opts.slowScans ?? false, onBusy: (attempt) => this.waitBusy(attempt) });
+    this.settings = this.session.classifier;
     // Checkpointing the WAL every 1,000 pages costs about a tenth of bulk insert time; let it
     // grow to ~160 MB during the run and checkpoint once at the end.
     db.pragma('wal_autocheckpoint = 10000');
@@ -157,7 +149,7 @@ export class IngestSession {
     for await (const b of batches) {
       if (b.endOffset === at.offset && b.rows.count + b.rejects.length + b.skipReasons.length === 0) continue;
       const tail = input.bytesBefore ? sha256(input.bytesBefore(b.endOffset, TAIL_BYTES)) : null;
-      this.sink.commit(b, { sourceId, from: at.offset, tailHash: tail }, tally);
+      this.session.sink.commit(b, { sourceId, from: at.offset, tailHash: tail }, tally);
       tally.lines += b.lines - at.lines;
       Object.assign(at, { offset: b.endOffset, lines: b.lines, tail_hash: tail });
       input.committed?.(b.endOffset);
@@ -217,22 +209,14 @@ export class IngestSession {
 
   /** Recounts the rollups this session could not count in memory; call once after the last input. */
   finish(): void {
-    this.patiently(() => forgetIdleSessions(this.db, Date.now(), SESSION_LIFETIME_MS));
-    this.patiently(() => this.detectors.save());
-    this.patiently(() => this.rollups.writer.release());
-    this.patiently(() => settleRollups(this.db));
+    this.session.finish((fn) => this.patiently(fn));
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.pragma('wal_autocheckpoint = 1000');
   }
 
-  /** The source this input continues, if its first bytes and the bytes before the saved position match. */
+  /** The source this input continues (a text shorter than the stored position is read as a new one). */
   private resume(input: Input): SourceRow | undefined {
-    const src = findSource(this.db, input.head);
-    if (!src) return undefined;
-    if (src.offset > 0 && src.tail_hash && input.bytesBefore) {
-      if (input.size !== undefined && input.size < src.offset) return undefined;
-      if (sha256(input.bytesBefore(src.offset, TAIL_BYTES)) !== src.tail_hash) return undefined;
-    }
-    return src;
+    const m = matchSource(this.db, input);
+    return typeof m === 'string' ? undefined : m;
   }
 }

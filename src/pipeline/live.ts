@@ -7,24 +7,19 @@ import path from 'node:path';
 import { createClock } from '../../parsers/clock';
 import { parserById } from '../../parsers';
 import type { DB } from '../store/db';
-import { pinZone } from '../store/settings';
-import { rollupSession, settleRollups, type RollupSession, type SettleResult } from '../store/rollups';
-import { createSource, findSource, sourceById, type SourceRow } from '../store/sources';
-import { TAIL_BYTES } from '../sources/fingerprint';
-import { sha256 } from '../util/hash';
+import { settleRollups, type SettleResult } from '../store/rollups';
+import { createSource, namedSource, sourceById, type SourceRow } from '../store/sources';
 import { prunedBefore, pruneOlderThan } from '../store/prune';
 import { retentionMs } from '../config/settings';
 import type { Alert } from '../contract/alert';
-import { runDetectors, WORM_PORT, type RunDetectors } from './detectors';
+import { WORM_PORT } from './detectors';
 import type { RecordBatch } from '../sources/records';
 import { BatchComputer, type ComputedBatch, type SourceCursor } from './batch';
-import { classifierSettings } from './ingest';
 import { expireTrusted, loadTrusted } from '../store/trust-store';
 import { CidrSet } from '../classify/networks';
-import { BatchSink } from './sink';
 import { Tally } from './tally';
-import { forgetIdleSessions, loadOpenSessions } from '../store/session-keys';
-import { SESSION_LIFETIME_MS } from './sessions';
+import { loadOpenSessions } from '../store/session-keys';
+import { matchSource, WriteSession } from './write-session';
 
 export interface LiveOptions {
   tz: string;
@@ -54,10 +49,8 @@ export interface LiveSource {
 }
 
 export class LivePipeline {
-  private readonly sink: BatchSink;
+  private readonly session: WriteSession;
   private readonly computer: BatchComputer;
-  private readonly detectors: RunDetectors;
-  private readonly rollups: RollupSession;
   private lastSave = Date.now();
   private nextPrune = Date.now() + 60_000;
   /** The classifier's settings: the trusted list is refreshed in place (see refreshTrust). */
@@ -66,11 +59,8 @@ export class LivePipeline {
   readonly tally = new Tally();
 
   constructor(private readonly db: DB, private readonly opts: LiveOptions) {
-    const rollupTz = pinZone(db, opts.tz);
-    this.detectors = runDetectors(db, { slowScans: true });
-    this.rollups = rollupSession(db, rollupTz, { live: true });
-    this.sink = new BatchSink(db, this.rollups.counter, this.rollups.writer, [this.detectors.worm, this.detectors.scan], opts.onAlerts);
-    this.classify = classifierSettings(db);
+    this.session = new WriteSession(db, { tz: opts.tz, live: true, slowScans: true, onAlerts: opts.onAlerts });
+    this.classify = this.session.classifier;
     this.trustSeen = this.classify.trusted.cidrs.join(',');
     this.computer = new BatchComputer(this.classify, WORM_PORT, opts.format ? parserById(opts.format) : undefined, prunedBefore(db), opts.everyLine);
   }
@@ -102,13 +92,8 @@ export class LivePipeline {
    */
   fileSource(name: string, file: FileText, sameText?: number): LiveSource | 'wait' {
     const decide = (): SourceRow | 'wait' | 'new' => {
-      const row = (sameText !== undefined ? sourceById(this.db, sameText) : undefined) ?? findSource(this.db, file.head);
-      if (!row) return 'new';
-      if (row.offset > 0) {
-        if (file.size < row.offset) return 'wait';
-        if (row.tail_hash && sha256(file.bytesBefore(row.offset, TAIL_BYTES)) !== row.tail_hash) return 'new';
-      }
-      return row;
+      const m = matchSource(this.db, file, sameText !== undefined ? sourceById(this.db, sameText) : undefined);
+      return m === 'shorter' ? 'wait' : m;
     };
     // Decided without the lock (this runs on every poll for a file left waiting); a new source
     // is decided again and made under it.
@@ -124,13 +109,7 @@ export class LivePipeline {
 
   /** The source for one syslog sender (`syslog udp 192.0.2.1`); created on first message. */
   namedSource(name: string): LiveSource {
-    let row = this.db.prepare('SELECT id, name, fp_hash, fp_len, offset, tail_hash, lines FROM sources WHERE fp_len = 0 AND fp_hash = ?').get(sha256(Buffer.from(name))) as SourceRow | undefined;
-    if (!row) {
-      const now = Date.now();
-      const info = this.db.prepare('INSERT INTO sources (name, fp_hash, fp_len, first_seen, last_seen) VALUES (?, ?, 0, ?, ?)').run(name, sha256(Buffer.from(name)), now, now);
-      row = { id: Number(info.lastInsertRowid), name, fp_hash: sha256(Buffer.from(name)), fp_len: 0, offset: 0, tail_hash: null, lines: 0 };
-    }
-    return this.track(row);
+    return this.track(namedSource(this.db, name, Date.now()));
   }
 
   /**
@@ -149,7 +128,7 @@ export class LivePipeline {
     const computed = this.computer.take(batch.endOffset, batch.lines, src.cursor);
     const longer = head && head.length > src.row.fp_len ? head : undefined;
     try {
-      this.sink.commit(computed, { sourceId: src.row.id, from: src.row.offset, tailHash, head: longer }, src.tally);
+      this.session.sink.commit(computed, { sourceId: src.row.id, from: src.row.offset, tailHash, head: longer }, src.tally);
     } catch (e) {
       // Nothing of the batch is stored and its records will be read again: the session memory
       // goes back to what the store holds, or their start records would pass for known sessions.
@@ -174,8 +153,7 @@ export class LivePipeline {
     this.computer.notBefore = prunedBefore(this.db) ?? -Infinity;
     this.refreshTrust();
     if (Date.now() - this.lastSave >= 60_000) {
-      this.detectors.save();
-      forgetIdleSessions(this.db, Date.now(), SESSION_LIFETIME_MS);
+      this.session.save();
       this.lastSave = Date.now();
     }
     return r;
@@ -200,9 +178,7 @@ export class LivePipeline {
 
   /** Final recount and save; the database stays open for the caller to close. */
   close(): void {
-    this.detectors.save();
-    this.rollups.writer.release();
-    settleRollups(this.db);
+    this.session.finish();
   }
 
   private track(row: SourceRow): LiveSource {

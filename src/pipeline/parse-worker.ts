@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openInput } from '../sources/inputs';
 import { computeBatches, type ComputeSpec } from './compute-loop';
 import { columnBuffers } from '../contract/batch/utf8-column';
+import type { FromParseWorker, ToParseWorker } from './thread-protocol';
 
 const IN_FLIGHT = 4;
 
@@ -15,7 +16,8 @@ async function run(): Promise<void> {
   const port = parentPort!;
   let inFlight = 0;
   let wake: (() => void) | undefined;
-  port.on('message', () => {
+  port.on('message', (m: ToParseWorker) => {
+    if (m.kind !== 'ack') return;
     inFlight--;
     wake?.();
   });
@@ -25,12 +27,12 @@ async function run(): Promise<void> {
     inFlight++;
     const { rows, raws } = batch;
     const moved = [rows.nums.buffer as ArrayBuffer, raws.rows.buffer as ArrayBuffer, ...columnBuffers(rows.strs), ...columnBuffers(raws.lines)];
-    port.postMessage({ batch, bytes: input.bytesRead() }, moved);
+    port.postMessage({ kind: 'batch', batch, bytes: input.bytesRead() } satisfies FromParseWorker, moved);
   }
-  port.postMessage({ done: true });
+  port.postMessage({ kind: 'finished' } satisfies FromParseWorker);
   port.close();
 }
 
 run().catch((e: unknown) => {
-  parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
+  parentPort!.postMessage({ kind: 'failed', message: e instanceof Error ? e.message : String(e) } satisfies FromParseWorker);
 });

@@ -7,12 +7,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { closeDb, openDb } from '../store/db';
 import { openInput } from '../sources/inputs';
 import { IngestSession } from './ingest';
-import type { ThreadMessage, ThreadOptions } from './ingest-thread';
+import type { ThreadOptions } from './ingest-thread';
+import type { FromWriteThread } from './thread-protocol';
 
 async function run(): Promise<void> {
   const { dbFile, files, options } = workerData as { dbFile: string; files: string[]; options: ThreadOptions };
   const port = parentPort!;
-  const send = (m: ThreadMessage) => port.postMessage(m);
+  const send = (m: FromWriteThread) => port.postMessage(m);
   const db = openDb(dbFile);
   try {
     const session = new IngestSession(db, {
@@ -33,6 +34,6 @@ async function run(): Promise<void> {
 }
 
 run().then(
-  () => parentPort!.postMessage({ kind: 'finished' } satisfies ThreadMessage),
-  (e: unknown) => parentPort!.postMessage({ kind: 'failed', message: e instanceof Error ? e.message : String(e) } satisfies ThreadMessage),
+  () => parentPort!.postMessage({ kind: 'finished' } satisfies FromWriteThread),
+  (e: unknown) => parentPort!.postMessage({ kind: 'failed', message: e instanceof Error ? e.message : String(e) } satisfies FromWriteThread),
 );

@@ -37,6 +37,18 @@ export function createSource(db: DB, name: string, head: Buffer, now: number): S
   return { id: Number(info.lastInsertRowid), name, fp_hash: fp, fp_len: head.length, offset: 0, tail_hash: null, lines: 0 };
 }
 
+/**
+ * The source of a stream with no text to fingerprint (a syslog sender, `syslog udp 192.0.2.1`):
+ * known by its name; made on first use.
+ */
+export function namedSource(db: DB, name: string, now: number): SourceRow {
+  const key = sha256(Buffer.from(name));
+  const row = db.prepare('SELECT id, name, fp_hash, fp_len, offset, tail_hash, lines FROM sources WHERE fp_len = 0 AND fp_hash = ?').get(key) as SourceRow | undefined;
+  if (row) return row;
+  const info = db.prepare('INSERT INTO sources (name, fp_hash, fp_len, first_seen, last_seen) VALUES (?, ?, 0, ?, ?)').run(name, key, now, now);
+  return { id: Number(info.lastInsertRowid), name, fp_hash: key, fp_len: 0, offset: 0, tail_hash: null, lines: 0 };
+}
+
 /** A longer head than the one first seen (the file grew): remember the stronger fingerprint. */
 export function refreshFingerprint(db: DB, id: number, name: string, head: Buffer, now: number): void {
   db.prepare('UPDATE sources SET name = ?, fp_hash = ?, fp_len = ?, last_seen = ? WHERE id = ?').run(name, sha256(head), head.length, now, id);

@@ -1,0 +1,26 @@
+/**
+ * The messages between an ingest's threads, in one place: the parse worker (reads and computes
+ * batches) and the write thread (stores them). Every message is an object tagged by `kind`, so
+ * each side switches on it and the compiler checks both ends.
+ */
+import type { ComputedBatch } from './batch';
+import type { Tally } from './tally';
+import type { SourceSummary } from './ingest';
+
+/** Parse worker → writer: a computed batch (its buffers transferred), the end, or a failure. */
+export type FromParseWorker =
+  | { kind: 'batch'; batch: ComputedBatch; bytes: number }
+  | { kind: 'finished' }
+  | { kind: 'failed'; message: string };
+
+/** Writer → parse worker: one batch written (the worker keeps a bounded number in flight). */
+export type ToParseWorker = { kind: 'ack' };
+
+/** Write thread → the thread that started the ingest. */
+export type FromWriteThread =
+  | { kind: 'start'; file: string; size: number }
+  | { kind: 'progress'; bytes: number; lines: number }
+  | { kind: 'notice'; text: string }
+  | { kind: 'done'; file: string; status: SourceSummary['status']; tally: Tally; sourceId?: number }
+  | { kind: 'finished' }
+  | { kind: 'failed'; message: string };

@@ -101,7 +101,7 @@ function common(cmd: Command): Command {
 }
 
 /** Adds `report daily` and `report range` under the existing `report` command. */
-export function registerDaily(program: Command): void {
+export function register(program: Command): void {
   const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('reports over the stored events');
   // Markdown on a terminal goes through the pager like any long listing; HTML and files do not.
   const out = (s: string, o: DailyFlags) => (formatOf(o) === 'md' && !o.out ? show(s, o) : void process.stdout.write(s));
@@ -119,5 +119,3 @@ export function registerDaily(program: Command): void {
       .option('--to <date>', 'last day, YYYY-MM-DD (default: the latest day with events)'),
   ).action(async (o: DailyFlags) => out(rangeCommand(o), o));
 }
-
-export const register = registerDaily;

@@ -62,7 +62,7 @@ export async function dshieldCommand(f: DshieldFlags): Promise<string> {
   }
 }
 
-export function registerExport(program: Command): void {
+export function register(program: Command): void {
   const exp = program.command('export').description('export stored events for other tools and services');
   exp
     .command('dshield')
@@ -77,5 +77,3 @@ export function registerExport(program: Command): void {
       process.stderr.write(await dshieldCommand(o));
     });
 }
-
-export const register = registerExport;

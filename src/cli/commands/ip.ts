@@ -33,7 +33,7 @@ export async function ipCommand(address: string, f: IpFlags): Promise<string> {
   return renderIpHistory(history, fmt, tableStyle());
 }
 
-export function registerIp(program: Command): void {
+export function register(program: Command): void {
   topOptions(program.command('ip'), 'how many ports and peers to list per role (default 20)')
     .description('history of one address: first and last seen, ports, days, classes, alerts, trust — as source and as destination')
     .argument('<address>', 'IPv4 or IPv6 address')
@@ -44,5 +44,3 @@ export function registerIp(program: Command): void {
     .addOption(new Option('--db <file>', 'database file (env PORTLEDGER_DB, default ./portledger.db)'))
     .action(async (address: string, o: IpFlags) => show(await ipCommand(address, o), o));
 }
-
-export const register = registerIp;

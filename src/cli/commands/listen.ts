@@ -43,7 +43,7 @@ function statusLine(where: string, st: SyslogServerStats, q: IntakeStatus): stri
   ].filter(Boolean).join('; ');
 }
 
-export function registerListen(program: Command): void {
+export function register(program: Command): void {
   serveOptions(liveOptions(program.command('listen')))
     .description('be the syslog server your router sends to (UDP and/or TCP, RFC 3164 and 5424), alerting as attacks happen')
     .option('--udp <[host:]port>', `receive syslog over UDP (default, with --tcp, ${DEFAULT_LISTEN.host}:${DEFAULT_LISTEN.port})`)
@@ -123,5 +123,3 @@ export function registerListen(program: Command): void {
       if (!(await run.done)) process.exitCode = 1;
     });
 }
-
-export const register = registerListen;

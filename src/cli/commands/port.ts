@@ -37,7 +37,7 @@ export function portCommand(port: number, f: PortFlags): string {
   }
 }
 
-export function registerPort(program: Command): void {
+export function register(program: Command): void {
   topOptions(program.command('port'), 'how many top sources to list (default 10)')
     .description('what a port is, why it is probed, and what this database has seen on it (last 30 days, top sources)')
     .argument('<port>', 'port number (with --proto icmp: the ICMP type, 8 = echo request)', parsePort)
@@ -47,5 +47,3 @@ export function registerPort(program: Command): void {
     .addOption(new Option('--tz <zone>', "IANA time zone to render in (default: the database's zone)"))
     .action(async (port: number, o: PortFlags) => show(portCommand(port, o), o));
 }
-
-export const register = registerPort;

@@ -35,10 +35,8 @@ export function sourcesList(f: ListingFlags & { db?: string }): string {
 }
 
 /** `portledger sources`: every input read, with its parse coverage; a drop is flagged. */
-export function registerSources(program: Command): void {
+export function register(program: Command): void {
   listingOptions(program.command('sources').description('every input ingested, with its parse coverage; flags a drop since the previous run (a changed log format)'))
     .addOption(dbOption())
     .action(async (o: ListingFlags & { db?: string }) => show(sourcesList(o), o));
 }
-
-export const register = registerSources;

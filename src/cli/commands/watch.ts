@@ -26,7 +26,7 @@ function withServe(cmd: Command): Command {
   return serveOptions(liveOptions(cmd));
 }
 
-export function registerWatch(program: Command): void {
+export function register(program: Command): void {
   withServe(program.command('watch').argument('<paths...>', 'files or globs (quote globs so new files are picked up)'))
     .description('follow growing log files (rotation of every kind handled) into the database, alerting as attacks happen')
     .action(async (paths: string[], f: LiveFlags & Parameters<typeof serveAlongside>[1]) => {
@@ -47,5 +47,3 @@ export function registerWatch(program: Command): void {
       if (!(await run.done)) process.exitCode = 1;
     });
 }
-
-export const register = registerWatch;

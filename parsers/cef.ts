@@ -226,6 +226,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
       tcpFlags: transport === 'tcp' ? flagsOf(labelled(x, /^tcp ?flags$/i)) : undefined,
       rule: labelled(x, RULE_LABEL),
       hostname: nonEmpty(x.get('dvchost')) ?? env.hostname,
+      device: { vendor, product },
       direction,
       inZone,
       outZone,

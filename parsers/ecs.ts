@@ -72,7 +72,9 @@ export const OBSERVERS: Readonly<Record<string, Observer>> = {
   'aws-vpc-flow': { type: 'firewall', vendor: 'AWS', product: 'VPC Flow Logs' },
   'gcp-vpc-flow': { type: 'firewall', vendor: 'Google Cloud', product: 'VPC Flow Logs / Firewall Rules Logging' },
   'sophos-firewall': { type: 'firewall', vendor: 'Sophos', product: 'Sophos Firewall' },
-  // CEF and LEEF carry the vendor in each line; the format alone names none.
+  // CEF and LEEF lines name their device in the header (FirewallEvent.device).
+  cef: { type: 'firewall', product: 'CEF (Common Event Format) source' },
+  leef: { type: 'firewall', product: 'LEEF (Log Event Extended Format) source' },
   'zeek-conn': { type: 'sensor', vendor: 'Zeek', product: 'Zeek' },
   dshield: { type: 'firewall', product: 'DShield submission' },
 };
@@ -143,8 +145,8 @@ function build(e: FirewallEvent, c: Classification | undefined, b: Build): EcsDo
   if (b.complete) {
     const o = observerOf(e.format);
     put(d, 'observer.type', o.type);
-    put(d, 'observer.vendor', o.vendor);
-    put(d, 'observer.product', o.product);
+    put(d, 'observer.vendor', e.device?.vendor || o.vendor);
+    put(d, 'observer.product', e.device?.product || o.product);
   }
   put(d, 'observer.hostname', e.hostname);
   put(d, 'observer.ingress.interface.name', e.inIf);

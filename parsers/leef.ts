@@ -195,6 +195,7 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
       outIf,
       rule: first(a, ['RuleName', 'policyname', 'policy', 'rule', 'policyid']),
       hostname: first(a, ['DeviceName', 'devname']) ?? env.hostname,
+      device: { vendor: h.vendor, product: h.product },
       direction: vendor === 'fortinet' ? zoneDirection(fortinetSide(inZone, inIf), fortinetSide(outZone, outIf)) : zoneDirection(zoneSide(inZone), zoneSide(outZone)),
       inZone,
       outZone,

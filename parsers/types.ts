@@ -60,6 +60,8 @@ export interface FirewallEvent {
   rule?: string;
   /** The device that wrote the log (ECS observer.hostname). */
   hostname?: string;
+  /** Vendor and product named by the line itself (CEF / LEEF headers), for ECS observer.vendor/product. */
+  device?: { vendor: string; product: string };
   /** Direction stated by the device, used as evidence by the classifier. */
   direction?: Direction;
   /** Zones or interface roles stated by the device (ECS observer.ingress.zone / egress.zone). */

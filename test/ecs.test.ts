@@ -34,6 +34,12 @@ describe('ECS documents of events', () => {
     expect(d.event.original).toBeUndefined();
   });
 
+  test('CEF and LEEF: the device is the one the line names in its header', () => {
+    const cef = parseEvent(PARSERS.find((p) => p.id === 'cef')!.example);
+    expect(cef.device?.vendor).toBeTruthy();
+    expect((ecsDocument(cef) as Doc).observer).toMatchObject({ vendor: cef.device!.vendor, product: cef.device!.product });
+  });
+
   const base: FirewallEvent = { ts: Date.UTC(2024, 5, 14), format: 'netfilter', action: 'deny', transport: 'tcp', srcIp: '203.0.113.7', dstIp: '192.0.2.10', dstPort: 23 };
 
   test('what the firewall did: denied / allowed, a success from its point of view; unknown without its decision', () => {

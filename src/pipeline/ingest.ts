@@ -20,7 +20,7 @@ import { computeBatches, type ComputeSpec } from './compute-loop';
 import { Tally } from './tally';
 import { loadOpenSessions } from '../store/session-keys';
 import { matchSource, WriteSession } from './write-session';
-import type { FromParseWorker, ToParseWorker } from './thread-protocol';
+import type { FromParseWorker, SourceStatus, ToParseWorker } from './thread-protocol';
 
 export interface IngestOptions {
   /** Zone the logs were written in. */
@@ -41,11 +41,7 @@ export interface IngestOptions {
 
 export interface SourceSummary {
   name: string;
-  /**
-   * `new`, `continued` (part of it was ingested before), `unchanged` (ingested before, nothing
-   * new) or `empty` (no text at all: nothing to recognize it by, nothing stored).
-   */
-  status: 'new' | 'continued' | 'unchanged' | 'empty';
+  status: SourceStatus;
   tally: Tally;
   /** The row in `sources` (absent for an empty input). */
   sourceId?: number;

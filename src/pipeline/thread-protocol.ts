@@ -5,7 +5,13 @@
  */
 import type { ComputedBatch } from './batch';
 import type { Tally } from './tally';
-import type { SourceSummary } from './ingest';
+
+/**
+ * What an ingest found an input to be: `new`, `continued` (part of it was ingested before),
+ * `unchanged` (ingested before, nothing new) or `empty` (no text at all: nothing to recognize it
+ * by, nothing stored).
+ */
+export type SourceStatus = 'new' | 'continued' | 'unchanged' | 'empty';
 
 /** Parse worker → writer: a computed batch (its buffers transferred), the end, or a failure. */
 export type FromParseWorker =
@@ -21,6 +27,6 @@ export type FromWriteThread =
   | { kind: 'start'; file: string; size: number }
   | { kind: 'progress'; bytes: number; lines: number }
   | { kind: 'notice'; text: string }
-  | { kind: 'done'; file: string; status: SourceSummary['status']; tally: Tally; sourceId?: number }
+  | { kind: 'done'; file: string; status: SourceStatus; tally: Tally; sourceId?: number }
   | { kind: 'finished' }
   | { kind: 'failed'; message: string };

@@ -44,19 +44,12 @@ import { portOf, toInt } from './lib/numbers';
 import { PORTED, protoKeyword } from './lib/protocols';
 import { reject, skip, type SkipCode } from './lib/reasons';
 import { flagMaskOfWords, flagWords } from './lib/tcp-flags';
-import { checkPointBlade, fortinetCategory, fortinetSide, panTypeSkip, siemTime, trendMicroEvent } from './lib/siem';
+import { checkPointBlade, fortinetCategory, fortinetSide, headerStart, panTypeSkip, siemTime, sniffHeader, trendMicroEvent } from './lib/siem';
 import { zoneDirection, zoneSide } from './lib/zones';
 
-/** `CEF:<digit>` within the first characters of the message, with a header after it. */
-function cefStart(m: string): number {
-  const i = m.indexOf('CEF:');
-  if (i < 0 || i > 256) return -1;
-  const c = m.charCodeAt(i + 4);
-  return c >= 48 && c <= 57 && m.indexOf('|', i + 5) > 0 ? i : -1;
-}
-
-// A JSON document the envelope could not unwrap is not a CEF line, whatever it quotes.
-const sniff = (env: Envelope): boolean => env.message.charCodeAt(0) !== 123 && cefStart(env.message) >= 0;
+const CEF_VERSIONS = '0123456789';
+const cefStart = (m: string): number => headerStart(m, 'CEF:', CEF_VERSIONS);
+const sniff = (env: Envelope): boolean => sniffHeader(env.message, 'CEF:', CEF_VERSIONS);
 
 /** The seven header fields after `CEF:` (unescaped) and where the extension starts; undefined when cut. */
 function header(m: string, at: number): { fields: string[]; ext: number } | undefined {

@@ -38,18 +38,13 @@ import { colonMac } from './lib/mac';
 import { portOf, toInt } from './lib/numbers';
 import { PORTED, protoKeyword } from './lib/protocols';
 import { reject, skip, type SkipCode } from './lib/reasons';
-import { checkPointBlade, fortinetCategory, fortinetSide, panTypeSkip, siemTime, trendMicroEvent } from './lib/siem';
+import { checkPointBlade, fortinetCategory, fortinetSide, headerStart, panTypeSkip, siemTime, sniffHeader, trendMicroEvent } from './lib/siem';
 import { zoneDirection, zoneSide } from './lib/zones';
 
-/** `LEEF:<digit>` within the first characters of the message, with a header after it. */
-function leefStart(m: string): number {
-  const i = m.indexOf('LEEF:');
-  if (i < 0 || i > 256) return -1;
-  const c = m.charCodeAt(i + 5);
-  return c >= 49 && c <= 50 && m.indexOf('|', i + 6) > 0 ? i : -1;
-}
-
-const sniff = (env: Envelope): boolean => env.message.charCodeAt(0) !== 123 && leefStart(env.message) >= 0;
+/** LEEF 1.0 and 2.0. */
+const LEEF_VERSIONS = '12';
+const leefStart = (m: string): number => headerStart(m, 'LEEF:', LEEF_VERSIONS);
+const sniff = (env: Envelope): boolean => sniffHeader(env.message, 'LEEF:', LEEF_VERSIONS);
 
 interface Header {
   version: string;

@@ -81,3 +81,18 @@ export function siemTime(text: string | undefined, clock: Clock): number | Rejec
   // civilToUtc: a date that does not exist is NaN, which the parse stage rejects (impossible-date).
   return civilToUtc(year, b.month, b.day, b.hour, b.minute, b.second, b.ms) - off * 60_000;
 }
+
+/**
+ * Where a `CEF:` / `LEEF:` header starts in a message: the tag within its first 256 characters,
+ * followed by a version digit in `versions` (e.g. '0123456789', '12') and a `|` after it; -1 if none.
+ */
+export function headerStart(m: string, tag: string, versions: string): number {
+  const i = m.indexOf(tag);
+  if (i < 0 || i > 256) return -1;
+  return versions.includes(m.charAt(i + tag.length)) && m.indexOf('|', i + tag.length + 1) > 0 ? i : -1;
+}
+
+/** A message that is a SIEM line: a JSON document the envelope could not unwrap is not one, whatever it quotes. */
+export function sniffHeader(m: string, tag: string, versions: string): boolean {
+  return m.charCodeAt(0) !== 123 && headerStart(m, tag, versions) >= 0;
+}

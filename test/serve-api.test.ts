@@ -196,7 +196,7 @@ maybe('serve: the JSON API on a loopback server', () => {
     expect((await json(s, `/api/ip/198.51.100.77`)).body.trusted).toEqual([]);
   });
 
-  test('the live stream says hello, then pushes new events within 2 s of their commit', async () => {
+  test('the live stream says hello, then pushes new events and the counts they change', async () => {
     const ac = new AbortController();
     const r = await fetch(new URL('/api/live', s.url), { signal: ac.signal });
     expect(r.headers.get('content-type')).toMatch(/text\/event-stream/);

@@ -9,7 +9,8 @@
  * database, settings) fails before a timer or a signal handler exists, so a failed start exits.
  */
 import v8 from 'node:v8';
-import { checkZone, systemZone } from '../../parsers/clock';
+import { checkZone } from '../../parsers/clock';
+import { readingZone } from '../config/settings';
 import { closeDb, openDb, resolveDbPath, storeUnavailable, type DB } from '../store/db';
 import { addToSettings, loadSettings } from '../store/settings';
 import { splitList } from '../classify/networks';
@@ -114,7 +115,7 @@ export function startLive(f: LiveFlags, title: string, opts: LiveRunOptions = {}
       webhook,
     });
     live = new LivePipeline(db, {
-      tz: f.tz ?? systemZone(),
+      tz: readingZone(f.tz, db),
       year: f.year,
       format: f.format,
       onAlerts: (a) => outputs.publish(a),

@@ -113,15 +113,15 @@ describe('distinct windows', () => {
   });
 
   test('keys stay light below the rules threshold, and promotion replays their items', () => {
-    const { w, probe: p } = windows({}, 6); // light form: up to 4 items
-    for (let i = 0; i < 4; i++) probe(w, '192.0.2.1', 1 + i, T0 + i * S);
-    expect(w.stats()).toMatchObject({ keys: 1, heavyKeys: 0, entries: 4 });
+    const { w, probe: p } = windows({}, 6); // light form: up to 5 items (threshold − 1)
+    for (let i = 0; i < 5; i++) probe(w, '192.0.2.1', 1 + i, T0 + i * S);
+    expect(w.stats()).toMatchObject({ keys: 1, heavyKeys: 0, entries: 5 });
     expect(p.seen).toEqual([]); // rules are not asked about light keys
-    probe(w, '192.0.2.2', 1, T0 + 4 * S);
+    probe(w, '192.0.2.2', 1, T0 + 5 * S);
     expect(w.stats()).toMatchObject({ keys: 1, heavyKeys: 1 });
     expect(p.last).toMatchObject({ portsFast: 1, targetsFast: 2, runFirst: T0, runLine: '192.0.2.1:1', portRunLine: '192.0.2.1:1' });
-    probe(w, '192.0.2.1', 99, T0 + 5 * S);
-    expect(p.last).toMatchObject({ portsFast: 5, targetsFast: 1 });
+    probe(w, '192.0.2.1', 99, T0 + 6 * S);
+    expect(p.last).toMatchObject({ portsFast: 6, targetsFast: 1 });
   });
 
   test('a key quiet for a whole long window starts afresh', () => {
@@ -162,6 +162,23 @@ describe('distinct windows', () => {
     expect(p.seen[0]).toMatchObject({ runLine: 'first é' });
     expect(p.seen.map((s) => s.portRunLine).slice(-1)).toEqual(['probe 10']);
     expect(() => w.observe('203.0.113.1', '192.0.2.1', 1, 'tcp', T0, 99_999_999, 1)).toThrow(/out of range/);
+  });
+
+  test('a run\'s first line stays right over many batches, while batch handles are reused', () => {
+    const { w, probe: p } = windows({ maxKeys: 700 });
+    for (let b = 0; b < 150; b++) {
+      const writer = new RawLineWriter();
+      for (let i = 0; i < 100; i++) writer.add(i, `noise ${b}.${i}`);
+      writer.add(100, `keeper ${b}`);
+      w.readLinesFrom(new RawLineTable(writer.take()));
+      // One source that keeps its run, and 100 seen once (each forgotten ~7 batches later, after its batch left).
+      w.observe(SRC, '192.0.2.1', 1 + b, 'tcp', T0 + b * 100, 100, 1);
+      for (let i = 0; i < 100; i++) w.observe(`10.0.${b}.${i}`, '192.0.2.9', 22, 'tcp', T0 + b * 100, i, 1);
+      if (b === 0) continue; // one item: light, not shown to the rules
+      expect(p.last.runLine).toBe('keeper 0');
+      expect(p.last.portRunLine).toBe(`keeper ${b}`);
+    }
+    expect(p.last).toMatchObject({ runLine: 'keeper 0', portsFast: 150 });
   });
 
   test('bad input is ignored, not counted: NaN times, no packets', () => {

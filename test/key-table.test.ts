@@ -1,6 +1,6 @@
 /**
  * The memory budget and eviction (src/detectors/distinct/key-table.ts), alone and as the
- * windows use it: the stalest key goes first, never the one being fed, and one key's items are
+ * windows use it: the first queued key unseen since goes first (a key seen since gets a second chance), never the one being fed, and one key's items are
  * capped with its oldest going first.
  */
 import { DistinctWindows } from '../src/detectors/distinct/distinct-windows';
@@ -13,13 +13,25 @@ const key = (n: number, t = 0) => new Tracked(n, t, 1, 0, 0);
 const order = (table: KeyTable) => [...table].map((k) => k.key);
 
 describe('key table', () => {
-  test('keys are kept stalest first; seeing one makes it the freshest', () => {
+  test('keys wait in the order they were queued; seeing one does not move it', () => {
     const table = new KeyTable(10, 100);
-    for (let i = 1; i <= 4; i++) table.add(key(i));
-    table.touch(table.get(2)!);
-    table.touch(table.get(4)!);
-    expect(order(table)).toEqual([1, 3, 2, 4]);
+    for (let i = 1; i <= 4; i++) table.add(key(i, i));
+    table.get(2)!.last = 50;
+    expect(order(table)).toEqual([1, 2, 3, 4]);
     expect(table.total).toBe(4);
+  });
+
+  test('over a limit, a key seen since it was queued gets a second chance and the first unseen one goes', () => {
+    const table = new KeyTable(3, 100);
+    for (let i = 1; i <= 3; i++) table.add(key(i, i));
+    table.get(1)!.last = 10; // seen again after it was queued
+    const k4 = key(4, 11);
+    table.add(k4);
+    table.enforce(k4);
+    expect(order(table)).toEqual([3, 4, 1]);
+    expect(table.get(2)).toBeUndefined();
+    expect(table.evicted).toBe(1);
+    expect(table.get(1)!.queuedAt).toBe(10);
   });
 
   test('beyond maxKeys the stalest keys are forgotten, never the one being fed', () => {
@@ -56,6 +68,15 @@ describe('key table', () => {
     expect(order(table)).toEqual([3]);
     expect(table.evicted).toBe(0);
     expect(table.total).toBe(1);
+  });
+
+  test('expiry requeues a key seen since it was queued instead of dropping it', () => {
+    const table = new KeyTable(100, 100);
+    [10, 20, 30].forEach((t, i) => table.add(key(i + 1, t)));
+    table.get(1)!.last = 40;
+    table.expire(25);
+    expect(order(table)).toEqual([3, 1]);
+    expect(table.total).toBe(2);
   });
 });
 

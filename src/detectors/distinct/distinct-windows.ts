@@ -86,7 +86,7 @@ export class DistinctWindows {
   readLinesFrom(lines: LineTable): void {
     // Lines of episodes not drained yet point into the batch that is ending.
     for (const ep of this.changed) this.settle(ep);
-    this.kept.add(lines, settleOwner);
+    this.kept.add(lines, this.settleOwner);
   }
 
   /**
@@ -110,7 +110,6 @@ export class DistinctWindows {
       this.afterEvent(k);
       return;
     }
-    table.touch(k);
     const o = this.o;
     let hv = k.heavy;
     if (hv !== undefined) {
@@ -131,7 +130,7 @@ export class DistinctWindows {
       if ((started & LONG_RUN) !== 0) {
         restartLight(k, table, target, port, t, packets, line!); // all it had is out of the long window
       } else {
-        if (k.longRunFirst < t - this.longMs) pruneLight(k, table, t - this.longMs);
+        if (k.lightOldest < t - this.longMs) pruneLight(k, table, t - this.longMs);
         if (!updateLight(k, target, port, t, packets)) {
           if (k.lightCount < this.lightLimit) addLight(k, table, target, port, t, packets, line ?? this.kept.keep(raw, k));
           else hv = this.promote(k, t);
@@ -280,9 +279,27 @@ export class DistinctWindows {
     if ((++this.ops & 1023) === 0) this.table.expire(this.clock.now - this.longMs);
   }
 
+  /**
+   * A batch is leaving: the lines a record still needs become text; those of runs already
+   * over are dropped (the next event starts a new run, with its own line). Twice the window is
+   * allowed for events that arrive a little out of order; past that, an episode that opens without
+   * its first line shows its last one.
+   */
+  private readonly settleOwner = (o: Activity, settle: Settle): void => {
+    const idle = this.clock.now - o.last;
+    const keepLong = idle <= 2 * this.longMs;
+    o.runLine = idle <= 2 * this.fastMs ? settle(o.runLine) : '';
+    o.longRunLine = keepLong ? settle(o.longRunLine) : '';
+    if (!(o instanceof Tracked)) return;
+    o.line0 = keepLong ? settle(o.line0) : '';
+    const more = o.moreLines;
+    if (more !== undefined) for (let i = 0; i < more.length; i++) more[i] = keepLong ? settle(more[i]) : '';
+  };
+
   /** The epoch moved forward by `delta`: every relative time kept moves back by it. */
   private shift(delta: number): void {
     for (const k of this.table) {
+      k.queuedAt -= delta;
       k.shiftActivity(delta);
       shiftLight(k, delta);
       const hv = k.heavy;
@@ -291,15 +308,4 @@ export class DistinctWindows {
       for (const po of hv.ports.values()) po.shiftActivity(delta);
     }
   }
-}
-
-/** A batch is leaving: the lines a record still holds into it become text (one string per line). */
-function settleOwner(o: Activity, settle: Settle): void {
-  const run = o.runLine;
-  o.runLine = settle(run);
-  o.longRunLine = o.longRunLine === run ? o.runLine : settle(o.longRunLine);
-  if (!(o instanceof Tracked)) return;
-  o.line0 = o.line0 === run ? o.runLine : settle(o.line0);
-  const more = o.moreLines;
-  if (more !== undefined) for (let i = 0; i < more.length; i++) more[i] = settle(more[i]);
 }

@@ -1,8 +1,16 @@
 /**
- * The keys remembered, in least-recently-seen order, and the memory budget. Everything kept is
- * charged in entries (an item 1, a per-target or per-port record 4, an episode's destination 1)
- * to its key and to the total. Beyond `maxKeys` keys, or `maxEntries` entries, the stalest key is
- * forgotten (its open episodes just end); a key quiet for a whole long window is dropped.
+ * The keys remembered, and the memory budget. Everything kept is charged in entries (an item 1,
+ * a per-target or per-port record 4, an episode's destination 1) to its key and to the total.
+ * Beyond `maxKeys` keys, or `maxEntries` entries, a stale key is forgotten (its open episodes
+ * just end); a key quiet for a whole long window is dropped.
+ *
+ * Keys wait in one queue in the order they were queued, each with the time it was queued at; a
+ * key seen again is not moved (with the 24-hour window that relinking, three scattered writes per
+ * event, was a tenth of the detector's time). The queue's head is looked at only to forget: a
+ * head seen since it was queued gets a second chance — it is queued again as of its last time —
+ * and a head not seen since goes. So a key is moved at most once per window it stays active,
+ * and what goes first is a key unseen for longest among those queued earliest (the CLOCK
+ * approximation of least-recently-seen).
  */
 import type { KeyCode } from './item-codes';
 import { FORGOTTEN } from './kept-lines';
@@ -31,18 +39,12 @@ export class KeyTable implements Budget {
     return this.byKey.get(key);
   }
 
-  /** A new key, as the freshest. */
+  /** A new key, queued as of its last time. */
   add(k: Tracked): void {
     this.byKey.set(k.key, k);
+    k.queuedAt = k.last;
     this.append(k);
     this.total += k.cost;
-  }
-
-  /** `k` was just seen. */
-  touch(k: Tracked): void {
-    if (k === this.freshest) return;
-    this.unlink(k);
-    this.append(k);
   }
 
   charge(k: Charged, entries: number): void {
@@ -55,26 +57,30 @@ export class KeyTable implements Budget {
     return this.byKey.size > this.maxKeys || this.total > this.maxEntries;
   }
 
-  /** Forgets the stalest keys while over a limit, never `keep` (the key being fed). */
+  /** Forgets stale keys while over a limit, never `keep` (the key being fed). */
   enforce(keep?: Tracked): void {
-    let k = this.stalest;
-    while (k !== undefined && k !== keep && (this.byKey.size > this.maxKeys || this.total > this.maxEntries)) {
-      this.remove(k);
-      this.evicted++;
-      k = this.stalest;
+    while (this.over) {
+      const k = this.stalest;
+      if (k === undefined || (k === keep && this.byKey.size === 1)) return;
+      if (k === keep || k.last > k.queuedAt) this.requeue(k); // the key being fed, or a second chance
+      else {
+        this.remove(k);
+        this.evicted++;
+      }
     }
   }
 
-  /** Drops keys last seen before `cut`, from the stale end. */
+  /** Drops every key last seen before `cut`. */
   expire(cut: number): void {
     let k = this.stalest;
-    while (k !== undefined && k.last < cut) {
-      this.remove(k);
+    while (k !== undefined && k.queuedAt < cut) {
+      if (k.last < cut) this.remove(k);
+      else this.requeue(k);
       k = this.stalest;
     }
   }
 
-  /** Every key, stalest first. */
+  /** Every key, in queue order (roughly stalest first). */
   *[Symbol.iterator](): IterableIterator<Tracked> {
     for (let k = this.stalest; k !== undefined; k = k.next) yield k;
   }
@@ -85,6 +91,12 @@ export class KeyTable implements Budget {
     this.total -= k.cost;
     k.cost = 0;
     k.keptIn = FORGOTTEN;
+  }
+
+  private requeue(k: Tracked): void {
+    this.unlink(k);
+    k.queuedAt = k.last;
+    this.append(k);
   }
 
   private append(k: Tracked): void {

@@ -1,15 +1,18 @@
 /**
- * The light form: a key's first few items inline in its record (no maps, no per-target or
- * per-port records). Most keys never leave it — a source seen a handful of times costs one small
- * object — and none can meet a threshold in it: keys are promoted before they have as many
- * distinct items as the smallest threshold.
+ * The light form: a key's items inline in its record (no maps, no per-target or per-port
+ * records). Most keys never leave it — a source seen a handful of times costs one small object —
+ * and none can meet a threshold in it: keys are promoted on the item that would give them as many
+ * distinct items as the smallest threshold (a source needs 15 distinct ports of one target, or 25
+ * targets on one port, so one with 14 items of any kind cannot be a scan yet). With the 24-hour
+ * window this is what keeps the long window cheap: most sources probe a few items a day and stay
+ * light all day; only the few that probe enough distinct items to matter get the heavy form.
  */
 import type { KeptLine } from '../lines';
 import type { Budget, LightItem } from './records';
 import type { Tracked } from './tracked';
 
-/** Most items a key keeps in the light form (the rules' thresholds may lower it). */
-export const LIGHT_ITEMS = 4;
+/** Most items a key keeps in the light form (the rules' smallest threshold, less one, may lower it). */
+export const LIGHT_ITEMS = 24;
 
 /** Counts the event on the item it repeats, if the key has it. */
 export function updateLight(k: Tracked, target: number, port: number, t: number, packets: number): boolean {
@@ -32,8 +35,10 @@ export function updateLight(k: Tracked, target: number, port: number, t: number,
 
 /** A new item, below the light limit. */
 export function addLight(k: Tracked, budget: Budget, target: number, port: number, t: number, packets: number, line: KeptLine): void {
-  if (k.lightCount === 0) setFirst(k, target, port, t, t, packets, line);
-  else {
+  if (k.lightCount === 0) {
+    setFirst(k, target, port, t, t, packets, line);
+    k.lightOldest = t;
+  } else {
     (k.more ??= []).push(target, port, t, t, packets);
     (k.moreLines ??= []).push(line);
   }
@@ -46,18 +51,25 @@ export function restartLight(k: Tracked, budget: Budget, target: number, port: n
   budget.charge(k, 1 - k.lightCount);
   setFirst(k, target, port, t, t, packets, line);
   k.lightCount = 1;
+  k.lightOldest = t;
   k.more = k.moreLines = undefined;
 }
 
-/** Drops the items last seen before `cut` (in place: it runs on every event of a key active for over a long window). */
+/**
+ * Drops the items last seen before `cut`, in place; call it when `k.lightOldest` is before the cut
+ * (it then becomes the oldest item's time again, so a key active for days prunes once per item
+ * that leaves, not on every event).
+ */
 export function pruneLight(k: Tracked, budget: Budget, cut: number): void {
   let dropped = 0;
+  let oldest = Infinity;
   const m = k.more;
   if (m !== undefined) {
     const lines = k.moreLines!;
     let kept = 0;
     for (let i = 0; i < m.length; i += 5) {
       if (m[i + 3] < cut) continue;
+      if (m[i + 3] < oldest) oldest = m[i + 3];
       if (kept !== i) {
         for (let j = 0; j < 5; j++) m[kept + j] = m[i + j];
         lines[kept / 5] = lines[i / 5];
@@ -77,7 +89,8 @@ export function pruneLight(k: Tracked, budget: Budget, cut: number): void {
       more.splice(0, 5);
       k.moreLines!.splice(0, 1);
     } else k.line0 = '';
-  }
+  } else if (k.lightCount > 0 && k.last0 < oldest) oldest = k.last0;
+  k.lightOldest = oldest;
   if (dropped === 0) return;
   k.lightCount -= dropped;
   budget.charge(k, -dropped);
@@ -106,6 +119,7 @@ export function setLightItems(k: Tracked, budget: Budget, items: LightItem[]): v
   }
   const p = items[0];
   setFirst(k, p.target, p.port, p.first, p.last, p.packets, p.line);
+  k.lightOldest = Math.min(...items.map((q) => q.last));
   for (const q of items.slice(1)) {
     (k.more ??= []).push(q.target, q.port, q.first, q.last, q.packets);
     (k.moreLines ??= []).push(q.line);
@@ -115,6 +129,7 @@ export function setLightItems(k: Tracked, budget: Budget, items: LightItem[]): v
 export function shiftLight(k: Tracked, delta: number): void {
   k.first0 -= delta;
   k.last0 -= delta;
+  k.lightOldest -= delta;
   const m = k.more;
   if (m === undefined) return;
   for (let i = 0; i < m.length; i += 5) {

@@ -11,13 +11,16 @@ import { Activity, type Charged } from './records';
  * pass the light limit, when a threshold becomes reachable; episodes live there.
  */
 export class Tracked extends Activity implements Charged {
-  /** Neighbours in least-recently-seen order (key-table.ts). */
+  /** Neighbours in the key table's queue, and the (relative) time it was queued at (key-table.ts). */
   prev: Tracked | undefined = undefined;
   next: Tracked | undefined = undefined;
+  queuedAt = 0;
   /** Budget entries charged to it: its first item. */
   cost = 1;
   heavy: ItemWindows | undefined = undefined;
   lightCount = 1;
+  /** No light item was last seen before this (a lower bound: pruning is skipped until the long window passes it). */
+  lightOldest: number;
   target0: number;
   port0: number;
   first0: number;
@@ -34,6 +37,7 @@ export class Tracked extends Activity implements Charged {
     this.last0 = t;
     this.packets0 = packets;
     this.line0 = '';
+    this.lightOldest = t;
   }
 }
 

@@ -353,7 +353,9 @@ function finish(d: Draft, env: Envelope, ts: number | RejectOutcome | undefined)
   }
   let tcpFlags: string | undefined;
   if (d.flags !== undefined) {
-    tcpFlags = flagString(d.flags);
+    // `flags  on interface outside`: the ASA printed the flag list, and it was empty (a NULL scan);
+    // a line that stops at `flags` was cut off.
+    tcpFlags = d.flags.trim() !== '' ? flagString(d.flags) : d.onIf !== undefined ? '' : undefined;
     if (tcpFlags === undefined) return reject('truncated');
   }
   const icmp = transport === 'icmp' || transport === 'ipv6-icmp';

@@ -139,7 +139,7 @@ function zoneAfter(prefix: string, key: string): string | undefined {
 const zonesOf = memo(openWrtZones);
 
 /** Keys the parser reads; everything else (TOS, ID, WINDOW, SEQ, …) is passed over. */
-const enum K { none, in, out, physIn, physOut, mac, macSrc, macDst, src, dst, proto, spt, dpt, type, code, len, ttl, mark, count }
+const enum K { none, in, out, physIn, physOut, mac, macSrc, macDst, src, dst, proto, spt, dpt, type, code, len, ttl, mark, urgp, count }
 
 /** Identifies the key at m[pos, pos+len) without allocating it (this runs ~20 times a line). */
 function keyOf(m: string, pos: number, len: number): K {
@@ -158,6 +158,7 @@ function keyOf(m: string, pos: number, len: number): K {
     case 4:
       if (m.startsWith('TYPE', pos)) return K.type;
       if (m.startsWith('CODE', pos)) return K.code;
+      if (m.startsWith('URGP', pos)) return K.urgp;
       return m.startsWith('MARK', pos) ? K.mark : K.none;
     case 5: return m.startsWith('PROTO', pos) ? K.proto : K.none;
     case 6:
@@ -211,6 +212,15 @@ function scan(m: string, start: number): Scanned {
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * The kernel prints the TCP header as `… WINDOW= RES= <flags> URGP=`: with `URGP=` there, no flag
+ * word means none was set (a NULL scan); without it the header was not logged.
+ */
+function tcpFlagsOf(flags: number, headerLogged: boolean): string | undefined {
+  if (flags !== 0) return flagWords(flags);
+  return headerLogged ? '' : undefined;
+}
 
 function parse(env: Envelope): ParseOutcome {
   const m = env.message;
@@ -284,7 +294,7 @@ function parse(env: Envelope): ParseOutcome {
     dstIp,
     srcPort,
     dstPort,
-    tcpFlags: transport === 'tcp' && flags !== 0 ? flagWords(flags) : undefined,
+    tcpFlags: transport === 'tcp' ? tcpFlagsOf(flags, f[K.urgp] !== undefined) : undefined,
     icmpType,
     icmpCode,
     inIf: f[K.in] || undefined,

@@ -194,7 +194,8 @@ function parse(env: Envelope, clock: Clock): ParseOutcome {
   if (decode.startsWith('Flags [')) {
     // tcpdump.org: `Flags [S.], seq …` — `.` is ACK.
     transport = 'tcp';
-    tcpFlags = flagsFromLetters(decode.slice(7, decode.indexOf(']')));
+    const letters = decode.slice(7, decode.indexOf(']'));
+    tcpFlags = letters === 'none' ? '' : flagsFromLetters(letters); // tcpdump prints `[none]` for a NULL packet
   } else if (decode.startsWith('HBH ')) {
     decode = decode.slice(4);
   }

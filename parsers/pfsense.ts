@@ -105,7 +105,8 @@ function parse(env: Envelope): ParseOutcome {
     if (srcPort > 65535 || dstPort > 65535) return reject('bad-port');
     if (transport === 'tcp') {
       if (f.length <= l4 + 3) return reject('no-tcp-flags');
-      tcpFlags = flagsFromLetters(f[l4 + 3]);
+      // filterlog writes the header's flags; an empty field is a packet with none (a NULL scan).
+      tcpFlags = f[l4 + 3] === '' ? '' : flagsFromLetters(f[l4 + 3]);
     }
   } else if (!fragment && transport === 'icmp') {
     if (f.length <= l4 || f[l4] === '') return reject('no-icmp-type');

@@ -24,6 +24,12 @@ export type Direction = 'inbound' | 'outbound' | 'internal' | 'external' | 'unkn
 export type SessionPhase = 'start' | 'end' | 'update';
 
 /**
+ * Formats whose TCP flags cannot show ACK on its own: AWS VPC Flow Logs report FIN, SYN, RST and
+ * SYN-ACK only, so their `FIN` may be a session's ACK FIN. Classification files such a FIN late.
+ */
+export const FLAGS_WITHOUT_ACK: ReadonlySet<string> = new Set(['aws-vpc-flow']);
+
+/**
  * One firewall decision about one packet or flow, normalized. Field names are internal
  * (flat, for speed); `parsers/ecs.ts` maps them to Elastic Common Schema names.
  */
@@ -39,7 +45,10 @@ export interface FirewallEvent {
   dstIp: string;
   srcPort?: number;
   dstPort?: number;
-  /** Upper-case TCP flag words in canonical order, space separated (`SYN`, `ACK PSH`). */
+  /**
+   * Upper-case TCP flag words in canonical order, space separated (`SYN`, `ACK PSH`); `''` when
+   * the format logs flags and none is set (a NULL scan); unset when the line does not say.
+   */
   tcpFlags?: string;
   icmpType?: number;
   icmpCode?: number;

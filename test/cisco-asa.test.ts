@@ -57,6 +57,13 @@ describe('cisco-asa', () => {
     expect(e.tcpFlags).toBe('ACK PSH FIN');
   });
 
+  test('an empty flag list before the interface is a packet with no flags; a line cut at "flags" is truncated', () => {
+    const head = 'Mar  3 10:15:54 fw01 : %ASA-6-106015: Deny TCP (no connection) from 203.0.113.15/40000 to 198.51.100.29/22 flags';
+    expect(event(`${head}  on interface outside`).tcpFlags).toBe('');
+    expect(event(`${head} FIN  on interface outside`).tcpFlags).toBe('FIN');
+    expect(run(head)).toEqual({ kind: 'reject', reason: 'truncated' });
+  });
+
   test('placeholders, cut-off lines and bare lines are told apart', () => {
     expect(run('%PIX-3-106010: Deny inbound tcp src outside:X.X.X.X/2620 dst dmz:192.0.2.1/135')).toEqual({ kind: 'reject', reason: 'placeholder-address' });
     expect(run('Mar  4 08:00:18 fw01 : %ASA-4-106023: Deny tcp src outside:203.0.113.16/4444 dst')).toEqual({ kind: 'reject', reason: 'truncated' });

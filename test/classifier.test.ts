@@ -19,13 +19,34 @@ describe('classifier', () => {
     ['CWR ECE SYN', 'scan', 'tcp-syn'],
     ['ACK', 'late', 'tcp-ack'],
     ['ACK PSH', 'late', 'tcp-ack'],
-    ['ACK PSH FIN', 'late', 'tcp-fin'],
+    ['ACK FIN', 'late', 'tcp-finack'],
+    ['ACK PSH FIN', 'late', 'tcp-finack'],
     ['RST', 'late', 'tcp-rst'],
+    ['ACK RST', 'late', 'tcp-rst'],
     ['ACK SYN', 'late', 'tcp-synack'],
+    // Neither ACK nor SYN: stealth probes (nmap -sN, -sF, -sX, --scanflags).
     ['', 'scan', 'tcp-null'],
+    ['FIN', 'scan', 'tcp-fin'],
+    ['CWR ECE FIN', 'scan', 'tcp-fin'],
     ['URG PSH FIN', 'scan', 'tcp-xmas'],
+    ['PSH', 'scan', 'tcp-other'],
+    ['URG FIN', 'scan', 'tcp-other'],
+    ['URG PSH', 'scan', 'tcp-other'],
+    ['ECE', 'scan', 'tcp-other'],
+    [undefined, 'scan', 'tcp'],
   ])('inbound TCP %p is %s (%s)', (flags, cls, reason) => {
     expect(classify(ev({ tcpFlags: flags }), settings())).toEqual({ direction: 'inbound', class: cls, reason });
+  });
+
+  test('a FIN from a format that cannot show ACK (AWS flow logs) stays late', () => {
+    expect(classify(ev({ format: 'aws-vpc-flow', tcpFlags: 'FIN' }), settings())).toMatchObject({ class: 'late', reason: 'tcp-finack' });
+    expect(classify(ev({ format: 'aws-vpc-flow', tcpFlags: 'RST' }), settings())).toMatchObject({ class: 'late', reason: 'tcp-rst' });
+    expect(classify(ev({ format: 'aws-vpc-flow', tcpFlags: 'SYN' }), settings())).toMatchObject({ class: 'scan', reason: 'tcp-syn' });
+  });
+
+  test('a trusted source keeps the reason of its probes', () => {
+    const trusted = settings({ trusted: new CidrSet(['198.51.100.0/24']) });
+    expect(classify(ev({ tcpFlags: 'FIN' }), trusted)).toEqual({ direction: 'inbound', class: 'trusted', reason: 'tcp-fin' });
   });
 
   test('UDP probes are scans, late DNS/NTP replies are not', () => {

@@ -61,8 +61,11 @@ describe('TCP flags', () => {
     expect(event(tcp('SYN').replace('ID=54321', 'ID=54321 CE DF MF')).tcpFlags).toBe('SYN');
   });
 
-  test('a TCP packet with no flag words has no tcpFlags', () => {
-    expect(event(tcp('')).tcpFlags).toBeUndefined();
+  test('a logged TCP header with no flag words is a packet with no flags (NULL scan); no header says nothing', () => {
+    expect(event(tcp('')).tcpFlags).toBe('');
+    // The header cut before URGP=: the flags were not (all) logged.
+    expect(event(tcp('').replace(/ URGP=0 $/, ' ')).tcpFlags).toBeUndefined();
+    expect(event(tcp('FIN')).tcpFlags).toBe('FIN');
   });
 
   test('flag words inside an embedded header are not the logged packet\'s', () => {

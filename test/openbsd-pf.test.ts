@@ -85,6 +85,8 @@ describe('protocol from the decode', () => {
     ['SW 77:77(0) win 1024', 'tcp', 'CWR SYN'],
     ['R 0:0(0) ack 1 win 0', 'tcp', 'ACK RST'],
     ['Flags [S.], seq 1, ack 2, win 1024, length 0', 'tcp', 'ACK SYN'],
+    ['Flags [F], seq 1, win 1024, length 0', 'tcp', 'FIN'],
+    ['Flags [none], seq 1, win 1024, length 0', 'tcp', ''],
     ['[|tcp]', 'tcp', undefined],
     [' udp 73', 'udp', undefined],
     ['v4 client strat 0 poll 0 prec 0', 'udp', undefined],

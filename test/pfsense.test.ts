@@ -47,6 +47,11 @@ describe('column layout', () => {
     expect(e.direction).toBeUndefined();
   });
 
+  test('an empty flags field is a TCP packet with none set (NULL scan)', () => {
+    expect(event(`${HDR4},6,tcp,40,203.0.113.7,192.0.2.10,51234,22,0,,1,,1024,,`).tcpFlags).toBe('');
+    expect(event(`${HDR4},6,tcp,40,203.0.113.7,192.0.2.10,51234,22,0,FPU,1,,1024,,`).tcpFlags).toBe('URG PSH FIN');
+  });
+
   test('IPv6: protocol number in 13 decides, the upper-case name does not matter', () => {
     const e = event(`${HDR6},TCP,6,40,2001:db8:bad::7,2001:db8:100:0:0:0:0:10,40404,22,0,SA,1,2,1024,,`);
     expect(e).toMatchObject({ transport: 'tcp', srcIp: '2001:db8:bad::7', dstIp: '2001:db8:100::10', dstPort: 22, tcpFlags: 'ACK SYN' });

@@ -1,4 +1,4 @@
-import type { Direction, FirewallEvent } from '../../parsers/types';
+import { FLAGS_WITHOUT_ACK, type Direction, type FirewallEvent } from '../../parsers/types';
 import { CidrSet, ipv4ToInt } from './networks';
 
 export type EventClass = 'scan' | 'late' | 'outbound' | 'internal' | 'external' | 'trusted';
@@ -67,29 +67,44 @@ type Kind = { class: 'scan' | 'late'; reason: string };
 // Results are shared constants: this runs for every event, and they are only read.
 const kind = (cls: 'scan' | 'late', reason: string): Kind => Object.freeze({ class: cls, reason });
 const K = {
-  tcp: kind('scan', 'tcp'), tcpNull: kind('scan', 'tcp-null'), syn: kind('scan', 'tcp-syn'), synAck: kind('late', 'tcp-synack'),
-  xmas: kind('scan', 'tcp-xmas'), rst: kind('late', 'tcp-rst'), fin: kind('late', 'tcp-fin'), ack: kind('late', 'tcp-ack'),
-  tcpOther: kind('scan', 'tcp-other'), udpReply: kind('late', 'udp-reply'), udp: kind('scan', 'udp'),
+  tcp: kind('scan', 'tcp'), syn: kind('scan', 'tcp-syn'), synAck: kind('late', 'tcp-synack'),
+  // Stealth probes: no ACK and no SYN, which no live session sends (nmap -sN, -sF, -sX, --scanflags).
+  tcpNull: kind('scan', 'tcp-null'), fin: kind('scan', 'tcp-fin'), xmas: kind('scan', 'tcp-xmas'), tcpOther: kind('scan', 'tcp-other'),
+  rst: kind('late', 'tcp-rst'), finAck: kind('late', 'tcp-finack'), ack: kind('late', 'tcp-ack'),
+  udpReply: kind('late', 'udp-reply'), udp: kind('scan', 'udp'),
   icmpEcho: kind('scan', 'icmp-echo'), icmpReply: kind('late', 'icmp-reply'),
 };
+
+/**
+ * A TCP packet by its flags. SYN without ACK opens a connection: a probe. Anything with ACK, and
+ * any RST, belongs to a session (its tail after the firewall forgot it, or an answer): late —
+ * which is also all an nmap ACK scan (-sA) shows, so an ACK scan cannot be told from late
+ * traffic. What has neither ACK nor SYN (nor RST) is a packet no TCP stack sends in a session:
+ * FIN alone (nmap -sF), no flag at all (-sN), FIN PSH URG (-sX) or another mix (--scanflags).
+ * ECN bits (CWR, ECE) are set beside the others and do not change the kind.
+ */
+function tcpKind(e: FirewallEvent): Kind {
+  const f = e.tcpFlags;
+  if (f === undefined) return K.tcp; // the format does not log flags
+  if (f === '') return K.tcpNull;
+  const syn = f.includes('SYN');
+  const ack = f.includes('ACK');
+  if (syn) return ack ? K.synAck : K.syn;
+  if (f.includes('RST')) return K.rst;
+  const fin = f.endsWith('FIN');
+  // Some formats cannot show ACK unless SYN is there (AWS): their FIN may end a session.
+  if (ack || FLAGS_WITHOUT_ACK.has(e.format)) return fin ? K.finAck : K.ack;
+  const core = f.startsWith('C') || f.startsWith('E') ? f.replace(/^(?:CWR ?)?(?:ECE ?)?/, '') : f;
+  if (core === 'FIN') return K.fin;
+  if (core === 'URG PSH FIN') return K.xmas;
+  return K.tcpOther;
+}
 
 /** What kind of unsolicited inbound packet this is: a scan, or a late remnant of a session. */
 function inboundKind(e: FirewallEvent): Kind {
   switch (e.transport) {
-    case 'tcp': {
-      const f = e.tcpFlags;
-      if (f === undefined) return K.tcp;
-      if (f === '') return K.tcpNull;
-      const syn = f.includes('SYN');
-      const ack = f.includes('ACK');
-      if (syn && !ack) return K.syn;
-      if (syn && ack) return K.synAck;
-      if (!ack && f.includes('FIN') && f.includes('URG') && f.includes('PSH')) return K.xmas;
-      if (f.includes('RST')) return K.rst;
-      if (f.includes('FIN')) return K.fin;
-      if (ack) return K.ack;
-      return K.tcpOther;
-    }
+    case 'tcp':
+      return tcpKind(e);
     case 'udp':
       if (e.srcPort !== undefined && UDP_REPLY_PORTS.has(e.srcPort) && (e.dstPort ?? 0) >= 1024) return K.udpReply;
       if (e.srcPort !== undefined && e.srcPort === e.dstPort && UDP_SYMMETRIC_REPLY_PORTS.has(e.srcPort)) return K.udpReply;
@@ -116,9 +131,10 @@ const INBOUND = new Map<Kind, [Classified, Classified]>(
 
 /**
  * Scan vs late vs outbound vs internal, with the reason stored beside it.
- * Follows the DShield / psad practice: only packets that could open a conversation (SYN without
- * ACK, UDP, ICMP requests, other protocols) count as scans; ACK / RST / FIN without SYN are the
- * tail of a session the firewall already forgot.
+ * Follows the DShield / psad practice: packets that could open a conversation (SYN without ACK,
+ * UDP, ICMP requests, other protocols) and TCP stealth probes (neither ACK nor SYN: FIN, NULL,
+ * XMAS scans) count as scans; ACK, RST and SYN/ACK are the tail of a session the firewall
+ * already forgot, or an answer.
  */
 export function classify(e: FirewallEvent, s: ClassifierSettings): Readonly<Classified> {
   const dir = direction(e, s);
@@ -135,5 +151,5 @@ export function classify(e: FirewallEvent, s: ClassifierSettings): Readonly<Clas
 }
 
 /** Inbound reasons that make a late packet rather than a scan. */
-export const LATE_REASONS: ReadonlySet<string> = new Set(['tcp-synack', 'tcp-rst', 'tcp-fin', 'tcp-ack', 'udp-reply', 'icmp-reply']);
+export const LATE_REASONS: ReadonlySet<string> = new Set(['tcp-synack', 'tcp-rst', 'tcp-finack', 'tcp-ack', 'udp-reply', 'icmp-reply']);
 

@@ -87,7 +87,7 @@ export function peerSection(out: string, cli: string, lines: number, pairs: numb
   const rows = runs.map((r, i) => `| ${i + 1} | ${r.ingestS.toFixed(2)} s | ${r.ingestRssMb.toFixed(0)} MiB | ${r.lnavS.toFixed(2)} s | ${(r.ingestS / r.lnavS).toFixed(2)} |`);
   const ratio = med(runs.map((r) => r.ingestS / r.lnavS));
   return [
-    `peer: \`portledger ingest\` (whole process, its default detectors) vs lnav's per-port-per-day query, ${lines.toLocaleString('en-US')}-line reference log (${mb.toFixed(0)} MB), alternating:`,
+    `peer: \`portledger ingest\` (whole process, every detector on: slow scans included) vs lnav's per-port-per-day query, ${lines.toLocaleString('en-US')}-line reference log (${mb.toFixed(0)} MB), alternating:`,
     '',
     '| pair | portledger ingest | its peak RSS | lnav query | ratio (ingest / lnav) |',
     '|---:|---:|---:|---:|---:|',

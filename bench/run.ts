@@ -3,7 +3,8 @@
  * the peer comparison with lnav on the reference log.
  *   BENCH_LINES=1000000 (default) sets the size of the generated log;
  *   BENCH_PEER_LINES=1000000 the reference log's; BENCH_PAIRS=3 the alternating peer pairs;
- *   BENCH_ONLY=peer|stages runs one section.
+ *   BENCH_ONLY=peer|stages|ingest runs one section (ingest: the whole-process ingest with and
+ *   without slow scans, alternately, and their ratio).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,6 +48,48 @@ function median(xs: number[]): number {
 
 const ONLY = process.env.BENCH_ONLY;
 
+interface IngestFigures {
+  lines: number;
+  events: number;
+  seconds: number;
+  maxRssMb: number;
+}
+
+/** `portledger ingest` of `log` into a fresh `dbFile`, in its own process (bench/ingest-child.ts). */
+function ingestOnce(log: string, dbFile: string, slowScans: boolean): IngestFigures {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
+  const child = path.join(__dirname, 'ingest-child.js');
+  const args = [child, log, dbFile, ...(slowScans ? [] : ['no-slow-scans'])];
+  return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as IngestFigures;
+}
+
+/** Ingest with slow scans (the default) and with `--no-slow-scans`, alternately: the cost of the 24-hour window. */
+function slowScanCost(log: string): string {
+  const pairs = Number(process.env.BENCH_PAIRS ?? 2);
+  const on: IngestFigures[] = [];
+  const off: IngestFigures[] = [];
+  for (let i = 0; i < pairs; i++) {
+    off.push(ingestOnce(log, path.join(out, 'bench-fast.db'), false));
+    on.push(ingestOnce(log, path.join(out, 'bench-slow.db'), true));
+  }
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const row = (label: string, xs: IngestFigures[]) => {
+    const s = median(xs.map((x) => x.seconds));
+    return `| ${label} | ${xs.map((x) => x.seconds.toFixed(1)).join(', ')} | ${fmt(xs[0].lines / s)} | ${fmt(median(xs.map((x) => x.maxRssMb)))} |`;
+  };
+  const ratio = median(on.map((x) => x.seconds)) / median(off.map((x) => x.seconds));
+  return [
+    `ingest with and without slow scans, whole process, ${pairs} alternating pairs:`,
+    '',
+    '| ingest | wall (s) | lines/s (median) | peak RSS (MB, median) |',
+    '|---|---:|---:|---:|',
+    row('--no-slow-scans (5-minute window)', off),
+    row('default (5-minute + 24-hour window)', on),
+    '',
+    `slow scans on / off: ${ratio.toFixed(2)}× the wall time`,
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(out, { recursive: true });
   if (ONLY === 'peer') return void process.stdout.write(peer() + '\n');
@@ -55,6 +98,7 @@ async function main(): Promise<void> {
     process.stdout.write(`generating ${LINES.toLocaleString('en-US')} lines → ${log}\n`);
     generateLog(log, LINES);
   }
+  if (ONLY === 'ingest') return void process.stdout.write(`\n${slowScanCost(log)}\n`);
   const mb = fs.statSync(log).size / 1e6;
   const rate = (s: number) => Math.round(LINES / s);
   const fmt = (n: number) => n.toLocaleString('en-US');
@@ -76,9 +120,7 @@ async function main(): Promise<void> {
   );
 
   const dbFile = path.join(out, 'bench.db');
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
-  const child = path.join(__dirname, 'ingest-child.js');
-  const ingest = JSON.parse(execFileSync(process.execPath, [child, log, dbFile], { encoding: 'utf8' })) as { lines: number; events: number; seconds: number; maxRssMb: number };
+  const ingest = ingestOnce(log, dbFile, true);
 
   const db = openDb(dbFile);
   const reportMs = (fn: () => void) => median(Array.from({ length: 7 }, () => secondsOf(fn) * 1000));

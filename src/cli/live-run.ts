@@ -33,6 +33,8 @@ export interface LiveFlags {
   json?: boolean;
   /** With --json: each event's log line as event.original. */
   original?: boolean;
+  /** `--no-slow-scans` gives false. */
+  slowScans?: boolean;
 }
 
 export interface LiveRun {
@@ -124,6 +126,7 @@ export function startLive(f: LiveFlags, title: string, opts: LiveRunOptions = {}
         for (const fn of commits) fn();
       },
       everyLine: f.json && f.original,
+      slowScans: f.slowScans,
     });
   } catch (e) {
     closeDb(db);

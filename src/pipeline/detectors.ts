@@ -19,8 +19,8 @@ export interface RunDetectors {
 
 /**
  * `slowScans`: the scan detector also remembers 24 hours (psad-style slow scans) and its memory
- * is kept across runs — what `watch` and `listen` do. One-shot `ingest` uses the 5-minute window
- * unless asked, since the long window costs several microseconds per scan.
+ * is kept across runs — the default of `ingest`, `watch` and `listen`; `--no-slow-scans` keeps
+ * the 5-minute window only (and neither reads nor writes the saved memory).
  */
 export function runDetectors(db: DB, opts: { slowScans: boolean }): RunDetectors {
   const s = allSettings(db);

@@ -33,7 +33,7 @@ export interface IngestOptions {
   onProgress?: (bytes: number, lines: number) => void;
   /** Inputs at least this big on disk are parsed in a worker thread (default 4 MB). */
   workerMinBytes?: number;
-  /** Also remember scans over 24 hours (slow scans); costs several µs per scan (default off). */
+  /** Remember scans over 24 hours (slow scans), across runs; false keeps the 5-minute window only (default on). */
   slowScans?: boolean;
   /** Told of a condition worth a line on stderr (waiting for another writer's lock). */
   onNotice?: (message: string) => void;
@@ -94,7 +94,7 @@ export class IngestSession {
   private readonly settings: ClassifierSettings;
 
   constructor(private readonly db: DB, private readonly opts: IngestOptions) {
-    this.session = new WriteSession(db, { tz: opts.tz, live: false, slowScans: opts.slowScans ?? false, onBusy: (attempt) => this.waitBusy(attempt) });
+    this.session = new WriteSession(db, { tz: opts.tz, live: false, slowScans: opts.slowScans ?? true, onBusy: (attempt) => this.waitBusy(attempt) });
     this.settings = this.session.classifier;
     // Checkpointing the WAL every 1,000 pages costs about a tenth of bulk insert time; let it
     // grow to ~160 MB during the run and checkpoint once at the end.

@@ -31,6 +31,8 @@ export interface LiveOptions {
   onBatch?: (b: ComputedBatch) => void;
   /** Keep every event's raw line in the batches (`--json --original`). */
   everyLine?: boolean;
+  /** Remember scans over 24 hours (slow scans), across runs; false keeps the 5-minute window only (default on). */
+  slowScans?: boolean;
 }
 
 /** What fileSource needs to know of a file's text. */
@@ -59,7 +61,7 @@ export class LivePipeline {
   readonly tally = new Tally();
 
   constructor(private readonly db: DB, private readonly opts: LiveOptions) {
-    this.session = new WriteSession(db, { tz: opts.tz, live: true, slowScans: true, onAlerts: opts.onAlerts });
+    this.session = new WriteSession(db, { tz: opts.tz, live: true, slowScans: opts.slowScans ?? true, onAlerts: opts.onAlerts });
     this.classify = this.session.classifier;
     this.trustSeen = this.classify.trusted.cidrs.join(',');
     this.computer = new BatchComputer(this.classify, WORM_PORT, opts.format ? parserById(opts.format) : undefined, prunedBefore(db), opts.everyLine);

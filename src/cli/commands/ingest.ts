@@ -93,7 +93,8 @@ export function register(program: Command): void {
   readingOptions(program.command('ingest').argument('[paths...]', 'files, globs, .gz files, or - for stdin', []))
     .description('read logs into the database (already-ingested text is recognized and skipped)')
     .option('-q, --quiet', 'no progress bar and no summary')
-    .option('--slow-scans', 'also detect scans spread over 24 hours, remembered across runs (slower; watch and listen always do)')
+    .option('--no-slow-scans', 'detect scans within 5 minutes only, not also those spread over 24 hours (a little faster)')
+    .option('--slow-scans', 'also detect scans spread over 24 hours, remembered across runs (the default)')
     .action(async (paths: string[], o: IngestFlags) => {
       await ingestCommand(paths, o);
     });

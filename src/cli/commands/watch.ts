@@ -18,7 +18,9 @@ export function liveOptions(cmd: Command): Command {
     .option('--webhook <url>', 'POST every alert as JSON to this URL (retried with backoff)')
     .option('-q, --quiet', 'no live panel and no console lines')
     .option('--json', 'NDJSON of events and alerts on stdout, as Elastic Common Schema documents (event.kind event / alert), instead of the panel')
-    .option('--original', "with --json: each event's log line as event.original");
+    .option('--original', "with --json: each event's log line as event.original")
+    .option('--no-slow-scans', 'detect scans within 5 minutes only, not also those spread over 24 hours')
+    .option('--slow-scans', 'also detect scans spread over 24 hours, remembered across runs (the default)');
 }
 
 /** `liveOptions` and the in-process dashboard's. */

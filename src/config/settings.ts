@@ -8,7 +8,7 @@ import { canonicalCidr, DEFAULT_HOME } from '../classify/networks';
 import { DEFAULT_WORM } from '../detectors/worm';
 import { DEFAULT_SCAN } from '../detectors/scan';
 import type { DB } from '../store/db';
-import { deleteConfig, loadSettings, putConfig, storedConfig, type Settings } from '../store/settings';
+import { checkStoredZone, deleteConfig, loadSettings, putConfig, storedConfig, type Settings } from '../store/settings';
 import { reclassifyStored, storedClassifierSettings, type ReclassifyScope } from '../store/reclassify';
 import { rebuildRollups } from '../store/rollups';
 import { parseRetention } from '../store/prune';
@@ -219,8 +219,9 @@ function store(db: DB, key: string, write: () => void, opts: ChangeOptions): str
  */
 export function readingZone(flag: string | undefined, db?: DB): string {
   if (flag !== undefined) return checkZone(flag);
-  const stored = db ? (storedConfig(db).get('tz') as string | undefined) : undefined;
-  return checkZone(stored ?? systemZone());
+  const stored = db ? storedConfig(db) : undefined;
+  // A stored zone this system does not know gets the message that names the fix.
+  return stored?.has('tz') ? checkStoredZone(stored.get('tz')) : checkZone(systemZone());
 }
 
 /** The retention period in ms, or undefined when events are kept forever. */

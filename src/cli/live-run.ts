@@ -18,7 +18,7 @@ import { LivePipeline } from '../pipeline/live';
 import { batchToEcs } from '../pipeline/batch-ecs';
 import { alertEcsDocument } from '../../parsers/ecs';
 import { AlertOutputs, Webhook } from '../act/alert-outputs';
-import { liveSnapshot, renderPanel } from '../../reports/live';
+import { liveSnapshot, PANEL_WIDTH, panelText, renderPanel } from '../../reports/live';
 
 export interface LiveFlags {
   db?: string;
@@ -163,13 +163,15 @@ export function startLive(f: LiveFlags, title: string, opts: LiveRunOptions = {}
 
   const panelTimer = panel
     ? setInterval(() => {
-        const hook = webhook ? `  webhook sent ${webhook.stats.sent} failed ${webhook.stats.failed} dropped ${webhook.stats.dropped}` : '';
-        const recount = settleProblem ? `  recount postponed: ${settleProblem.reason}` : '';
+        const hook = webhook ? `webhook sent ${webhook.stats.sent} failed ${webhook.stats.failed} dropped ${webhook.stats.dropped}` : '';
+        const recount = settleProblem ? `recount postponed: ${settleProblem.reason}` : '';
+        // The terminal's width now (it may have been resized), 80 when it does not say.
+        const width = process.stdout.columns || PANEL_WIDTH;
         let lines: string[];
         try {
-          lines = renderPanel(liveSnapshot(db, tz), `portledger ${title} — ${live.tally.events} events, ${live.tally.skips} skipped, ${live.tally.rejects} rejected${hook}${recount}  ${run.status()}`);
+          lines = renderPanel(liveSnapshot(db, tz), [`portledger ${title} — ${live.tally.events} events, ${live.tally.skips} skipped, ${live.tally.rejects} rejected`, hook, recount, run.status()], width);
         } catch (e) {
-          lines = [`portledger ${title} — ${run.status()}`, '', `panel unavailable: ${(e as Error).message}`];
+          lines = panelText([`portledger ${title}`, run.status(), `panel unavailable: ${(e as Error).message}`], width);
         }
         process.stdout.write('\x1b[H\x1b[2J' + lines.join('\n') + '\n');
       }, 1500)

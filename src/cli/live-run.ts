@@ -40,8 +40,8 @@ export interface LiveFlags {
 export interface LiveRun {
   db: DB;
   live: LivePipeline;
-  /** Extra status for the panel header, set by the command. */
-  status: () => string;
+  /** Extra status for the panel header, set by the command: one part, or several (each on its own line when they do not fit one). */
+  status: () => string | string[];
   /** Registers what to stop on exit (the watcher, the servers); a returned string is a problem to report. */
   onStop: (fn: () => Promise<string | void> | string | void) => void;
   /** Called after every committed batch (the in-process dashboard's hook). */
@@ -169,9 +169,9 @@ export function startLive(f: LiveFlags, title: string, opts: LiveRunOptions = {}
         const width = process.stdout.columns || PANEL_WIDTH;
         let lines: string[];
         try {
-          lines = renderPanel(liveSnapshot(db, tz), [`portledger ${title} — ${live.tally.events} events, ${live.tally.skips} skipped, ${live.tally.rejects} rejected`, hook, recount, run.status()], width);
+          lines = renderPanel(liveSnapshot(db, tz), [`portledger ${title} — ${live.tally.events} events, ${live.tally.skips} skipped, ${live.tally.rejects} rejected`, hook, recount, ...[run.status()].flat()], width);
         } catch (e) {
-          lines = panelText([`portledger ${title}`, run.status(), `panel unavailable: ${(e as Error).message}`], width);
+          lines = panelText([`portledger ${title}`, ...[run.status()].flat(), `panel unavailable: ${(e as Error).message}`], width);
         }
         process.stdout.write('\x1b[H\x1b[2J' + lines.join('\n') + '\n');
       }, 1500)

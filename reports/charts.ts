@@ -48,9 +48,54 @@ export function sourcesChart(r: DailyReport): string {
   });
 }
 
-/** Events per hour (or day) of the top ports, one line each. */
-export function topPortsChart(r: DailyReport): string {
-  return renderChart(lineOption(timeLabels(r.overTime.labels, r.overTime.unit), r.topPortsOverTime));
+/** Heat map rows: a row's height in pixels, and the colour steps (light to dark, greyscale-safe). */
+const HEAT_ROW = 18;
+const HEAT_COLORS = ['#deebf7', '#9ecae1', '#4292c6', '#08519c', '#08306b'];
+
+/**
+ * Colour steps by decade (1, 2–9, 10–99, …) up to `max`: scan counts span orders of magnitude
+ * (a worm port thousands an hour, the rest a handful), which a linear scale would show as one
+ * dark row and blanks.
+ */
+export function heatPieces(max: number): { min: number; max?: number; label: string; color: string }[] {
+  const pieces: { min: number; max?: number; label: string; color: string }[] = [];
+  const top = Math.max(1, max);
+  for (let lo = 1, i = 0; lo <= top; lo = lo === 1 ? 2 : lo === 2 ? 10 : lo * 10, i++) {
+    const hi = lo === 1 ? 1 : lo === 2 ? 9 : lo * 10 - 1;
+    const last = hi >= top || i === HEAT_COLORS.length - 1;
+    const label = lo === hi ? String(lo) : last ? `${lo.toLocaleString('en-US')}+` : `${lo.toLocaleString('en-US')}–${hi.toLocaleString('en-US')}`;
+    pieces.push({ min: lo, ...(last ? {} : { max: hi }), label, color: HEAT_COLORS[i] });
+    if (last) break;
+  }
+  return pieces;
+}
+
+/**
+ * Events per hour (or day) of the busiest ports as a port × hour heat map: one row per port,
+ * however many, where lines would overlap. Empty cells stay blank.
+ */
+export function portHeatChart(r: DailyReport): string {
+  const rows = r.topPortsOverTime;
+  const labels = timeLabels(r.overTime.labels, r.overTime.unit);
+  const cells: [number, number, number][] = [];
+  let max = 0;
+  rows.forEach((s, y) =>
+    s.values.forEach((v, x) => {
+      if (v > 0) cells.push([x, y, v]);
+      if (v > max) max = v;
+    }),
+  );
+  return renderChart(
+    {
+      grid: { left: 8, right: 16, top: 8, bottom: 44, containLabel: true },
+      xAxis: { type: 'category', data: labels, splitArea: { show: false }, axisTick: { alignWithLabel: true } },
+      yAxis: { type: 'category', data: rows.map(seriesLabel), inverse: true, splitLine: { show: false }, axisLabel: { fontSize: 12 } },
+      visualMap: { type: 'piecewise', pieces: heatPieces(max), orient: 'horizontal', left: 'center', bottom: 0, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 12 } },
+      series: [{ type: 'heatmap', name: 'events', data: cells, itemStyle: { borderColor: '#fff', borderWidth: 1 } }],
+    },
+    CHART_WIDTH,
+    Math.max(140, 70 + rows.length * HEAT_ROW),
+  );
 }
 
 /** Events per day of the top ports over the baseline window; a dashed line where the period begins. */

@@ -25,6 +25,8 @@ export const SPIKE_MIN_EVENTS = 10;
 export const BASELINE_DAYS = 30;
 export const TOP_SOURCES = 25;
 export const TOP_CHART_PORTS = 5;
+/** Ports (rows) of the port × hour heat map: `topPortsOverTime` carries this many. */
+export const TOP_HEAT_PORTS = 20;
 export const REJECT_SAMPLES = 10;
 /** Longest range the report accepts (the period's events are read in one pass). */
 export const MAX_RANGE_DAYS = 366;
@@ -63,8 +65,9 @@ export interface SourceRow {
   ip: string; events: number; ports: number; topPorts: string[]; first: string; last: string; seenBefore: string | null; new: boolean;
 }
 
+/** `level`: the psad danger level (1–5) of a scan alert, null for a worm burst. */
 export interface AlertItem {
-  id: number; kind: string; host: string; port: number; proto: string;
+  id: number; kind: string; host: string; level: number | null; port: number; proto: string;
   first: string; last: string; destinations: number; events: number; peak: number; threshold: number; windowS: number;
   evidence: { firstLine?: string; lastLine?: string; sampleDestinations?: string[] };
 }
@@ -101,6 +104,7 @@ export interface Comparison { from: string; to: string; scansBefore: number; sca
 
 /**
  * `overTime`: unique scanning sources (all ports) and scan events per hour (per day beyond a week);
+ * `topPortsOverTime`: events per hour (or day) of the TOP_HEAT_PORTS busiest ports (the heat map);
  * `history`: events per day of the top ports over the baseline window and the period (rollup zone).
  */
 export interface DailyReport {
@@ -332,8 +336,9 @@ export function buildReport(db: DB, from: string, to: string, opts: ReportOption
   const nb = pass.bucketEvents.length;
   const labels = Array.from({ length: nb }, (_, i) => (unit === 'hour' ? hourLabel(first * 24 + i) : dayLabel(first + i)));
   const top = ports.slice(0, TOP_CHART_PORTS);
+  const heat = ports.slice(0, TOP_HEAT_PORTS);
   const keyOf = (r: { port: number | null; proto: string }) => codes.code('transport', r.proto) * PORT_SPAN + (r.port ?? NOT_LOGGED_KEY);
-  const topPortsOverTime = top.map((r) => ({
+  const topPortsOverTime = heat.map((r) => ({
     port: r.port, proto: r.proto, name: r.name,
     values: Array.from({ length: nb }, (_, b) => pass.portBuckets.get(keyOf(r) * nb + b) ?? 0),
   }));
@@ -449,10 +454,10 @@ function compare(db: DB, codes: Codes, tz: string, first: number, last: number, 
 function alertsIn(db: DB, startUtc: number, endUtc: number, fmt: (ms: number) => string): AlertItem[] {
   const rows = db
     .prepare(
-      `SELECT id, kind, host, port, proto, first, last, destinations, events, peak, threshold, window_s, evidence
+      `SELECT id, kind, host, level, port, proto, first, last, destinations, events, peak, threshold, window_s, evidence
        FROM alerts WHERE first < ? AND last >= ? ORDER BY first, id`,
     )
-    .all(endUtc, startUtc) as { id: number; kind: string; host: string; port: number; proto: string; first: number; last: number; destinations: number; events: number; peak: number; threshold: number; window_s: number; evidence: string }[];
+    .all(endUtc, startUtc) as { id: number; kind: string; host: string; level: number | null; port: number; proto: string; first: number; last: number; destinations: number; events: number; peak: number; threshold: number; window_s: number; evidence: string }[];
   return rows.map(({ window_s, evidence, ...r }) => ({ ...r, first: fmt(r.first), last: fmt(r.last), windowS: window_s, evidence: JSON.parse(evidence) as AlertItem['evidence'] }));
 }
 

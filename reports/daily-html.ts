@@ -4,9 +4,9 @@
  * printed. Everything interpolated goes through `escapeHtml` by default (the `html` tag); only
  * our own markup and the ECharts SVG are inserted as raw.
  */
-import type { DailyReport, PortRow } from './daily-data';
+import type { AlertItem, DailyReport, PortRow } from './daily-data';
 import { BASELINE_DAYS, SPIKE_FACTOR, SPIKE_MIN_EVENTS } from './daily-data';
-import { comparisonChart, historyChart, sourcesChart, topPortsChart } from './charts';
+import { comparisonChart, historyChart, portHeatChart, sourcesChart } from './charts';
 import { portEntry, type PortEntry } from './port-info';
 import { portLabel, PORT_NOT_LOGGED_TEXT } from './render';
 
@@ -80,14 +80,74 @@ ${card(num(r.alerts.length), 'alerts', r.alerts.length ? 'warn' : '')}
 </div></section>`;
 }
 
+/** Alerts shown in full (evidence and raw lines); the rest are counted in the groups and listed by `portledger alerts`. */
+export const HTML_MAX_ALERTS = 20;
+/** A source with at least this many alerts in the period gets a row of its own in the groups. */
+const SHARED_SOURCE_ALERTS = 2;
+
+const KIND_TITLE: Record<string, string> = {
+  worm: 'Worm-like outbound traffic',
+  'vertical-scan': 'Port scans (one source, many ports)',
+  'horizontal-scan': 'Sweeps (one port, many addresses)',
+};
+const kindTitle = (kind: string) => KIND_TITLE[kind] ?? kind;
+/** What an alert's distinct count counts. */
+const DISTINCT: Record<string, string> = { worm: 'outside hosts', 'vertical-scan': 'ports', 'horizontal-scan': 'addresses' };
+
+/** Most severe first: a worm burst (an inside host gone bad), then the danger level, then packets. */
+function severity(a: AlertItem): number {
+  return (a.kind === 'worm' ? 10 : (a.level ?? 0)) * 1e12 + a.events;
+}
+
+/** The command that lists every alert of the period (the report is one file: no link can run it). */
+function alertsCommand(r: DailyReport): string {
+  const tz = r.period.tz !== r.period.historyZone ? ` --tz ${r.period.tz}` : '';
+  return `portledger alerts --from ${r.period.from} --to ${r.period.to}${tz}`;
+}
+
+function alertCard(r: DailyReport, a: AlertItem): Raw {
+  const level = a.level ? html` · danger level ${a.level}/5` : '';
+  const what = DISTINCT[a.kind] ?? 'destinations';
+  return html`<div class="alert"><h3>${kindTitle(a.kind)}: ${a.host} → ${a.kind === 'vertical-scan' ? `${a.proto} ports` : `${a.port}/${a.proto}`}${level}</h3>
+<p>${a.host} reached <b>${num(a.destinations)}</b> distinct ${what}${a.kind === 'vertical-scan' ? '' : html` on ${a.port}/${a.proto}`}; the threshold is ${num(a.threshold)} within ${num(a.windowS)} s, the busiest window held ${num(a.peak)}. ${num(a.events)} packets from ${clock(r, a.first)} to ${clock(r, a.last)}.</p>
+${a.evidence.sampleDestinations?.length ? html`<p>Sample destinations: <code>${a.evidence.sampleDestinations.join(' ')}</code></p>` : ''}
+${a.evidence.firstLine ? html`<p>First line:</p><pre>${a.evidence.firstLine}</pre>` : ''}${a.evidence.lastLine ? html`<p>Last line:</p><pre>${a.evidence.lastLine}</pre>` : ''}</div>`;
+}
+
+interface AlertGroup { kind: string; host?: string; alerts: AlertItem[] }
+
+function groupRow(r: DailyReport, g: AlertGroup, first: Raw): Raw {
+  const hosts = new Set(g.alerts.map((a) => a.host)).size;
+  const ports = [...new Set(g.alerts.map((a) => `${a.port}/${a.proto}`))];
+  const levels = g.alerts.map((a) => a.level ?? 0);
+  const top = Math.max(...levels);
+  const firstAt = g.alerts.reduce((m, a) => (a.first < m ? a.first : m), g.alerts[0].first);
+  const lastAt = g.alerts.reduce((m, a) => (a.last > m ? a.last : m), g.alerts[0].last);
+  return html`<tr>${first}<td class="n">${num(g.alerts.length)}</td><td class="n">${num(hosts)}</td><td class="n">${top ? `${top}/5` : '—'}</td><td>${ports.slice(0, 6).join(' ')}${ports.length > 6 ? ` … (${num(ports.length)})` : ''}</td><td>${clock(r, firstAt)}</td><td>${clock(r, lastAt)}</td></tr>`;
+}
+
+/**
+ * Alerts grouped by kind, then by source where several share one, and the most severe
+ * HTML_MAX_ALERTS in full; the rest are counted and the command that lists them all is named.
+ */
 function alerts(r: DailyReport): Raw {
   if (!r.alerts.length) return html`<section id="alerts"><h2>Alerts</h2><p class="muted">No alert in this period.</p></section>`;
-  return html`<section id="alerts"><h2>Alerts</h2>${r.alerts.map(
-    (a) => html`<div class="alert"><h3>${a.kind === 'worm' ? 'Worm-like outbound traffic' : a.kind}: ${a.host} → ${a.port}/${a.proto}</h3>
-<p>${a.host} reached <b>${num(a.destinations)}</b> distinct outside hosts on ${a.port}/${a.proto}; the threshold is ${num(a.threshold)} within ${num(a.windowS)} s, the busiest window held ${num(a.peak)}. ${num(a.events)} attempts from ${time(a.first)} to ${time(a.last)}.</p>
-${a.evidence.sampleDestinations?.length ? html`<p>Sample destinations: <code>${a.evidence.sampleDestinations.join(' ')}</code></p>` : ''}
-${a.evidence.firstLine ? html`<p>First line:</p><pre>${a.evidence.firstLine}</pre>` : ''}${a.evidence.lastLine ? html`<p>Last line:</p><pre>${a.evidence.lastLine}</pre>` : ''}</div>`,
-  )}</section>`;
+  const byKind = new Map<string, AlertItem[]>();
+  for (const a of r.alerts) byKind.set(a.kind, [...(byKind.get(a.kind) ?? []), a]);
+  const kinds = [...byKind.entries()].sort((a, b) => Math.max(...b[1].map(severity)) - Math.max(...a[1].map(severity)));
+  const kindRows = kinds.map(([kind, list]) => groupRow(r, { kind, alerts: list }, html`<td>${kindTitle(kind)}</td>`));
+  const bySource = new Map<string, AlertItem[]>();
+  for (const a of r.alerts) bySource.set(`${a.kind}\u0000${a.host}`, [...(bySource.get(`${a.kind}\u0000${a.host}`) ?? []), a]);
+  const shared = [...bySource.values()].filter((l) => l.length >= SHARED_SOURCE_ALERTS).sort((a, b) => b.length - a.length || Math.max(...b.map(severity)) - Math.max(...a.map(severity)));
+  const sourceRows = shared.slice(0, HTML_MAX_ROWS).map((list) => groupRow(r, { kind: list[0].kind, host: list[0].host, alerts: list }, html`<td><code>${list[0].host}</code></td><td>${kindTitle(list[0].kind)}</td>`));
+  const shown = [...r.alerts].sort((a, b) => severity(b) - severity(a) || a.first.localeCompare(b.first) || a.id - b.id).slice(0, HTML_MAX_ALERTS);
+  const rest = r.alerts.length - shown.length;
+  const head = ['alerts', 'n'] as [string, 'n'];
+  return html`<section id="alerts"><h2>Alerts</h2>
+${r.alerts.length > 1 ? table(['kind', head, ['sources', 'n'], ['top level', 'n'], 'ports', 'first', 'last'], kindRows) : ''}
+${sourceRows.length ? html`<h3>Sources with several alerts</h3>${table(['source', 'kind', head, ['sources', 'n'], ['top level', 'n'], 'ports', 'first', 'last'], sourceRows, shared.length, 'sources')}` : ''}
+${rest > 0 ? html`<h3>The ${num(shown.length)} most severe</h3>` : ''}${shown.map((a) => alertCard(r, a))}
+${rest > 0 ? html`<p class="more">${num(rest)} more alert${rest === 1 ? '' : 's'}, counted in the groups above. The full list, with the evidence of each: <code>${alertsCommand(r)}</code> (add <code>--format csv</code> for a spreadsheet).</p>` : ''}</section>`;
 }
 
 function spikes(r: DailyReport): Raw {
@@ -96,7 +156,7 @@ function spikes(r: DailyReport): Raw {
   const per = r.period.days > 1 ? ' a day' : '';
   const more = s.length > 10 ? html`<p>${num(s.length - 10)} more, flagged in the ports table.</p>` : '';
   return html`<div class="alert spikes"><b>Spikes</b> (more than ${SPIKE_FACTOR}× the ${BASELINE_DAYS}-day average and at least ${SPIKE_MIN_EVENTS} events a day):<ul>${s.slice(0, 10).map(
-    (p) => html`<li>${portLabel(p.port, p.proto)}${p.name ? ` ${p.name}` : ''}: ${num(Math.round(p.events / r.period.days))} events${per} against ${num(p.baseline)} a day (×${p.ratio ?? '∞'})</li>`,
+    (p) => html`<li>${portLabel(p.port, p.proto)}${p.name ? ` ${p.name}` : ''}: ${num(Math.round(p.events / r.period.days))} events${per} against ${p.ratio === null ? html`none in the ${num(r.period.baselineDays)} days with data before` : html`${num(p.baseline)} a day (×${p.ratio})`}</li>`,
   )}</ul>${more}</div>`;
 }
 
@@ -108,7 +168,7 @@ function charts(r: DailyReport): Raw {
   const per = r.overTime.unit;
   return html`<section id="charts"><h2>Charts</h2><div class="charts">
 ${figure('chart-sources', `Unique sources per ${per}`, sourcesChart(r))}
-${figure('chart-top-ports', `Events per ${per}, top ports`, topPortsChart(r))}
+${r.topPortsOverTime.length ? figure('chart-port-heat', `Events per port and ${per}, the ${r.topPortsOverTime.length} busiest ports`, portHeatChart(r)) : ''}
 ${figure('chart-history', `Events per day, top ports, last ${r.history.labels.length} days (${r.period.historyZone})`, historyChart(r))}
 ${r.comparison ? figure('chart-comparison', 'Top ports: previous period and this one', comparisonChart(r)) : ''}
 </div></section>`;

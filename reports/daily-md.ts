@@ -4,7 +4,7 @@
  * control characters (the output may go to a terminal); CSV cells go through `csvCell`.
  */
 import type { DailyReport } from './daily-data';
-import { BASELINE_DAYS, SPIKE_FACTOR, SPIKE_MIN_EVENTS } from './daily-data';
+import { BASELINE_DAYS, SPIKE_FACTOR, SPIKE_MIN_EVENTS, TOP_CHART_PORTS } from './daily-data';
 import { portLabel, PORT_NOT_LOGGED_TEXT, render, type Column } from './render';
 import { portEntry } from './port-info';
 import { terminalSafe } from '../src/util/terminal-text';
@@ -59,7 +59,7 @@ export function renderDailyMd(r: DailyReport): string {
   const spikes = r.ports.filter((x) => x.spike);
   if (spikes.length) {
     out.push(`**Spikes** (more than ${SPIKE_FACTOR}× the ${BASELINE_DAYS}-day average and at least ${SPIKE_MIN_EVENTS} events a day):`, '');
-    for (const x of spikes.slice(0, 10)) out.push(`- ${text(portLabel(x.port, x.proto))} ${text(x.name ?? '')}: ${num(Math.round(x.events / p.days))} events a day against ${num(x.baseline)} (×${x.ratio ?? '∞'})`);
+    for (const x of spikes.slice(0, 10)) out.push(`- ${text(portLabel(x.port, x.proto))} ${text(x.name ?? '')}: ${num(Math.round(x.events / p.days))} events a day against ${x.ratio === null ? `none in the ${p.baselineDays} days with data before` : `${num(x.baseline)} (×${x.ratio})`}`);
     if (spikes.length > 10) out.push(`- ${num(spikes.length - 10)} more, flagged in the ports table`);
     out.push('');
   }
@@ -80,10 +80,10 @@ export function renderDailyMd(r: DailyReport): string {
   out.push(`## Unique sources per ${unit}`, '', `\`${sparkline(r.overTime.sources)}\``, '');
   const overRows = r.overTime.labels.map((label, i) => {
     const row: Row = { [unit]: label, sources: r.overTime.sources[i], events: r.overTime.events[i] };
-    for (const s of r.topPortsOverTime) row[portLabel(s.port, s.proto)] = s.values[i];
+    for (const s of r.topPortsOverTime.slice(0, TOP_CHART_PORTS)) row[portLabel(s.port, s.proto)] = s.values[i];
     return row;
   });
-  out.push(mdTable(overRows, [left(unit), right('sources'), right('events'), ...r.topPortsOverTime.map((s) => right<Row>(portLabel(s.port, s.proto)))]));
+  out.push(mdTable(overRows, [left(unit), right('sources'), right('events'), ...r.topPortsOverTime.slice(0, TOP_CHART_PORTS).map((s) => right<Row>(portLabel(s.port, s.proto)))]));
   out.push(`The last columns: events per ${unit} of the top ports.`, '');
 
   out.push(`## Top ports, last ${r.history.labels.length} days`, '');

@@ -7,7 +7,7 @@
  */
 import type { DB } from '../src/store/db';
 import { countFromEvents, dirtyDays, PORT_NOT_LOGGED, reportPort } from '../src/store/rollups';
-import { dayLabel, dayStartUtc, hourBucketer, hourLabel, lastPossibleDay } from '../src/store/rollups/buckets';
+import { dayLabel, dayNumber, dayStartUtc, hourBucketer, hourLabel, lastPossibleDay } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
 import { formatInstant } from './time';
 import { reportPeriod, type ReportPeriod } from './period';
@@ -120,14 +120,21 @@ export function sourcesPerHourReport(db: DB, opts: PortFilter & { date?: string;
   return period ? scannedHours(db, zone, period.first, period.last, opts) : [];
 }
 
-export function alertsReport(db: DB, opts: { tz?: string; kind?: string } = {}): AlertRow[] {
+/**
+ * Alerts, oldest first. `from`/`to` (local days of `tz`, either alone) keep the alerts active on
+ * those days (first before the end, last after the start), as the daily report counts them.
+ */
+export function alertsReport(db: DB, opts: { tz?: string; kind?: string; from?: string; to?: string } = {}): AlertRow[] {
   const tz = opts.tz ?? rollupZone(db);
+  const start = opts.from === undefined ? null : dayStartUtc(dayNumber(opts.from), tz);
+  const end = opts.to === undefined ? null : dayStartUtc(dayNumber(opts.to) + 1, tz);
+  if (start !== null && end !== null && start >= end) throw new Error('--from is after --to');
   const rows = db
     .prepare(
       `SELECT id, kind, host, level, port, proto, destinations, events, peak, first, last, threshold, window_s, evidence
-       FROM alerts WHERE (? IS NULL OR kind = ?) ORDER BY first, id`,
+       FROM alerts WHERE (@kind IS NULL OR kind = @kind) AND (@end IS NULL OR first < @end) AND (@start IS NULL OR last >= @start) ORDER BY first, id`,
     )
-    .all(opts.kind ?? null, opts.kind ?? null) as (Omit<AlertRow, 'first' | 'last'> & { first: number; last: number; evidence: string })[];
+    .all({ kind: opts.kind ?? null, start, end }) as (Omit<AlertRow, 'first' | 'last'> & { first: number; last: number; evidence: string })[];
   return rows.map((r) => ({ ...r, first: formatInstant(r.first, tz), last: formatInstant(r.last, tz), evidence: JSON.parse(r.evidence) }));
 }
 

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { freshDb, inboundLine, ingest, tempDir } from './helpers/db';
+import { freshDb, inboundLine, ingest, outboundLine, tempDir } from './helpers/db';
 import { buildReport, isSpike, type DailyReport } from '../reports/daily-data';
 import { escapeHtml, renderDailyHtml } from '../reports/daily-html';
 import { renderDailyCsv, renderDailyMd } from '../reports/daily-md';
 import { renderChart } from '../reports/charts';
 import { portsReport } from '../reports/queries';
 import { dailyCommand, rangeCommand } from '../src/cli/commands/daily';
+import { alertsCommand } from '../src/cli/commands/reports';
 import type { DB } from '../src/store/db';
 
 const GOLDEN = path.join(__dirname, 'golden', 'daily-2024-06-14.json');
@@ -211,5 +212,107 @@ describe('daily report', () => {
     expect(JSON.parse(dailyCommand({ db: file, format: 'json' })).period.from).toBe('2024-06-14');
     expect(JSON.parse(dailyCommand({ db: file, format: 'json', date: '2024-06-13' })).totals.scans).toBe(0);
     expect(JSON.parse(rangeCommand({ db: file, format: 'json' })).period).toMatchObject({ from: '2024-06-08', to: '2024-06-14' });
+  });
+});
+
+describe('daily HTML report at scale', () => {
+  /**
+   * 60 sources each probing 25 of 90 ports; 45 inside hosts each reaching 30 outside hosts on 445
+   * within a minute (a worm alert each), five of them again at another hour; three more bursts of
+   * 40 whose raw lines carry markup (the most packets: shown in full).
+   */
+  async function busyDay(): Promise<{ db: DB; report: DailyReport }> {
+    const lines: string[] = [];
+    for (let s = 0; s < 60; s++) {
+      for (let k = 0; k < 25; k++) {
+        const port = 1000 + ((s * 7 + k) % 90);
+        lines.push(inboundLine(stamp(`2024-06-14T${String(s % 24).padStart(2, '0')}:${String(k).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}Z`), `198.51.100.${s + 1}`, port));
+      }
+    }
+    for (let h = 0; h < 45; h++) {
+      for (const hour of h < 5 ? [2, 20] : [3 + (h % 15)]) {
+        for (let i = 0; i < 30; i++) lines.push(outboundLine(stamp(`2024-06-14T${String(hour).padStart(2, '0')}:${String(h).padStart(2, '0')}:${String(i).padStart(2, '0')}Z`), `192.168.2.${h + 1}`, `203.0.113.${100 + i}`, 445));
+      }
+    }
+    for (let w = 0; w < 3; w++) {
+      for (let i = 0; i < 40; i++) {
+        lines.push(journald(`2024-06-14T1${w}:59:${String(i).padStart(2, '0')}Z`, `IN=br0 OUT=eth0 SRC=192.168.1.${60 + w} DST=203.0.113.${100 + i} LEN=52 TOS=0x00 PREC=0x00 TTL=127 ID=1 DF PROTO=TCP SPT=50000 DPT=445 WINDOW=64240 RES=0x00 SYN URGP=0`));
+      }
+    }
+    const { db } = await dbWith(lines);
+    return { db, report: buildReport(db, '2024-06-14', '2024-06-14') };
+  }
+
+  test('many alerts: grouped by kind and by shared source, the 20 most severe in full, the command for the rest; log markup stays text', async () => {
+    const { report: r } = await busyDay();
+    const kinds = new Map<string, number>();
+    for (const a of r.alerts) kinds.set(a.kind, (kinds.get(a.kind) ?? 0) + 1);
+    expect(kinds.get('worm')).toBe(53);
+    const page = renderDailyHtml(r);
+    const section = page.slice(page.indexOf('<section id="alerts">'), page.indexOf('</section>', page.indexOf('<section id="alerts">')));
+    // One group row per kind, with its count.
+    for (const [kind, n] of kinds) expect(section).toMatch(new RegExp(`<td>[^<]*</td><td class="n">${n.toLocaleString('en-US')}</td>`));
+    expect(section).toContain('Worm-like outbound traffic');
+    // Capped: 20 alert cards, the worm bursts among them (most severe first), and the pointer to the full list.
+    expect(section.match(/<div class="alert">/g)).toHaveLength(20);
+    expect(section.match(/Worm-like outbound traffic: 192\.168\.1\.6\d/g)).toHaveLength(3);
+    expect(section).toContain(`${(r.alerts.length - 20).toLocaleString('en-US')} more alerts`);
+    expect(section).toContain('<code>portledger alerts --from 2024-06-14 --to 2024-06-14</code>');
+    // Sources with several alerts (the five that burst at two hours) have rows of their own.
+    const shared = section.slice(section.indexOf('<h3>Sources with several alerts</h3>'));
+    expect(shared.match(/<tr><td><code>192\.168\.2\.\d<\/code><\/td><td>Worm-like outbound traffic<\/td><td class="n">2<\/td>/g)).toHaveLength(5);
+    // The worm bursts' raw lines are evidence, escaped.
+    expect(section).toContain(escapeHtml(RULE));
+    expect(page).not.toMatch(/<script|<img|<[^>]*\son\w+=/i);
+    expect(page).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f]/);
+  });
+
+  test('many ports: one port × hour heat map instead of overlapping lines', async () => {
+    const { report: r } = await busyDay();
+    expect(r.ports.length).toBeGreaterThan(40);
+    expect(r.topPortsOverTime).toHaveLength(20);
+    for (const s of r.topPortsOverTime) expect(s.values).toHaveLength(24);
+    const page = renderDailyHtml(r);
+    const fig = page.slice(page.indexOf('<figure id="chart-port-heat"'), page.indexOf('</figure>', page.indexOf('<figure id="chart-port-heat"')));
+    expect(fig).toContain('the 20 busiest ports');
+    // Every row is labelled with its port; the colour scale is in the chart.
+    for (const s of r.topPortsOverTime) expect(fig).toContain(`>${s.port}/${s.proto}<`);
+    expect(fig).toMatch(/>1<|>2–9</);
+    expect(page).not.toContain('id="chart-top-ports"');
+    // The Markdown keeps the five busiest as columns.
+    expect(renderDailyMd(r).split('\n').find((l) => l.startsWith('| hour'))!.split('|').length).toBe(3 + 5 + 2);
+  });
+
+  test('the alerts command lists the period the report points to', async () => {
+    const { db, report: r } = await busyDay();
+    const file = db.name;
+    db.close();
+    const all = JSON.parse(alertsCommand({ db: file, format: 'json' })).rows;
+    const day = JSON.parse(alertsCommand({ db: file, format: 'json', from: '2024-06-14', to: '2024-06-14' })).rows;
+    expect(day).toHaveLength(r.alerts.length);
+    expect(all.length).toBeGreaterThanOrEqual(day.length);
+    expect(JSON.parse(alertsCommand({ db: file, format: 'json', from: '2024-06-15', to: '2024-06-15' })).rows).toHaveLength(0);
+    expect(JSON.parse(alertsCommand({ db: file, format: 'json', to: '2024-06-13' })).rows).toHaveLength(0);
+    expect(JSON.parse(alertsCommand({ db: file, format: 'json', from: '2024-06-14', kind: 'worm' })).rows).toHaveLength(53);
+    expect(() => alertsCommand({ db: file, format: 'json', from: '2024-06-15', to: '2024-06-14' })).toThrow(/after/);
+  });
+
+  test('a spike needs a history: none on the first day; from nothing, no "×∞"', async () => {
+    const { report: first } = await busyDay();
+    expect(first.period.baselineDays).toBe(0);
+    expect(first.ports.every((p) => p.baseline === null && p.ratio === null && !p.spike)).toBe(true);
+    for (const text of [renderDailyHtml(first), renderDailyMd(first)]) {
+      expect(text).not.toContain('∞');
+      expect(text).not.toMatch(/class="badge spike"|\*\*Spikes\*\*/);
+    }
+    // With days of history, a port scanned from nothing is a spike, said as such.
+    const days = ['2024-06-11', '2024-06-12', '2024-06-13'];
+    const { db } = await dbWith([...days.flatMap((d) => scans(d, 22, 5, ips('192.0.2', 5))), ...scans('2024-06-14', 3389, 12, ips('198.51.100', 12))]);
+    const r = buildReport(db, '2024-06-14', '2024-06-14');
+    expect(r.ports.find((p) => p.port === 3389)).toMatchObject({ baseline: 0, ratio: null, spike: true });
+    const html = renderDailyHtml(r);
+    expect(html).toContain('against none in the 3 days with data before');
+    expect(renderDailyMd(r)).toContain('against none in the 3 days with data before');
+    for (const text of [html, renderDailyMd(r)]) expect(text).not.toContain('∞');
   });
 });

@@ -18,7 +18,7 @@ import { LivePipeline } from '../pipeline/live';
 import { batchToEcs } from '../pipeline/batch-ecs';
 import { alertEcsDocument } from '../../parsers/ecs';
 import { AlertOutputs, Webhook } from '../act/alert-outputs';
-import { liveSnapshot, renderPanel } from '../../reports/live';
+import { liveSnapshot, PANEL_WIDTH, panelText, renderPanel } from '../../reports/live';
 
 export interface LiveFlags {
   db?: string;
@@ -40,8 +40,8 @@ export interface LiveFlags {
 export interface LiveRun {
   db: DB;
   live: LivePipeline;
-  /** Extra status for the panel header, set by the command. */
-  status: () => string;
+  /** Extra status for the panel header, set by the command: one part, or several (each on its own line when they do not fit one). */
+  status: () => string | string[];
   /** Registers what to stop on exit (the watcher, the servers); a returned string is a problem to report. */
   onStop: (fn: () => Promise<string | void> | string | void) => void;
   /** Called after every committed batch (the in-process dashboard's hook). */
@@ -163,13 +163,15 @@ export function startLive(f: LiveFlags, title: string, opts: LiveRunOptions = {}
 
   const panelTimer = panel
     ? setInterval(() => {
-        const hook = webhook ? `  webhook sent ${webhook.stats.sent} failed ${webhook.stats.failed} dropped ${webhook.stats.dropped}` : '';
-        const recount = settleProblem ? `  recount postponed: ${settleProblem.reason}` : '';
+        const hook = webhook ? `webhook sent ${webhook.stats.sent} failed ${webhook.stats.failed} dropped ${webhook.stats.dropped}` : '';
+        const recount = settleProblem ? `recount postponed: ${settleProblem.reason}` : '';
+        // The terminal's width now (it may have been resized), 80 when it does not say.
+        const width = process.stdout.columns || PANEL_WIDTH;
         let lines: string[];
         try {
-          lines = renderPanel(liveSnapshot(db, tz), `portledger ${title} — ${live.tally.events} events, ${live.tally.skips} skipped, ${live.tally.rejects} rejected${hook}${recount}  ${run.status()}`);
+          lines = renderPanel(liveSnapshot(db, tz), [`portledger ${title} — ${live.tally.events} events, ${live.tally.skips} skipped, ${live.tally.rejects} rejected`, hook, recount, ...[run.status()].flat()], width);
         } catch (e) {
-          lines = [`portledger ${title} — ${run.status()}`, '', `panel unavailable: ${(e as Error).message}`];
+          lines = panelText([`portledger ${title}`, ...[run.status()].flat(), `panel unavailable: ${(e as Error).message}`], width);
         }
         process.stdout.write('\x1b[H\x1b[2J' + lines.join('\n') + '\n');
       }, 1500)

@@ -29,6 +29,8 @@ export interface WatchOptions {
   onError?: (e: Error) => void;
   /** Told once when storing starts failing (and why), once when it works again. */
   onNotice?: (message: string) => void;
+  /** Told when a file opened with CATCH_UP_BYTES or more of unread text begins to be read. */
+  onCatchUp?: (c: CatchUp) => void;
 }
 
 interface Followed {
@@ -36,7 +38,34 @@ interface Followed {
   src: LiveSource;
   /** Set while draining: read until this time passes with nothing new. */
   until?: number;
+  /** Set while the text already in the file when it was opened is being read (see CatchUp). */
+  catchUp?: { fromOffset: number; fromLines: number; since: number };
 }
+
+/**
+ * A file opened with much unread text (a large existing log): how far reading it has got. The
+ * watch reads it in slices of READ_SLICE_MS, so the panel and progress lines keep running, and
+ * it is caught up when a read reaches the end of the file.
+ */
+export interface CatchUp {
+  path: string;
+  /** Bytes of the file read (committed) so far, and the file's size now. */
+  offset: number;
+  size: number;
+  /** Lines read so far, and during this catch-up. */
+  lines: number;
+  linesRead: number;
+  /** Bytes and milliseconds since the catch-up began (the rate). */
+  bytesRead: number;
+  elapsedMs: number;
+}
+
+/** Unread text at opening from which a file counts as catching up. */
+export const CATCH_UP_BYTES = 1024 * 1024;
+/** The longest one file is read for in one pass before the event loop gets a turn. */
+const READ_SLICE_MS = 200;
+/** Bytes committed at a time: small enough that a slice on a slow, busy machine ends near its time. */
+const READ_BATCH_BYTES = 1024 * 1024;
 
 /** Backoff after a failed commit: doubles from the first to the last, and stays there. */
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
@@ -61,6 +90,12 @@ export class FileWatch {
   private failures = 0;
   private retryAt = 0;
   private problem?: string;
+  private stopped = false;
+  /** A pass left text unread (a slice ran out): the next pass runs as soon as the event loop allows. */
+  private more = false;
+  private soon?: NodeJS.Immediate;
+  /** Catch-ups that ended since the last call of `caughtUp`. */
+  private finished: CatchUp[] = [];
 
   constructor(private readonly patterns: string[], private readonly live: LivePipeline, private readonly opts: WatchOptions = {}) {}
 
@@ -91,7 +126,9 @@ export class FileWatch {
 
   /** Stops watching; what is complete is committed already, a partial last line waits for the next run. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.soon) clearImmediate(this.soon);
     await this.watcher?.close();
     for (const x of [...this.active.values(), ...this.draining]) x.f.close();
     this.active.clear();
@@ -103,6 +140,34 @@ export class FileWatch {
     return [...this.active.keys()];
   }
 
+  /** Files still reading the text they held when opened, with how far they have got. */
+  catchingUp(): CatchUp[] {
+    const out: CatchUp[] = [];
+    for (const [p, x] of this.active) if (x.catchUp) out.push(this.progressOf(p, x));
+    return out;
+  }
+
+  /** Catch-ups finished since the last call (each reported once). */
+  caughtUp(): CatchUp[] {
+    const done = this.finished;
+    this.finished = [];
+    return done;
+  }
+
+  private progressOf(p: string, x: Followed): CatchUp {
+    const c = x.catchUp!;
+    let size = x.f.offset;
+    try {
+      size = Math.max(size, x.f.size());
+    } catch {
+      // closed meanwhile: the position is all there is
+    }
+    return {
+      path: p, offset: x.f.offset, size, lines: x.src.row.lines, linesRead: x.src.row.lines - c.fromLines,
+      bytesRead: x.f.offset - c.fromOffset, elapsedMs: Date.now() - c.since,
+    };
+  }
+
   /** Why nothing is being stored right now (the database is locked, the disk is full), if so. */
   storeProblem(): string | undefined {
     return this.problem;
@@ -110,8 +175,9 @@ export class FileWatch {
 
   /** One pass over every file; never overlaps itself, and waits out the backoff after a failed commit. */
   tick(): void {
-    if (this.busy || Date.now() < this.retryAt) return;
+    if (this.stopped || this.busy || Date.now() < this.retryAt) return;
     this.busy = true;
+    this.more = false;
     try {
       for (const p of this.watched.all()) if (!this.active.has(p)) this.tryOpen(p);
       for (const [p, x] of [...this.active]) this.step(p, x);
@@ -121,6 +187,14 @@ export class FileWatch {
       this.notStored(e instanceof Error ? e : new Error(String(e)));
     } finally {
       this.busy = false;
+    }
+    // A large file is read slice by slice, each pass right after the last, with the event loop
+    // (the panel, signals, the dashboard) served in between.
+    if (this.more && !this.stopped && !this.soon) {
+      this.soon = setImmediate(() => {
+        this.soon = undefined;
+        this.tick();
+      });
     }
   }
 
@@ -152,10 +226,22 @@ export class FileWatch {
     }
   }
 
+  /** Reads what is new, for one slice of time at most; what is left waits for the next pass. */
   private read(x: Followed): void {
-    for (let b = x.f.readNew(); b; b = x.f.readNew()) {
+    const end = Date.now() + READ_SLICE_MS;
+    for (let b = x.f.readNew(READ_BATCH_BYTES); b; b = x.f.readNew(READ_BATCH_BYTES)) {
       if (b.records.length === 0 && b.endOffset === x.src.row.offset) continue;
       if (!this.commit(x, b)) return;
+      if (Date.now() >= end) {
+        this.more = true;
+        if (!x.catchUp || x.f.offset < x.f.size()) return;
+        break; // the slice ended at the end of the file: caught up
+      }
+    }
+    if (x.catchUp) {
+      const p = [...this.active].find(([, a]) => a === x)?.[0] ?? x.f.path;
+      this.finished.push(this.progressOf(p, x));
+      x.catchUp = undefined;
     }
   }
 
@@ -204,6 +290,10 @@ export class FileWatch {
     if (!src) return;
     f.rewind(src.row.offset, src.row.lines);
     const x: Followed = { f, src };
+    if (f.size() - src.row.offset >= CATCH_UP_BYTES) {
+      x.catchUp = { fromOffset: src.row.offset, fromLines: src.row.lines, since: Date.now() };
+      this.opts.onCatchUp?.(this.progressOf(p, x));
+    }
     this.active.set(p, x);
     this.read(x);
   }

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { openReadOnly, resolveDbPath, type DB } from '../../store/db';
 import { alertsReport, portsListing } from '../../../reports/queries';
 import { sourcesPerHourListing, type HourlyRow } from '../../../reports/sources-per-hour';
@@ -9,6 +9,9 @@ import { emptyNote, periodNote, type ReportPeriod } from '../../../reports/perio
 import { limited, note, outputFormat, show, tableStyle, type ListingFlags } from '../output';
 import { dbOption, listingOptions, portArg, protoArg, renderZoneOption } from '../options';
 
+/** The kinds the detectors raise (src/detectors). */
+const ALERT_KINDS = ['worm', 'vertical-scan', 'horizontal-scan'];
+
 export interface ReportFlags extends ListingFlags {
   db?: string;
   tz?: string;
@@ -17,6 +20,7 @@ export interface ReportFlags extends ListingFlags {
   date?: string;
   port?: number;
   proto?: string;
+  kind?: string;
 }
 
 function withDb<T>(flags: ReportFlags, fn: (db: DB) => T): T {
@@ -63,7 +67,7 @@ export function sourcesPerHourCommand(f: ReportFlags): string {
 
 export function alertsCommand(f: ReportFlags): string {
   const fmt = outputFormat(f.format);
-  const rows = withDb(f, (db) => alertsReport(db, { tz: f.tz }));
+  const rows = withDb(f, (db) => alertsReport(db, { tz: f.tz, kind: f.kind, from: f.from, to: f.to }));
   if (fmt === 'json') return render(limited(rows, f), [], fmt);
   return render(limited(rows.map(flatAlert), f), FLAT_ALERT_COLUMNS, fmt, 'no alerts', tableStyle());
 }
@@ -93,7 +97,14 @@ export function register(program: Command): void {
       .option('--port <n>', 'one port only (listed on every day of the period)', portArg)
       .option('--proto <p>', 'one protocol only', protoArg),
   ).action(async (o: ReportFlags) => show(sourcesPerHourCommand(o), o));
-  reportOptions(program.command('alerts').description('alerts raised by the detectors (port scans and sweeps, worm-like outbound volume on 445) with their evidence')).action(
+  reportOptions(
+    program
+      .command('alerts')
+      .description('alerts raised by the detectors (port scans and sweeps, worm-like outbound volume on 445) with their evidence')
+      .option('--from <date>', 'only alerts active on or after this day, YYYY-MM-DD (default: all)')
+      .option('--to <date>', 'only alerts active on or before this day, YYYY-MM-DD (default: all)')
+      .addOption(new Option('--kind <kind>', 'one kind only').choices(ALERT_KINDS)),
+  ).action(
     async (o: ReportFlags) => show(alertsCommand(o), o),
   );
 }

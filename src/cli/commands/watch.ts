@@ -1,9 +1,30 @@
 import type { Command } from 'commander';
-import { FileWatch } from '../../pipeline/watch-files';
-import { startLive, type LiveFlags } from '../live-run';
+import { FileWatch, type CatchUp } from '../../pipeline/watch-files';
+import { liveLog, startLive, type LiveFlags } from '../live-run';
 import { collect, parseIntOption } from '../inputs';
 import { terminalSafe } from '../../util/terminal-text';
 import { serveAlongside, serveOptions } from './serve';
+
+/** How often a catch-up is reported on stderr when there is no panel. */
+const CATCH_UP_NOTE_MS = 3000;
+
+const mb = (n: number) => (n / 1e6).toFixed(1);
+
+/** `catching up: 12.3 of 200.0 MB read (6 %), 81,234 lines, 41.0 MB/s — /var/log/kern.log` (the numbers first: a narrow panel cuts the end). */
+export function catchUpText(c: CatchUp): string {
+  const pct = c.size ? Math.floor((100 * c.offset) / c.size) : 100;
+  const secs = c.elapsedMs / 1000;
+  const rate = secs > 0.5 ? `, ${mb(c.bytesRead / secs)} MB/s` : '';
+  return terminalSafe(`catching up: ${mb(c.offset)} of ${mb(c.size)} MB read (${pct} %), ${c.lines.toLocaleString('en-US')} lines${rate} — ${c.path}`);
+}
+
+/** The files still catching up, one line each, and those that have finished since the last look. */
+function sayCatchUp(watch: FileWatch, log: (line: string) => void): void {
+  for (const c of watch.caughtUp()) {
+    log(terminalSafe(`caught up with ${c.path}: ${c.linesRead.toLocaleString('en-US')} lines (${mb(c.bytesRead)} MB) in ${(c.elapsedMs / 1000).toFixed(1)} s; following it live`));
+  }
+  for (const c of watch.catchingUp()) log(catchUpText(c));
+}
 
 /** Options shared by `watch` and `listen` (the same as `ingest`, plus alert outputs). */
 export function liveOptions(cmd: Command): Command {
@@ -34,18 +55,24 @@ export function register(program: Command): void {
     .action(async (paths: string[], f: LiveFlags & Parameters<typeof serveAlongside>[1]) => {
       const run = startLive(f, 'watch');
       await serveAlongside(run, f);
+      // Without the panel, a large existing file's catch-up is a stderr line every few seconds.
+      const log = liveLog(f);
       const watch = new FileWatch(paths, run.live, {
         onError: (e) => process.stderr.write(`portledger: ${terminalSafe(e.message)}\n`),
         onNotice: (m) => process.stderr.write(`portledger: ${terminalSafe(m)}\n`),
+        onCatchUp: (c) => (log && !process.stdout.isTTY ? log(catchUpText(c)) : undefined),
       });
       run.onStop(() => watch.stop());
       run.status = () => {
         const problem = watch.storeProblem();
-        return `following ${watch.followed().length} file(s)${problem ? ` — not storing (${problem}), retrying` : ''}`;
+        return [`following ${watch.followed().length} file(s)${problem ? ` — not storing (${problem}), retrying` : ''}`, ...watch.catchingUp().map(catchUpText)];
       };
+      const progress = log && !process.stdout.isTTY ? setInterval(() => sayCatchUp(watch, log), CATCH_UP_NOTE_MS) : undefined;
+      run.onStop(() => clearInterval(progress));
       await watch.start();
-      if (!f.quiet && !f.json && !process.stdout.isTTY) process.stdout.write(`following ${terminalSafe(watch.followed().join(', ')) || 'nothing yet'}
-`);
+      if (log && !process.stdout.isTTY) {
+        process.stdout.write(`following ${terminalSafe(watch.followed().join(', ')) || 'nothing yet'}\n`);
+      }
       if (!(await run.done)) process.exitCode = 1;
     });
 }

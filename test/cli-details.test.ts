@@ -46,6 +46,12 @@ maybe('what a new user meets (built CLI)', () => {
     expect(r.out).toMatch(/events stored\s+1/);
   });
 
+  test('trust add of a non-canonical network says what it stored', () => {
+    const r = run(['trust', 'add', '192.0.2.77/24', '--db', path.join(dir, 'trust.db')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^trusted 192\.0\.2\.0\/24 \(stored as 192\.0\.2\.0\/24\)/);
+  });
+
   test('an empty input is "empty", not "already ingested"', () => {
     const empty = path.join(dir, 'empty.log');
     fs.writeFileSync(empty, '');

@@ -197,6 +197,13 @@ export interface AlertInput {
   /** ISO-8601 UTC: first and last event of the episode. */
   first: string;
   last: string;
+  /** The probe kinds with their nmap options (`SYN (-sS)`), '' for a worm burst. */
+  scan_type?: string;
+  /** Distinct targets, and up to 20 of them. */
+  targets?: number;
+  sample_targets?: string[];
+  /** Triage: open or closed. */
+  state?: string;
 }
 
 /**
@@ -216,7 +223,10 @@ export function alertEcsDocument(a: AlertInput): EcsDocument {
   put(d, 'event.start', a.first);
   put(d, 'event.end', a.last);
   put(d, 'event.severity', a.level ?? undefined);
+  put(d, 'event.reason', a.scan_type || undefined);
   put(d, 'source.ip', a.host);
+  // One target: it is the destination (a sweep's or a burst's many are in portledger.alert).
+  if (a.targets === 1 && a.sample_targets?.length === 1) put(d, 'destination.ip', a.sample_targets[0]);
   // A vertical scan spans many ports: port 0 says so, it is not a destination port.
   if (!(a.kind === 'vertical-scan' && a.port === 0)) put(d, 'destination.port', a.port);
   put(d, 'network.transport', a.proto);

@@ -1,51 +1,139 @@
 /**
- * Alerts as a table, CSV or Markdown row: one line each, whatever the kind, with the evidence
- * that kind has (a worm burst's destinations; a scan's ports and targets). JSON keeps the whole
- * evidence object.
+ * `portledger alerts`: the stored alerts, filtered (period, kind, source address or network,
+ * danger level, triage state), as rows every format shows alike — one line each, whatever the
+ * kind, with the facts of src/contract/alert-view.ts and the evidence lines. JSON keeps the whole
+ * stored row (evidence object included) beside those facts.
  */
+import ipaddr from 'ipaddr.js';
+import type { DB } from '../src/store/db';
+import { dayNumber, dayStartUtc } from '../src/store/rollups/buckets';
+import { loadSettings } from '../src/store/settings';
+import { alertFacts, evidenceSummary, type AlertFacts } from '../src/contract/alert-view';
 import type { Column, Tone } from './render';
-import type { AlertRow } from './queries';
+import { formatInstant } from './time';
 
+export const ALERT_KINDS = ['vertical-scan', 'horizontal-scan', 'worm'] as const;
+
+export interface AlertRow extends AlertFacts {
+  id: number; kind: string; host: string; port: number; proto: string; destinations: number; events: number; peak: number;
+  first: string; last: string; threshold: number; evidence: unknown;
+}
+
+export interface AlertFilter {
+  tz?: string;
+  /** Local days (YYYY-MM-DD) of the report zone: alerts active on any day from `from` to `to`. */
+  from?: string;
+  to?: string;
+  kind?: string;
+  /** An address or a network (CIDR): alerts whose source is it or inside it. */
+  source?: string;
+  minLevel?: number;
+  /** Only alerts nobody has closed. */
+  open?: boolean;
+}
+
+/** `--kind` takes the stored names and the words people use for them. */
+const KIND_WORDS: Record<string, string> = {
+  'vertical-scan': 'vertical-scan', vertical: 'vertical-scan', 'port-scan': 'vertical-scan', portscan: 'vertical-scan', scan: 'vertical-scan',
+  'horizontal-scan': 'horizontal-scan', horizontal: 'horizontal-scan', sweep: 'horizontal-scan', 'horizontal-sweep': 'horizontal-scan',
+  worm: 'worm', 'worm-burst': 'worm',
+};
+
+export function alertKind(word: string): string {
+  const k = KIND_WORDS[word.trim().toLowerCase()];
+  if (!k) throw new Error(`--kind: "${word}" is no alert kind; kinds: ${ALERT_KINDS.join(', ')} (also: port-scan, sweep)`);
+  return k;
+}
+
+/** A matcher of `--source`: one address, or a network in CIDR notation. */
+export function sourceMatcher(spec: string): (ip: string) => boolean {
+  const t = spec.trim();
+  try {
+    if (t.includes('/')) {
+      const [net, bits] = ipaddr.parseCIDR(t);
+      return (ip) => {
+        try {
+          const a = ipaddr.process(ip);
+          return a.kind() === net.kind() && a.match(net, bits);
+        } catch {
+          return false;
+        }
+      };
+    }
+    const want = ipaddr.process(t).toNormalizedString();
+    return (ip) => {
+      try {
+        return ipaddr.process(ip).toNormalizedString() === want;
+      } catch {
+        return false;
+      }
+    };
+  } catch {
+    throw new Error(`--source: "${spec}" is neither an IP address nor a network like 203.0.113.0/24`);
+  }
+}
+
+type StoredAlert = {
+  id: number; kind: string; host: string; level: number | null; port: number; proto: string; destinations: number; events: number; peak: number;
+  first: number; last: number; threshold: number; window_s: number; evidence: string; status: string | null;
+};
+
+export function alertsReport(db: DB, f: AlertFilter = {}): AlertRow[] {
+  const zone = loadSettings(db).tz;
+  const tz = f.tz ?? zone;
+  const kind = f.kind === undefined ? null : alertKind(f.kind);
+  if (f.minLevel !== undefined && !(Number.isInteger(f.minLevel) && f.minLevel >= 1 && f.minLevel <= 5)) throw new Error('--min-level is a danger level from 1 to 5');
+  const from = f.from === undefined ? null : dayStartUtc(dayNumber(f.from), tz);
+  const to = f.to === undefined ? null : dayStartUtc(dayNumber(f.to) + 1, tz);
+  if (from !== null && to !== null && from >= to) throw new Error('--from is after --to');
+  const source = f.source === undefined ? undefined : sourceMatcher(f.source);
+  const rows = db
+    .prepare(
+      `SELECT id, kind, host, level, port, proto, destinations, events, peak, first, last, threshold, window_s, evidence, status
+       FROM alerts
+       WHERE (@kind IS NULL OR kind = @kind) AND (@from IS NULL OR last >= @from) AND (@to IS NULL OR first < @to)
+         AND (@minLevel IS NULL OR level >= @minLevel) AND (@open = 0 OR status = 'open')
+       ORDER BY first, id`,
+    )
+    .all({ kind, from, to, minLevel: f.minLevel ?? null, open: f.open ? 1 : 0 }) as StoredAlert[];
+  return rows
+    .filter((r) => source === undefined || source(r.host))
+    .map((r) => {
+      const evidence = JSON.parse(r.evidence) as unknown;
+      const facts = alertFacts({ ...r, windowS: r.window_s, state: r.status, evidence });
+      return {
+        id: r.id, kind: r.kind, host: r.host, port: r.port, proto: r.proto, destinations: r.destinations, events: r.events, peak: r.peak,
+        threshold: r.threshold, ...facts, first: formatInstant(r.first, tz), last: formatInstant(r.last, tz), evidence,
+      };
+    });
+}
+
+/** One alert as a table, CSV or Markdown row. */
 export interface FlatAlert {
   id: number;
   kind: string;
-  host: string;
+  source: string;
   level: number | null;
-  port: number;
+  scan_type: string;
+  targets: number;
+  ports: number;
   proto: string;
-  destinations: number;
+  packets: number;
   peak: number;
-  events: number;
   first: string;
   last: string;
+  window: string;
+  state: string;
   evidence: string;
-}
-
-type Evidence = { sampleDestinations?: string[]; samplePorts?: number[]; sampleTargets?: string[]; window?: string; [k: string]: unknown };
-
-const few = <T>(xs: T[] | undefined, n: number) => (xs ?? []).slice(0, n).join(' ') + ((xs?.length ?? 0) > n ? ' …' : '');
-
-/** What an alert's evidence says, in a few words, by kind. */
-export function evidenceText(kind: string, e: Evidence): string {
-  const slow = e.window === 'long' ? ' (slow, 24 h window)' : '';
-  switch (kind) {
-    case 'worm':
-      return `to ${few(e.sampleDestinations, 5)}`;
-    case 'vertical-scan':
-      return `ports ${few(e.samplePorts, 10)} of ${few(e.sampleTargets, 3)}${slow}`;
-    case 'horizontal-scan':
-      return `${few(e.sampleTargets, 5)}${slow}`;
-    default: {
-      const { firstLine: _f, lastLine: _l, ...rest } = e;
-      return JSON.stringify(rest);
-    }
-  }
+  first_line: string;
+  last_line: string;
 }
 
 export function flatAlert(r: AlertRow): FlatAlert {
   return {
-    id: r.id, kind: r.kind, host: r.host, level: r.level ?? null, port: r.port, proto: r.proto, destinations: r.destinations, peak: r.peak,
-    events: r.events, first: r.first, last: r.last, evidence: evidenceText(r.kind, (r.evidence ?? {}) as Evidence),
+    id: r.id, kind: r.kind, source: r.source, level: r.level, scan_type: r.scan_type, targets: r.targets, ports: r.ports, proto: r.proto,
+    packets: r.events, peak: r.peak, first: r.first, last: r.last, window: `${r.window} ${r.window_s}s`, state: r.state,
+    evidence: evidenceSummary(r.kind, r), first_line: r.first_line, last_line: r.last_line,
   };
 }
 
@@ -59,15 +147,21 @@ export function alertTone(a: Pick<FlatAlert, 'kind' | 'level'>): Tone {
 }
 
 export const FLAT_ALERT_COLUMNS: Column<FlatAlert>[] = [
+  { key: 'id', title: 'id', align: 'right' },
   { key: 'kind', title: 'kind', tone: (_v, a) => alertTone(a) },
-  { key: 'host', title: 'host' },
+  { key: 'source', title: 'source' },
   { key: 'level', title: 'level', align: 'right', tone: (_v, a) => (a.level === null ? undefined : alertTone(a)) },
-  { key: 'port', title: 'port', align: 'right' },
+  { key: 'scan_type', title: 'scan type' },
+  { key: 'targets', title: 'targets', align: 'right' },
+  { key: 'ports', title: 'ports', align: 'right' },
   { key: 'proto', title: 'proto' },
-  { key: 'destinations', title: 'distinct', align: 'right' },
+  { key: 'packets', title: 'packets', align: 'right' },
   { key: 'peak', title: 'peak/window', align: 'right' },
-  { key: 'events', title: 'packets', align: 'right' },
   { key: 'first', title: 'first' },
   { key: 'last', title: 'last' },
+  { key: 'window', title: 'window' },
+  { key: 'state', title: 'state' },
   { key: 'evidence', title: 'evidence' },
+  { key: 'first_line', title: 'first line' },
+  { key: 'last_line', title: 'last line' },
 ];

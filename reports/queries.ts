@@ -7,18 +7,15 @@
  */
 import type { DB } from '../src/store/db';
 import { countFromEvents, dirtyDays, PORT_NOT_LOGGED, reportPort } from '../src/store/rollups';
-import { dayLabel, dayNumber, dayStartUtc, hourBucketer, hourLabel, lastPossibleDay } from '../src/store/rollups/buckets';
+import { dayLabel, dayStartUtc, hourBucketer, hourLabel, lastPossibleDay } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
-import { formatInstant } from './time';
 import { reportPeriod, type ReportPeriod } from './period';
+
+export { alertsReport, type AlertRow, type AlertFilter } from './alerts';
 
 /** `port` is null for TCP / UDP scans whose destination port the device did not log ("not logged"). */
 export interface PortDayRow { date: string; port: number | null; proto: string; events: number; sources: number; targets: number }
 export interface SourcesHourRow { hour: string; port: number | null; proto: string; sources: number }
-export interface AlertRow {
-  id: number; kind: string; host: string; level: number | null; port: number; proto: string; destinations: number; events: number; peak: number;
-  first: string; last: string; threshold: number; window_s: number; evidence: unknown;
-}
 
 /** `port: null` asks for the scans whose port was not logged. */
 export interface PortFilter { port?: number | null; proto?: string }
@@ -120,23 +117,6 @@ export function sourcesPerHourReport(db: DB, opts: PortFilter & { date?: string;
   return period ? scannedHours(db, zone, period.first, period.last, opts) : [];
 }
 
-/**
- * Alerts, oldest first. `from`/`to` (local days of `tz`, either alone) keep the alerts active on
- * those days (first before the end, last after the start), as the daily report counts them.
- */
-export function alertsReport(db: DB, opts: { tz?: string; kind?: string; from?: string; to?: string } = {}): AlertRow[] {
-  const tz = opts.tz ?? rollupZone(db);
-  const start = opts.from === undefined ? null : dayStartUtc(dayNumber(opts.from), tz);
-  const end = opts.to === undefined ? null : dayStartUtc(dayNumber(opts.to) + 1, tz);
-  if (start !== null && end !== null && start >= end) throw new Error('--from is after --to');
-  const rows = db
-    .prepare(
-      `SELECT id, kind, host, level, port, proto, destinations, events, peak, first, last, threshold, window_s, evidence
-       FROM alerts WHERE (@kind IS NULL OR kind = @kind) AND (@end IS NULL OR first < @end) AND (@start IS NULL OR last >= @start) ORDER BY first, id`,
-    )
-    .all({ kind: opts.kind ?? null, start, end }) as (Omit<AlertRow, 'first' | 'last'> & { first: number; last: number; evidence: string })[];
-  return rows.map((r) => ({ ...r, first: formatInstant(r.first, tz), last: formatInstant(r.last, tz), evidence: JSON.parse(r.evidence) }));
-}
 
 /** Both reports counted straight from the events, for a zone other than the database's. */
 function fromEvents(db: DB, tz: string, firstDay: number, lastDay: number, f: PortFilter): { days: PortDayRow[]; hours: SourcesHourRow[] } {

@@ -76,6 +76,6 @@ maybe('portledger CLI', () => {
   test('demo runs from a fresh directory', () => {
     const out = execFileSync(process.execPath, [CLI, 'demo', '--db', path.join(dir, 'demo.db')], { encoding: 'utf8' });
     expect(out).toContain('Inbound scans per port on 2024-06-14');
-    expect(out).toMatch(/worm\s+192\.168\.1\.50\s+445/);
+    expect(out).toMatch(/worm\s+192\.168\.1\.50\s+2\s+40\s+1\s+tcp\s.*hosts on 445/);
   });
 });

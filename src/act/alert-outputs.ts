@@ -5,23 +5,28 @@
  */
 import fs from 'node:fs';
 import type { Alert } from '../contract/alert';
+import { alertFacts, type AlertFacts } from '../contract/alert-view';
 import { terminalSafe } from '../util/terminal-text';
 
-export interface AlertDocument {
+/**
+ * An alert as the JSON Lines sink, the webhook and (inside its ECS document) the `--json` stream
+ * carry it: the stored fields, the facts every output shows (contract/alert-view.ts), and the
+ * whole evidence object.
+ */
+export interface AlertDocument extends AlertFacts {
   id: number | undefined;
+  /** What happened to the episode: it just `opened`, or it goes on (`updated`). */
   status: 'opened' | 'updated';
   kind: string;
   host: string;
   port: number;
   proto: string;
-  level: number | null;
   destinations: number;
   events: number;
   peak: number;
   first: string;
   last: string;
   threshold: number;
-  window_s: number;
   evidence: Alert['evidence'];
 }
 
@@ -29,8 +34,8 @@ const REPEAT_MS = 60_000;
 
 export function alertDocument(a: Alert, status: AlertDocument['status']): AlertDocument {
   return {
-    id: a.id, status, kind: a.kind, host: a.host, port: a.port, proto: a.proto, level: a.level ?? null, destinations: a.destinations, events: a.events,
-    peak: a.peak, first: new Date(a.first).toISOString(), last: new Date(a.last).toISOString(), threshold: a.threshold, window_s: a.windowS, evidence: a.evidence,
+    id: a.id, status, kind: a.kind, host: a.host, port: a.port, proto: a.proto, destinations: a.destinations, events: a.events, peak: a.peak,
+    ...alertFacts(a), first: new Date(a.first).toISOString(), last: new Date(a.last).toISOString(), threshold: a.threshold, evidence: a.evidence,
   };
 }
 
@@ -41,10 +46,12 @@ export function alertLine(d: AlertDocument): string {
     : d.kind === 'horizontal-scan'
       ? `horizontal sweep: ${d.host} probed ${d.destinations} hosts on ${d.proto}/${d.port}`
       : d.kind === 'vertical-scan'
-        ? `vertical port scan: ${d.host} probed ${d.destinations} ports`
+        ? `vertical port scan: ${d.host} probed ${d.ports} ports of ${d.targets} host${d.targets === 1 ? '' : 's'}`
         : `${d.kind}: ${d.host}`;
   const level = d.level ? ` [danger ${d.level}/5]` : '';
-  const line = `${d.last} ALERT ${d.status === 'opened' ? 'new' : 'continues'}${level} ${what} (${d.events} packets since ${d.first}, peak ${d.peak} per ${d.window_s}s window, threshold ${d.threshold})`;
+  const how = d.scan_type ? `, ${d.scan_type}` : '';
+  const slow = d.window === 'long' ? ' (slow scan)' : '';
+  const line = `${d.last} ALERT ${d.status === 'opened' ? 'new' : 'continues'}${level} ${what}${how}${slow} (${d.events} packets since ${d.first}, peak ${d.peak} per ${d.window_s}s window, threshold ${d.threshold})`;
   return terminalSafe(line);
 }
 

@@ -34,6 +34,7 @@ export function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER)
 }
 
 export const portArg = intArg('a port', 0, 65535);
+export const levelArg = intArg('a danger level', 1, 5);
 
 const PROTOCOLS = /^(tcp|udp|icmp|ipv6-icmp|sctp|gre|esp|ah|igmp|udplite|dccp|\d{1,3})$/;
 

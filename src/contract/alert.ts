@@ -22,8 +22,10 @@ export interface Alert {
   peak: number;
   threshold: number;
   windowS: number;
-  /** Danger level 1–5 (scans, psad's scale); absent for worm alerts. */
+  /** Danger level 1–5 from the episode's packets (psad's scale, DANGER_LEVEL1..5). */
   level?: number;
+  /** Triage state (schema 012): `closed` once someone acknowledged it; the store tells. */
+  state?: 'open' | 'closed';
   /** JSON-able: at least firstLine and lastLine (raw log lines); detector-specific details. */
   evidence: { firstLine: string; lastLine: string; [k: string]: unknown };
 }

@@ -17,6 +17,7 @@ import { loadWindows, saveWindows, type WindowsDocument } from './distinct/snaps
 import { HorizontalSweep } from './rules/horizontal-sweep';
 import type { ScanAlert } from './rules/scan-alert';
 import { VerticalScan } from './rules/vertical-scan';
+import { probeBit } from './rules/scan-type';
 import { scanSettings, scanWindows, type ScanSettings } from './scan-settings';
 
 export type { ScanAlert, ScanEvidence } from './rules/scan-alert';
@@ -59,10 +60,12 @@ export class ScanDetector {
    * Feed one inbound `scan` event. `dstPort`: destination port (undefined, NaN or out of range —
    * portless protocols — counts as 0); `proto`: `tcp`, `udp`, `icmp`…; `ts`: UTC epoch ms; `raw`:
    * the log line, or its index in the table given to `readLinesFrom`; `packets`: packets the
-   * event stands for (flow logs), default 1.
+   * event stands for (flow logs), default 1; `reason`: the classifier's reason (`tcp-syn`,
+   * `udp`, …) and `length` the IP length, which name the probe's kind in the alert (scan-type.ts).
    */
-  observe(src: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: LineRef, packets = 1): void {
-    this.windows.observe(src, dst, dstPort, proto, ts, raw, packets);
+  observe(src: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: LineRef, packets = 1, reason?: string, length?: number): void {
+    const probe = reason === undefined ? 0 : probeBit(reason, length, dst.includes(':'), packets);
+    this.windows.observe(src, dst, dstPort, proto, ts, raw, packets, probe);
   }
 
   /** Alerts opened or updated since the last call; the store writes them with the batch. */

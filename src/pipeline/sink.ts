@@ -25,7 +25,7 @@ export interface Detector {
   readonly feeds: 'scan' | 'outbound';
   /** Called before each batch's rows: the table the line indexes given to `observe` point into. */
   readLinesFrom(lines: LineTable): void;
-  observe(src: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: LineRef, packets?: number): unknown;
+  observe(src: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: LineRef, packets?: number, reason?: string, length?: number): unknown;
   drainChanged(): Alert[];
 }
 
@@ -162,7 +162,9 @@ export class BatchSink {
       const dst = rows.dst(r);
       if (cls === 'scan') this.rollups.add(rollupPort(port, rows.num(r, COL.icmp_type), proto), proto, ts, src, dst, count);
       const line = lineOf[r] >= 0 ? lineOf[r] : '';
-      for (const d of this.detectors) if (d.feeds === cls) d.observe(src, dst, port, proto, ts, line, count);
+      const reason = rows.word(r, COL.reason);
+      const length = rows.num(r, COL.length);
+      for (const d of this.detectors) if (d.feeds === cls) d.observe(src, dst, port, proto, ts, line, count, reason, length);
     }
   }
 }

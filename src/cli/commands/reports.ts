@@ -1,16 +1,13 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { openReadOnly, resolveDbPath, type DB } from '../../store/db';
 import { alertsReport, portsListing } from '../../../reports/queries';
 import { sourcesPerHourListing, type HourlyRow } from '../../../reports/sources-per-hour';
 import { PORT_NOT_LOGGED_TEXT, render, type Column } from '../../../reports/render';
 import { PORT_DAY_COLUMNS } from '../../../reports/columns';
-import { FLAT_ALERT_COLUMNS, flatAlert } from '../../../reports/alerts';
+import { ALERT_KINDS, FLAT_ALERT_COLUMNS, flatAlert } from '../../../reports/alerts';
 import { emptyNote, periodNote, type ReportPeriod } from '../../../reports/period';
 import { limited, note, outputFormat, show, tableStyle, type ListingFlags } from '../output';
-import { dbOption, listingOptions, portArg, protoArg, renderZoneOption } from '../options';
-
-/** The kinds the detectors raise (src/detectors). */
-const ALERT_KINDS = ['worm', 'vertical-scan', 'horizontal-scan'];
+import { dbOption, levelArg, listingOptions, portArg, protoArg, renderZoneOption } from '../options';
 
 export interface ReportFlags extends ListingFlags {
   db?: string;
@@ -65,9 +62,16 @@ export function sourcesPerHourCommand(f: ReportFlags): string {
   return render(text as HourlyRow[], HOURLY_COLUMNS, fmt, 'no inbound scans', tableStyle());
 }
 
-export function alertsCommand(f: ReportFlags): string {
+export interface AlertFlags extends ReportFlags {
+  kind?: string;
+  source?: string;
+  minLevel?: number;
+  open?: boolean;
+}
+
+export function alertsCommand(f: AlertFlags): string {
   const fmt = outputFormat(f.format);
-  const rows = withDb(f, (db) => alertsReport(db, { tz: f.tz, kind: f.kind, from: f.from, to: f.to }));
+  const rows = withDb(f, (db) => alertsReport(db, { tz: f.tz, from: f.from, to: f.to, kind: f.kind, source: f.source, minLevel: f.minLevel, open: f.open }));
   if (fmt === 'json') return render(limited(rows, f), [], fmt);
   return render(limited(rows.map(flatAlert), f), FLAT_ALERT_COLUMNS, fmt, 'no alerts', tableStyle());
 }
@@ -100,11 +104,12 @@ export function register(program: Command): void {
   reportOptions(
     program
       .command('alerts')
-      .description('alerts raised by the detectors (port scans and sweeps, worm-like outbound volume on 445) with their evidence')
-      .option('--from <date>', 'only alerts active on or after this day, YYYY-MM-DD (default: all)')
-      .option('--to <date>', 'only alerts active on or before this day, YYYY-MM-DD (default: all)')
-      .addOption(new Option('--kind <kind>', 'one kind only').choices(ALERT_KINDS)),
-  ).action(
-    async (o: ReportFlags) => show(alertsCommand(o), o),
-  );
+      .description('alerts raised by the detectors (port scans and sweeps, worm-like outbound volume on 445): source, danger level, scan type with its nmap option, targets and ports, window, state and evidence lines')
+      .option('--from <date>', 'alerts active on or after this day, YYYY-MM-DD')
+      .option('--to <date>', 'alerts active on or before this day, YYYY-MM-DD')
+      .option('--kind <kind>', `one kind: ${ALERT_KINDS.join(', ')} (also port-scan, sweep)`)
+      .option('--source <ip|cidr>', 'alerts about this address or network (203.0.113.7, 203.0.113.0/24, 2001:db8::/32)')
+      .option('--min-level <n>', 'danger level 1-5 at least (psad: 5/15/150/1,500/10,000 packets)', levelArg)
+      .option('--open', 'only alerts nobody has closed'),
+  ).action(async (o: AlertFlags) => show(alertsCommand(o), o));
 }

@@ -93,7 +93,7 @@ export class DistinctWindows {
    * Counts one event of `keyAddress` reaching `dst` on `dstPort`/`proto` at `ts` (UTC ms);
    * `packets`: how many it stands for. Rules are asked about it once the key is heavy.
    */
-  observe(keyAddress: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: LineRef, packets: number): void {
+  observe(keyAddress: string, dst: string, dstPort: number | undefined, proto: string, ts: number, raw: LineRef, packets: number, probe = 0): void {
     if (!(packets >= 1)) return;
     const t = this.clock.relative(ts);
     if (t !== t) return;
@@ -105,6 +105,7 @@ export class DistinctWindows {
     let k = table.get(key);
     if (k === undefined) {
       k = new Tracked(typeof key === 'string' ? detach(key) : key, t, packets, target, port);
+      k.probes = probe;
       k.runLine = k.longRunLine = k.line0 = this.kept.keep(raw, k);
       table.add(k);
       this.afterEvent(k);
@@ -124,7 +125,7 @@ export class DistinctWindows {
     let line: KeptLine | undefined;
     const started = k.runsStartedAt(t, this.fastMs, this.longMs);
     if (started !== 0) line = this.kept.keep(raw, k);
-    k.count(t, packets, started, line!);
+    k.count(t, packets, started, line!, probe);
 
     if (hv === undefined) {
       if ((started & LONG_RUN) !== 0) {
@@ -138,7 +139,7 @@ export class DistinctWindows {
       }
     }
     if (hv !== undefined) {
-      this.countHeavy(k, hv, target, port, t, ts, raw, packets);
+      this.countHeavy(k, hv, target, port, t, ts, raw, packets, probe);
       o.key = k;
       o.heavy = hv;
       o.targetCode = target;
@@ -147,6 +148,7 @@ export class DistinctWindows {
       o.ts = ts;
       o.raw = raw;
       o.packets = packets;
+      o.probe = probe;
       for (const r of this.rules) r.afterCount(o);
     }
     this.afterEvent(k);
@@ -198,7 +200,7 @@ export class DistinctWindows {
   // --- counting ----------------------------------------------------------------------------
 
   /** Counts the event in the heavy form: the windows, the key's port activity, the item. */
-  private countHeavy(k: Tracked, hv: ItemWindows, target: number, port: number, t: number, ts: number, raw: LineRef, packets: number): void {
+  private countHeavy(k: Tracked, hv: ItemWindows, target: number, port: number, t: number, ts: number, raw: LineRef, packets: number, probe: number): void {
     const table = this.table;
     const fastCut = t - this.fastMs;
     const longCut = t - this.longMs;
@@ -225,7 +227,7 @@ export class DistinctWindows {
     }
     if (po !== undefined) {
       const started = po.runsStartedAt(t, this.fastMs, this.longMs);
-      po.count(t, packets, started, started !== 0 ? this.kept.keep(raw, po) : '');
+      po.count(t, packets, started, started !== 0 ? this.kept.keep(raw, po) : '', probe);
       if (tg !== undefined) {
         const item = tg.index * ITEM_SPAN + port;
         if (v === undefined) {

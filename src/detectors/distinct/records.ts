@@ -38,6 +38,8 @@ export class Activity implements LineOwner {
   longRunPackets: number;
   longRunLine: KeptLine;
   keptIn = -1;
+  /** Probe kinds (contract/scan-types.ts bits) seen since the long run started. */
+  probes = 0;
   constructor(t: number, packets: number, line: KeptLine) {
     this.last = t;
     this.runFirst = t;
@@ -55,7 +57,7 @@ export class Activity implements LineOwner {
   }
 
   /** Counts an event; `line` (its kept line) is needed when `started` is not 0. */
-  count(t: number, packets: number, started: number, line: KeptLine): void {
+  count(t: number, packets: number, started: number, line: KeptLine, probe = 0): void {
     if ((started & RUN) !== 0) {
       this.runFirst = t;
       this.runPackets = 0;
@@ -65,7 +67,9 @@ export class Activity implements LineOwner {
       this.longRunFirst = t;
       this.longRunPackets = 0;
       this.longRunLine = line;
+      this.probes = 0;
     }
+    this.probes |= probe;
     this.runPackets += packets;
     this.longRunPackets += packets;
     if (t > this.last) this.last = t;
@@ -75,6 +79,7 @@ export class Activity implements LineOwner {
   restartRuns(): void {
     this.runPackets = 0;
     this.longRunPackets = 0;
+    this.probes = 0;
   }
 
   shiftActivity(delta: number): void {
@@ -94,6 +99,10 @@ export class Episode<A extends Alert = Alert> {
   readonly protos: number[] = [];
   /** Codes of the targets sampled in the alert (a vertical scan's `sampleTargets`). */
   readonly targets: number[] = [];
+  /** Probe kinds (contract/scan-types.ts bits) in the alert's `evidence.scanTypes`. */
+  probes = 0;
+  /** Codes of its distinct targets, for an episode on a key (a vertical scan over several targets). */
+  targetSet: Set<number> | undefined = undefined;
   /** The newest line, made text when the alert leaves the detector. */
   lastRaw: LineRef | undefined = undefined;
   constructor(

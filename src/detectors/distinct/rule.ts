@@ -38,4 +38,6 @@ export class Observation {
   ts = 0;
   raw: LineRef = '';
   packets = 1;
+  /** The probe's kind (contract/scan-types.ts bit), 0 when not known. */
+  probe = 0;
 }

@@ -11,6 +11,7 @@ import type { DistinctWindows } from './distinct-windows';
 import { portNumber, protocolOf } from './item-codes';
 import { ITEM_SPAN, ItemWindows } from './item-windows';
 import { lightItems, setLightItems } from './light-form';
+import { scanTypeMask } from '../../contract/scan-types';
 import { Episode, GROUP_COST, PortGroup, type Activity, type LightItem } from './records';
 import { Tracked } from './tracked';
 
@@ -196,6 +197,7 @@ export function loadWindows(w: DistinctWindows, doc: WindowsDocument): void {
     const ep = new Episode(e.alert, slow, slow ? w.longMs : w.fastMs, seen);
     ep.protos.push(...e.protocols.map((x) => protocol[x]));
     ep.targets.push(...e.sampledTargets.map((x) => target[x]));
+    ep.probes = scanTypeMask((e.alert.evidence as { scanTypes?: unknown }).scanTypes);
     if (e.changed) w.changed.add(ep);
     table.charge(k, seen.size);
     if (e.port === null) k.heavy!.episode = ep;

@@ -23,6 +23,7 @@ import type { DistinctWindows } from '../distinct/distinct-windows';
 import { portNumber, protocolOf } from '../distinct/item-codes';
 import { Episode, type PortGroup } from '../distinct/records';
 import type { Observation, Rule } from '../distinct/rule';
+import { scanTypeIds } from '../../contract/scan-types';
 import { dangerLevel, type DangerLevels } from './danger';
 import { MAX_EPISODE_DESTINATIONS, SAMPLE, type ScanAlert } from './scan-alert';
 
@@ -81,10 +82,11 @@ export class HorizontalSweep implements Rule {
       peak: slow ? po.long : po.fast, threshold: this.threshold, windowS: Math.round(windowMs / 1000), level: this.level(events),
       evidence: {
         firstLine: w.text(slow ? po.longRunLine : po.runLine), lastLine: w.kept.now(o.raw), window: slow ? 'long' : 'fast',
-        samplePorts: [port], sampleTargets,
+        samplePorts: [port], sampleTargets, scanTypes: scanTypeIds(po.probes | o.probe),
       },
     };
     const ep = new Episode(alert, slow, windowMs, seen);
+    ep.probes = po.probes | o.probe;
     ep.protos.push(protocolOf(o.portCode));
     w.changed.add(ep);
     return ep;
@@ -99,6 +101,10 @@ export class HorizontalSweep implements Rule {
     }
     if (inWindow > a.peak) a.peak = inWindow;
     a.level = this.level(a.events);
+    if ((ep.probes & o.probe) !== o.probe) {
+      ep.probes |= o.probe;
+      a.evidence.scanTypes = scanTypeIds(ep.probes);
+    }
     const target = o.targetCode;
     if (!ep.seen.has(target) && ep.seen.size < MAX_EPISODE_DESTINATIONS && o.heavy.portEpisodeEntries < MAX_EPISODE_DESTINATIONS) {
       ep.seen.add(target);

@@ -14,6 +14,10 @@ export type ScanEvidence = {
   samplePorts: number[];
   /** Up to 20 distinct targets probed (horizontal), or the scanned target(s) (vertical). */
   sampleTargets: string[];
+  /** The probe kinds seen (contract/scan-types.ts ids: `syn`, `fin`, `udp`, `ip-proto`, …). */
+  scanTypes: string[];
+  /** Distinct targets of a vertical scan (a scan of several hosts' ports); a sweep's are `destinations`. */
+  targets?: number;
 };
 
 /** A scan alert: `host` is the scanning source; `port` the swept port, 0 for a vertical scan. */

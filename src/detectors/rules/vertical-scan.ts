@@ -28,6 +28,7 @@ import { portNumber, protocolOf } from '../distinct/item-codes';
 import { Episode, type TargetGroup } from '../distinct/records';
 import type { Tracked } from '../distinct/tracked';
 import type { Observation, Rule } from '../distinct/rule';
+import { scanTypeIds } from '../../contract/scan-types';
 import { dangerLevel, type DangerLevels } from './danger';
 import { MAX_EPISODE_DESTINATIONS, SAMPLE, type ScanAlert } from './scan-alert';
 
@@ -86,12 +87,14 @@ export class VerticalScan implements Rule {
       peak: slow ? tg.long : tg.fast, threshold: this.threshold, windowS: Math.round(windowMs / 1000), level: this.level(events),
       evidence: {
         firstLine: w.text(slow ? k.longRunLine : k.runLine), lastLine: w.kept.now(o.raw), window: slow ? 'long' : 'fast',
-        samplePorts, sampleTargets: [detach(o.dst)],
+        samplePorts, sampleTargets: [detach(o.dst)], scanTypes: scanTypeIds(k.probes | o.probe), targets: 1,
       },
     };
     const ep = new Episode(alert, slow, windowMs, seen);
     ep.protos.push(...protos);
     ep.targets.push(tg.code);
+    ep.targetSet = new Set([tg.code]);
+    ep.probes = k.probes | o.probe;
     w.changed.add(ep);
     return ep;
   }
@@ -117,9 +120,19 @@ export class VerticalScan implements Rule {
         a.proto = this.protoList(ep.protos);
       }
     }
-    if (ev.sampleTargets.length < SAMPLE && !ep.targets.includes(o.targetCode)) {
-      ep.targets.push(o.targetCode);
-      ev.sampleTargets.push(detach(o.dst));
+    if ((ep.probes & o.probe) !== o.probe) {
+      ep.probes |= o.probe;
+      ev.scanTypes = scanTypeIds(ep.probes);
+    }
+    const targets = (ep.targetSet ??= new Set(ep.targets));
+    if (!targets.has(o.targetCode) && targets.size < MAX_EPISODE_DESTINATIONS) {
+      targets.add(o.targetCode);
+      // Exact while the episode lives in this process; a restored one counts on from its number.
+      ev.targets = (ev.targets ?? targets.size - 1) + 1;
+      if (ev.sampleTargets.length < SAMPLE) {
+        ep.targets.push(o.targetCode);
+        ev.sampleTargets.push(detach(o.dst));
+      }
     }
     this.w.changed.add(ep);
   }

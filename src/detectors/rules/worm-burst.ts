@@ -23,6 +23,7 @@ import type { Alert } from '../alert';
 import type { DistinctWindows } from '../distinct/distinct-windows';
 import { Episode, type PortGroup } from '../distinct/records';
 import type { Observation, Rule } from '../distinct/rule';
+import { dangerLevel, PSAD_DANGER_LEVELS, type DangerLevels } from './danger';
 import { SAMPLE } from './scan-alert';
 
 export interface WormSettings {
@@ -30,6 +31,8 @@ export interface WormSettings {
   threshold: number;
   windowMs: number;
   port: number;
+  /** Packets for danger levels 1–5 (psad's scale, as scans): a burst carries its level too. */
+  dangerLevels?: DangerLevels;
 }
 
 export const DEFAULT_WORM: WormSettings = { threshold: 25, windowMs: 5 * 60_000, port: 445 };
@@ -92,7 +95,7 @@ export class WormBurst implements Rule {
     const alert: WormAlert = {
       kind: 'worm', host: w.codes.keyName(o.key.key), port: this.s.port, proto: 'tcp',
       first: w.clock.absolute(po.runFirst), last: o.ts, destinations: seen.size, events: po.runPackets, peak: po.fast,
-      threshold: this.threshold, windowS: Math.round(w.fastMs / 1000),
+      threshold: this.threshold, windowS: Math.round(w.fastMs / 1000), level: this.level(po.runPackets),
       evidence: { firstLine: w.text(po.runLine), lastLine: w.kept.now(o.raw), sampleDestinations },
     };
     const ep = new Episode(alert, false, w.fastMs, seen);
@@ -109,6 +112,7 @@ export class WormBurst implements Rule {
       ep.lastRaw = o.raw;
     }
     if (po.fast > a.peak) a.peak = po.fast;
+    a.level = this.level(a.events);
     if (!ep.seen.has(o.targetCode) && ep.seen.size < MAX_EPISODE_DESTINATIONS) {
       ep.seen.add(o.targetCode);
       this.w.table.charge(o.key, 1);
@@ -118,5 +122,9 @@ export class WormBurst implements Rule {
     }
     this.w.changed.add(ep);
     this.touched = ep;
+  }
+
+  private level(packets: number): number {
+    return dangerLevel(packets, this.s.dangerLevels ?? PSAD_DANGER_LEVELS);
   }
 }

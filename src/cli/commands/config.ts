@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { resolveDbPath, storedSchemaVersion } from '../../store/db';
-import { changeSetting, SETTING_KEYS, settingText, settingView, settingViews, unsetSetting } from '../../config/settings';
+import { changeSetting, SETTING_KEYS, settingText, settingView, unsetSetting } from '../../config/settings';
+import { applyPreset, configView, configViews, PRESET_NAMES } from '../../config/presets';
 import { render } from '../../../reports/render';
 import { outputFormat, show, tableStyle, type ListingFlags } from '../output';
 import { dbOption, listingOptions, outputOption } from '../options';
@@ -11,7 +12,7 @@ import { readDb, writeDb } from '../db';
 export function configShow(f: ListingFlags & { db?: string }): string {
   const fmt = outputFormat(f.format);
   return readDb(f.db, (db) => {
-    const views = settingViews(db);
+    const views = configViews(db);
     if (fmt === 'json') return render(views, [], fmt);
     const rows = views.map((v) => ({ key: v.key, value: settingText(v.value), default: settingText(v.default), meaning: v.meaning }));
     const cols = [{ key: 'key', title: 'setting' }, { key: 'value', title: 'value' }, { key: 'default', title: 'default' }, { key: 'meaning', title: 'meaning' }] as const;
@@ -22,7 +23,7 @@ export function configShow(f: ListingFlags & { db?: string }): string {
 /** `config get KEY`: the value alone (a list as `a,b`, what `config set` takes), or as JSON. */
 export function configGet(key: string, f: { db?: string; format?: string }): string {
   return readDb(f.db, (db) => {
-    const v = settingView(db, key).value;
+    const v = configView(db, key).value;
     return (f.format === 'json' ? JSON.stringify(v) : settingText(v)) + '\n';
   });
 }
@@ -40,6 +41,11 @@ export function configUnset(key: string, f: { db?: string; reclassify?: boolean 
     const note = unsetSetting(db, key, { reclassify: f.reclassify });
     return `${key} back to its default: ${settingText(settingView(db, key).value)}${note ? `; ${note}` : ''}\n`;
   });
+}
+
+/** `config preset NAME`: the scan thresholds as psad, Zeek or CrowdSec ship them (portledger: the defaults). */
+export function configPreset(name: string, f: { db?: string }): string {
+  return writeDb(f.db, (db) => `${applyPreset(db, name)}\n`);
 }
 
 /** `portledger migrate`: brings a database written by an older version to this one's schema. */
@@ -63,7 +69,7 @@ export function register(program: Command): void {
   config
     .command('get')
     .description('one setting\'s value (a list as a,b; --format json: as JSON)')
-    .argument('<key>', SETTING_KEYS.join(' | '))
+    .argument('<key>', [...SETTING_KEYS, 'preset'].join(' | '))
     .addOption(outputOption(['text', 'json']))
     .addOption(dbOption())
     .action((k: string, o) => void process.stdout.write(configGet(k, o)));
@@ -82,6 +88,12 @@ export function register(program: Command): void {
     .option('--reclassify', RECLASSIFY)
     .addOption(dbOption())
     .action((k: string, o) => void process.stdout.write(configUnset(k, o)));
+  config
+    .command('preset')
+    .description('set the scan thresholds as a peer ships them (psad, Zeek, CrowdSec; portledger = the defaults); config show names the preset in effect')
+    .argument('<name>', PRESET_NAMES.join(' | '))
+    .addOption(dbOption())
+    .action((n: string, o) => void process.stdout.write(configPreset(n, o)));
   program
     .command('migrate')
     .description('bring a database written by an older portledger to this version (writing commands also do it)')

@@ -122,6 +122,8 @@ export interface FlatAlert {
   peak: number;
   first: string;
   last: string;
+  /** When the alert was raised: the event that met the threshold (UTC). */
+  raised: string;
   window: string;
   state: string;
   evidence: string;
@@ -132,7 +134,7 @@ export interface FlatAlert {
 export function flatAlert(r: AlertRow): FlatAlert {
   return {
     id: r.id, kind: r.kind, source: r.source, level: r.level, scan_type: r.scan_type, targets: r.targets, ports: r.ports, proto: r.proto,
-    packets: r.events, peak: r.peak, first: r.first, last: r.last, window: `${r.window} ${r.window_s}s`, state: r.state,
+    packets: r.events, peak: r.peak, first: r.first, last: r.last, raised: r.raised ?? '', window: `${r.window} ${r.window_s}s`, state: r.state,
     evidence: evidenceSummary(r.kind, r), first_line: r.first_line, last_line: r.last_line,
   };
 }
@@ -159,6 +161,7 @@ export const FLAT_ALERT_COLUMNS: Column<FlatAlert>[] = [
   { key: 'peak', title: 'peak/window', align: 'right' },
   { key: 'first', title: 'first' },
   { key: 'last', title: 'last' },
+  { key: 'raised', title: 'raised (UTC)' },
   { key: 'window', title: 'window' },
   { key: 'state', title: 'state' },
   { key: 'evidence', title: 'evidence' },

@@ -52,6 +52,8 @@ describe('portledger alerts: every format carries the fields', () => {
     expect((scan.sample_ports as number[]).slice(0, 3)).toEqual([1000, 1001, 1002]);
     expect(scan.first_line).toContain('DPT=1000 ');
     expect(scan.last_line).toContain('DPT=1039 ');
+    // Raised when the 15th distinct port was probed (Zeek's threshold; psad level 2 at 15 packets).
+    expect(scan.raised).toBe('2026-06-14T10:00:14.000Z');
     expect(sweep).toMatchObject({ kind: 'horizontal-scan', source: '192.0.2.66', level: 2, scan_type: 'UDP (-sU)', nmap: '-sU', targets: 30, ports: 1, sample_ports: [161], state: 'open' });
     expect(sweep.first_line).toContain('DPT=161');
     // A worm burst carries a level too (psad's packet scale): 30 attempts are level 2.
@@ -72,7 +74,7 @@ describe('portledger alerts: every format carries the fields', () => {
 
   test('CSV: a header naming every field, and each alert with level, scan type and evidence lines', () => {
     const [head, ...lines] = alertsOf({ format: 'csv' }).trim().split('\n');
-    expect(head).toBe('id,kind,source,level,scan_type,targets,ports,proto,packets,peak,first,last,window,state,evidence,first_line,last_line');
+    expect(head).toBe('id,kind,source,level,scan_type,targets,ports,proto,packets,peak,first,last,raised,window,state,evidence,first_line,last_line');
     const scan = lines.find((l) => l.includes('vertical-scan'))!;
     expect(scan).toContain(',198.51.100.7,2,SYN (-sS),1,40,tcp,40,');
     expect(scan).toContain(',fast 300s,open,');

@@ -36,7 +36,7 @@ describe('horizontal sweep rule', () => {
     });
     expect(a.evidence).toEqual({
       firstLine: '192.0.2.1:23/tcp', lastLine: '192.0.2.5:23/tcp', window: 'fast', samplePorts: [23],
-      sampleTargets: ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5'], scanTypes: [],
+      sampleTargets: ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5'], scanTypes: [], raisedAt: T0 + 100,
     });
   });
 

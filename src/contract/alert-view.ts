@@ -42,10 +42,12 @@ export interface AlertFacts {
   state: 'open' | 'closed';
   first_line: string;
   last_line: string;
+  /** When the alert was raised (ISO 8601 UTC): the event that met the threshold; null if not recorded. */
+  raised: string | null;
 }
 
 type Evidence = {
-  firstLine?: unknown; lastLine?: unknown; window?: unknown; scanTypes?: unknown; targets?: unknown;
+  firstLine?: unknown; lastLine?: unknown; window?: unknown; raisedAt?: unknown; scanTypes?: unknown; targets?: unknown;
   samplePorts?: unknown; sampleTargets?: unknown; sampleDestinations?: unknown;
 };
 
@@ -74,6 +76,7 @@ export function alertFacts(a: AlertLike): AlertFacts {
     state: a.state === 'closed' ? 'closed' : 'open',
     first_line: typeof e.firstLine === 'string' ? e.firstLine : '',
     last_line: typeof e.lastLine === 'string' ? e.lastLine : '',
+    raised: typeof e.raisedAt === 'number' && Number.isFinite(e.raisedAt) ? new Date(e.raisedAt).toISOString() : null,
   };
 }
 

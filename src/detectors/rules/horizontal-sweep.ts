@@ -82,7 +82,7 @@ export class HorizontalSweep implements Rule {
       peak: slow ? po.long : po.fast, threshold: this.threshold, windowS: Math.round(windowMs / 1000), level: this.level(events),
       evidence: {
         firstLine: w.text(slow ? po.longRunLine : po.runLine), lastLine: w.kept.now(o.raw), window: slow ? 'long' : 'fast',
-        samplePorts: [port], sampleTargets, scanTypes: scanTypeIds(po.probes | o.probe),
+        samplePorts: [port], sampleTargets, scanTypes: scanTypeIds(po.probes | o.probe), raisedAt: o.ts,
       },
     };
     const ep = new Episode(alert, slow, windowMs, seen);

@@ -18,6 +18,8 @@ export type ScanEvidence = {
   scanTypes: string[];
   /** Distinct targets of a vertical scan (a scan of several hosts' ports); a sweep's are `destinations`. */
   targets?: number;
+  /** UTC ms of the event that raised the alert (met the threshold): the alert's own time. */
+  raisedAt?: number;
 };
 
 /** A scan alert: `host` is the scanning source; `port` the swept port, 0 for a vertical scan. */

@@ -87,7 +87,7 @@ export class VerticalScan implements Rule {
       peak: slow ? tg.long : tg.fast, threshold: this.threshold, windowS: Math.round(windowMs / 1000), level: this.level(events),
       evidence: {
         firstLine: w.text(slow ? k.longRunLine : k.runLine), lastLine: w.kept.now(o.raw), window: slow ? 'long' : 'fast',
-        samplePorts, sampleTargets: [detach(o.dst)], scanTypes: scanTypeIds(k.probes | o.probe), targets: 1,
+        samplePorts, sampleTargets: [detach(o.dst)], scanTypes: scanTypeIds(k.probes | o.probe), targets: 1, raisedAt: o.ts,
       },
     };
     const ep = new Episode(alert, slow, windowMs, seen);

@@ -44,7 +44,7 @@ const MAX_EPISODE_DESTINATIONS = 1_000_000;
 export interface WormAlert extends Alert {
   kind: 'worm';
   proto: 'tcp';
-  evidence: { firstLine: string; lastLine: string; sampleDestinations: string[] };
+  evidence: { firstLine: string; lastLine: string; sampleDestinations: string[]; raisedAt: number };
 }
 
 export class WormBurst implements Rule {
@@ -96,7 +96,7 @@ export class WormBurst implements Rule {
       kind: 'worm', host: w.codes.keyName(o.key.key), port: this.s.port, proto: 'tcp',
       first: w.clock.absolute(po.runFirst), last: o.ts, destinations: seen.size, events: po.runPackets, peak: po.fast,
       threshold: this.threshold, windowS: Math.round(w.fastMs / 1000), level: this.level(po.runPackets),
-      evidence: { firstLine: w.text(po.runLine), lastLine: w.kept.now(o.raw), sampleDestinations },
+      evidence: { firstLine: w.text(po.runLine), lastLine: w.kept.now(o.raw), sampleDestinations, raisedAt: o.ts },
     };
     const ep = new Episode(alert, false, w.fastMs, seen);
     w.changed.add(ep);

@@ -168,3 +168,30 @@ export const FLAT_ALERT_COLUMNS: Column<FlatAlert>[] = [
   { key: 'first_line', title: 'first line' },
   { key: 'last_line', title: 'last line' },
 ];
+
+/** An alert's title and what happened, in a sentence a report prints (daily report, Markdown and HTML). */
+export function alertHeadline(a: AlertFacts & { kind: string; port: number; proto: string }): string {
+  switch (a.kind) {
+    case 'worm':
+      return `Worm-like outbound traffic: ${a.source} → ${a.port}/${a.proto}`;
+    case 'vertical-scan':
+      return `Port scan: ${a.source} → ${a.ports} ports of ${a.targets} host${a.targets === 1 ? '' : 's'}`;
+    case 'horizontal-scan':
+      return `Sweep: ${a.source} → ${a.port}/${a.proto} on ${a.targets} hosts`;
+    default:
+      return `${a.kind}: ${a.source}`;
+  }
+}
+
+export function alertSentence(a: AlertFacts & { kind: string; port: number; proto: string; events: number; peak: number; threshold: number; first: string; last: string }): string {
+  const level = a.level === null ? '' : `Danger level ${a.level} of 5. `;
+  const how = a.scan_type ? ` Scan type: ${a.scan_type}.` : '';
+  const win = `${a.window === 'long' ? 'the slow-scan window of' : 'a window of'} ${a.window_s.toLocaleString('en-US')} s`;
+  const what =
+    a.kind === 'worm'
+      ? `${a.source} reached ${a.targets.toLocaleString('en-US')} distinct outside hosts on ${a.port}/${a.proto}`
+      : a.kind === 'vertical-scan'
+        ? `${a.source} probed ${a.ports.toLocaleString('en-US')} ports (${a.sample_ports.slice(0, 10).join(' ')}${a.ports > 10 ? ' …' : ''}) of ${a.sample_targets.slice(0, 3).join(' ')}${a.targets > 3 ? ' …' : ''}`
+        : `${a.source} probed ${a.port}/${a.proto} on ${a.targets.toLocaleString('en-US')} hosts`;
+  return `${level}${what}; threshold ${a.threshold.toLocaleString('en-US')} within ${win}, peak ${a.peak.toLocaleString('en-US')} in one window, ${a.events.toLocaleString('en-US')} packets from ${a.first} to ${a.last}.${how} State: ${a.state}.`;
+}

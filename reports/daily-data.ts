@@ -7,6 +7,7 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { reasonText } from '../parsers/lib/reasons';
+import { alertFacts, type AlertFacts } from '../src/contract/alert-view';
 import type { DB } from '../src/store/db';
 import { CLASS, Codes } from '../src/store/codes';
 import { dayLabel, dayNumber, dayStartUtc, hourBucketer, hourLabel } from '../src/store/rollups/buckets';
@@ -65,9 +66,9 @@ export interface SourceRow {
   ip: string; events: number; ports: number; topPorts: string[]; first: string; last: string; seenBefore: string | null; new: boolean;
 }
 
-/** `level`: the psad danger level (1–5) of a scan alert, null for a worm burst. */
-export interface AlertItem {
-  id: number; kind: string; host: string; level: number | null; port: number; proto: string;
+/** An alert of the period: the stored row and the facts every alert output shows (contract/alert-view.ts). */
+export interface AlertItem extends AlertFacts {
+  id: number; kind: string; host: string; port: number; proto: string;
   first: string; last: string; destinations: number; events: number; peak: number; threshold: number; windowS: number;
   evidence: { firstLine?: string; lastLine?: string; sampleDestinations?: string[] };
 }
@@ -454,11 +455,17 @@ function compare(db: DB, codes: Codes, tz: string, first: number, last: number, 
 function alertsIn(db: DB, startUtc: number, endUtc: number, fmt: (ms: number) => string): AlertItem[] {
   const rows = db
     .prepare(
-      `SELECT id, kind, host, level, port, proto, first, last, destinations, events, peak, threshold, window_s, evidence
+      `SELECT id, kind, host, port, proto, first, last, destinations, events, peak, threshold, window_s, evidence, level, status
        FROM alerts WHERE first < ? AND last >= ? ORDER BY first, id`,
     )
-    .all(endUtc, startUtc) as { id: number; kind: string; host: string; level: number | null; port: number; proto: string; first: number; last: number; destinations: number; events: number; peak: number; threshold: number; window_s: number; evidence: string }[];
-  return rows.map(({ window_s, evidence, ...r }) => ({ ...r, first: fmt(r.first), last: fmt(r.last), windowS: window_s, evidence: JSON.parse(evidence) as AlertItem['evidence'] }));
+    .all(endUtc, startUtc) as {
+    id: number; kind: string; host: string; port: number; proto: string; first: number; last: number; destinations: number; events: number; peak: number;
+    threshold: number; window_s: number; evidence: string; level: number | null; status: string | null;
+  }[];
+  return rows.map(({ window_s, evidence: text, level, status, ...r }) => {
+    const evidence = JSON.parse(text) as AlertItem['evidence'];
+    return { ...r, ...alertFacts({ ...r, level, windowS: window_s, state: status, evidence }), first: fmt(r.first), last: fmt(r.last), windowS: window_s, evidence };
+  });
 }
 
 function devicesOf(p: Pass, codes: Codes): DeviceRow[] {

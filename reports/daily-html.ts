@@ -9,6 +9,7 @@ import { BASELINE_DAYS, SPIKE_FACTOR, SPIKE_MIN_EVENTS } from './daily-data';
 import { comparisonChart, historyChart, portHeatChart, sourcesChart } from './charts';
 import { portEntry, type PortEntry } from './port-info';
 import { portLabel, PORT_NOT_LOGGED_TEXT } from './render';
+import { alertHeadline, alertSentence } from './alerts';
 
 /** Rows shown per table; the CSV and JSON carry them all. */
 export const HTML_MAX_ROWS = 200;
@@ -91,8 +92,6 @@ const KIND_TITLE: Record<string, string> = {
   'horizontal-scan': 'Sweeps (one port, many addresses)',
 };
 const kindTitle = (kind: string) => KIND_TITLE[kind] ?? kind;
-/** What an alert's distinct count counts. */
-const DISTINCT: Record<string, string> = { worm: 'outside hosts', 'vertical-scan': 'ports', 'horizontal-scan': 'addresses' };
 
 /** Most severe first: a worm burst (an inside host gone bad), then the danger level, then packets. */
 function severity(a: AlertItem): number {
@@ -105,12 +104,10 @@ function alertsCommand(r: DailyReport): string {
   return `portledger alerts --from ${r.period.from} --to ${r.period.to}${tz}`;
 }
 
-function alertCard(r: DailyReport, a: AlertItem): Raw {
-  const level = a.level ? html` · danger level ${a.level}/5` : '';
-  const what = DISTINCT[a.kind] ?? 'destinations';
-  return html`<div class="alert"><h3>${kindTitle(a.kind)}: ${a.host} → ${a.kind === 'vertical-scan' ? `${a.proto} ports` : `${a.port}/${a.proto}`}${level}</h3>
-<p>${a.host} reached <b>${num(a.destinations)}</b> distinct ${what}${a.kind === 'vertical-scan' ? '' : html` on ${a.port}/${a.proto}`}; the threshold is ${num(a.threshold)} within ${num(a.windowS)} s, the busiest window held ${num(a.peak)}. ${num(a.events)} packets from ${clock(r, a.first)} to ${clock(r, a.last)}.</p>
-${a.evidence.sampleDestinations?.length ? html`<p>Sample destinations: <code>${a.evidence.sampleDestinations.join(' ')}</code></p>` : ''}
+function alertCard(a: AlertItem): Raw {
+  return html`<div class="alert"><h3>${alertHeadline(a)}</h3>
+<p>${alertSentence(a)}</p>
+${a.kind !== 'vertical-scan' && a.sample_targets.length ? html`<p>Sample ${a.kind === 'worm' ? 'destinations' : 'targets'}: <code>${a.sample_targets.join(' ')}</code></p>` : ''}
 ${a.evidence.firstLine ? html`<p>First line:</p><pre>${a.evidence.firstLine}</pre>` : ''}${a.evidence.lastLine ? html`<p>Last line:</p><pre>${a.evidence.lastLine}</pre>` : ''}</div>`;
 }
 
@@ -146,7 +143,7 @@ function alerts(r: DailyReport): Raw {
   return html`<section id="alerts"><h2>Alerts</h2>
 ${r.alerts.length > 1 ? table(['kind', head, ['sources', 'n'], ['top level', 'n'], 'ports', 'first', 'last'], kindRows) : ''}
 ${sourceRows.length ? html`<h3>Sources with several alerts</h3>${table(['source', 'kind', head, ['sources', 'n'], ['top level', 'n'], 'ports', 'first', 'last'], sourceRows, shared.length, 'sources')}` : ''}
-${rest > 0 ? html`<h3>The ${num(shown.length)} most severe</h3>` : ''}${shown.map((a) => alertCard(r, a))}
+${rest > 0 ? html`<h3>The ${num(shown.length)} most severe</h3>` : ''}${shown.map((a) => alertCard(a))}
 ${rest > 0 ? html`<p class="more">${num(rest)} more alert${rest === 1 ? '' : 's'}, counted in the groups above. The full list, with the evidence of each: <code>${alertsCommand(r)}</code> (add <code>--format csv</code> for a spreadsheet).</p>` : ''}</section>`;
 }
 

@@ -6,6 +6,7 @@
 import type { DailyReport } from './daily-data';
 import { BASELINE_DAYS, SPIKE_FACTOR, SPIKE_MIN_EVENTS, TOP_CHART_PORTS } from './daily-data';
 import { portLabel, PORT_NOT_LOGGED_TEXT, render, type Column } from './render';
+import { alertHeadline, alertSentence } from './alerts';
 import { portEntry } from './port-info';
 import { terminalSafe } from '../src/util/terminal-text';
 
@@ -67,11 +68,8 @@ export function renderDailyMd(r: DailyReport): string {
   out.push('## Alerts', '');
   if (!r.alerts.length) out.push('No alert in this period.', '');
   for (const a of r.alerts) {
-    out.push(
-      `### ${text(a.kind)}: ${text(a.host)} → ${a.port}/${text(a.proto)}`, '',
-      `${text(a.host)} reached **${num(a.destinations)}** distinct outside hosts; threshold ${num(a.threshold)} within ${num(a.windowS)} s, peak ${num(a.peak)} in one window, ${num(a.events)} attempts from ${text(a.first)} to ${text(a.last)}.`, '',
-    );
-    if (a.evidence.sampleDestinations?.length) out.push(`Sample destinations: ${a.evidence.sampleDestinations.map(text).join(' ')}`, '');
+    out.push(`### ${text(alertHeadline(a))}`, '', text(alertSentence(a)), '');
+    if (a.kind !== 'vertical-scan' && a.sample_targets.length) out.push(`Sample ${a.kind === 'worm' ? 'destinations' : 'targets'}: ${a.sample_targets.map(text).join(' ')}`, '');
     if (a.evidence.firstLine) out.push('First line:', '', code(a.evidence.firstLine), '');
     if (a.evidence.lastLine) out.push('Last line:', '', code(a.evidence.lastLine), '');
   }

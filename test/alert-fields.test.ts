@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { closeDb, type DB } from '../src/store/db';
+import { closeDb, openReadOnly, type DB } from '../src/store/db';
+import { buildReport } from '../reports/daily-data';
+import { renderDailyMd } from '../reports/daily-md';
+import { renderDailyHtml } from '../reports/daily-html';
 import { alertsCommand } from '../src/cli/commands/reports';
 import { AlertOutputs, Webhook, type AlertDocument } from '../src/act/alert-outputs';
 import { alertEcsDocument } from '../parsers/ecs';
@@ -87,6 +90,22 @@ describe('portledger alerts: every format carries the fields', () => {
     expect(md.split('\n')[0]).toContain('| kind | source | level | scan type | targets | ports |');
     expect(md).toMatch(/\| vertical-scan \| 198\.51\.100\.7 \| 2 \| SYN \(-sS\) \| 1 \| 40 \|/);
     expect(md).toMatch(/\| worm \| 192\.168\.1\.50 \| 2 \|/);
+  });
+});
+
+describe('daily report: alerts by kind', () => {
+  test('Markdown and HTML say what a scan was: ports and hosts, level, scan type, window, state, evidence lines', () => {
+    const db = openReadOnly(dbFile);
+    const r = buildReport(db, '2026-06-14', '2026-06-14', { tz: 'UTC' });
+    db.close();
+    const md = renderDailyMd(r);
+    expect(md).toContain('### Port scan: 198.51.100.7 → 40 ports of 1 host');
+    expect(md).toMatch(/Danger level 2 of 5\. 198\.51\.100\.7 probed 40 ports \(1000 1001 .* …\) of 203\.0\.113\.10; threshold 15 within a window of 300 s/);
+    expect(md).toContain('Scan type: SYN (-sS). State: open.');
+    expect(md).toContain('DPT=1000 ');
+    const html = renderDailyHtml(r);
+    expect(html).toContain('Port scan: 198.51.100.7 → 40 ports of 1 host');
+    expect(html).toContain('Scan type: SYN (-sS)');
   });
 });
 

@@ -78,6 +78,10 @@ function scenarios(): Scenario[] {
     portScan({ start: T0 + 3 * HOUR, src: '198.51.100.13', targets: [SERVERS[2]], ports: range(8000, 8119), everyMs: 3 * MIN })));
   s.push(attack('very slow vertical scan (one port every 10 min, 20 h)', 'vertical-scan', '198.51.100.14',
     portScan({ start: T0 + 2 * HOUR, src: '198.51.100.14', targets: [SERVERS[3]], ports: COMMON_PORTS.concat(range(9000, 9095)), everyMs: 10 * MIN })));
+  // Slower than the long window can see: 15 distinct ports take 30 hours. A known limit (psad with
+  // ENABLE_PERSISTENCE would see it); labelled an attack, so it counts against recall.
+  s.push(attack('scan slower than 24 h (one port every 2 h, 20 ports)', 'vertical-scan', '198.51.100.24',
+    portScan({ start: T0, src: '198.51.100.24', targets: [SERVERS[6]], ports: range(5000, 5019), everyMs: 2 * HOUR })));
   s.push(attack('FIN scan (nmap -sF, 300 ports)', 'vertical-scan', '198.51.100.15',
     portScan({ start: T0 + 4 * HOUR, src: '198.51.100.15', targets: [SERVERS[4]], ports: range(1, 300), everyMs: 50, flags: 'FIN' })));
   s.push(attack('NULL scan (nmap -sN, 300 ports)', 'vertical-scan', '198.51.100.16',
@@ -121,6 +125,9 @@ function scenarios(): Scenario[] {
   const lateFlags = ['ACK', 'ACK PSH', 'ACK FIN', 'RST', 'ACK RST', 'ACK PSH FIN'];
   for (let i = 0; i < 1500; i++)
     late.push({ ts: T0 + 13 * HOUR + i * 400, src: pick(['192.0.2.80', '192.0.2.81']), dst: pick(SERVERS.slice(0, 2)), proto: 'TCP', sport: 443, dport: int(32768, 60999), flags: pick(lateFlags), len: 52 });
+  // DNS and QUIC answers reaching ephemeral ports after the firewall's state expired.
+  for (let i = 0; i < 800; i++)
+    late.push({ ts: T0 + 14 * HOUR + i * 900, src: pick(['192.0.2.53', '192.0.2.54', '192.0.2.80']), dst: pick(SERVERS.slice(0, 2)), proto: 'UDP', sport: pick([53, 443]), dport: int(32768, 60999) });
   s.push({ name: 'late packets after a busy web session (benign)', packets: late, expect: [] });
 
   // A trusted monitoring service checking 30 ports on each server every 5 minutes.

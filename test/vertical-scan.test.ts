@@ -36,7 +36,7 @@ describe('vertical scan rule', () => {
       kind: 'vertical-scan', host: SRC, port: 0, proto: 'tcp', first: T0, last: T0 + 4000, destinations: 5, events: 9, peak: 5, threshold: 5,
       windowS: 300, level: 1,
     });
-    expect(a.evidence).toEqual({ firstLine: 'first', lastLine: 'fifth port', window: 'fast', samplePorts: [80, 1, 2, 3, 4], sampleTargets: ['192.0.2.1'] });
+    expect(a.evidence).toEqual({ firstLine: 'first', lastLine: 'fifth port', window: 'fast', samplePorts: [80, 1, 2, 3, 4], sampleTargets: ['192.0.2.1'], scanTypes: [], targets: 1, raisedAt: T0 + 4000 });
   });
 
   test('needs the minimum danger level as well as the ports', () => {

@@ -5,11 +5,10 @@
  * the valid pings it must not report. The lines are our own (bench/scan-lines.ts), shaped like
  * those scans: the same kind of packets, counts, ports and spacing, documentation addresses.
  */
-import { parseLine } from '../src/index';
 import { applyPreset } from '../src/config/presets';
 import { alertsReport, type AlertRow } from '../reports/alerts';
 import { count, freshDb, ingest } from './helpers/db';
-import { hosts, logText, netfilterLine, portScan, range, type Packet } from '../bench/scan-lines';
+import { hosts, logText, portScan, range, type Packet } from '../bench/scan-lines';
 
 const T0 = Date.UTC(2026, 2, 11, 20, 35, 11);
 const SCANNER = '198.51.100.55';
@@ -28,20 +27,6 @@ async function alertsFor(packets: Packet[]): Promise<{ alerts: AlertRow[]; event
 const scan = (flags: string, ports = range(1000, 1150), proto = 'TCP', targets = [TARGET], src = SCANNER) =>
   portScan({ start: T0, src, targets, ports, everyMs: 20, flags, proto, repeat: 2 });
 
-/**
- * Whether this branch's parser and classifier take a netfilter TCP line with these flags for a
- * probe of kind `reason`. FIN (tcp-fin) and NULL (a line with no flag words, tcp-null) come with
- * the classification of issue 11 (branch detect2); until it lands their cases are skipped.
- */
-function probeKnown(flags: string, reason: string): boolean {
-  const line = netfilterLine({ ts: T0, src: SCANNER, dst: TARGET, proto: 'TCP', dport: 1000, flags });
-  const r = parseLine(line);
-  if (!('event' in r)) return false;
-  const pl = (r.event as { portledger?: { class?: string; reason?: string } }).portledger;
-  return pl?.class === 'scan' && pl.reason === reason;
-}
-const finIsProbe = probeKnown('FIN', 'tcp-fin');
-const nullIsProbe = probeKnown('', 'tcp-null');
 
 describe('psad preset: the scans psad test suite detects', () => {
   test('IPv4 SYN scan (ports 1000-1500 of one host, nmap -sS sized)', async () => {
@@ -65,9 +50,8 @@ describe('psad preset: the scans psad test suite detects', () => {
     expect(alerts[0]).toMatchObject({ kind: 'horizontal-scan', source: SCANNER, port: 1083, targets: 11, level: 1, scan_type: 'SYN (-sS)' });
   });
 
-  // FIN probes are late packets until the classification of issue 11 (branch detect2) lands;
-  // this case runs by itself from the day the classifier takes a FIN without ACK for a probe.
-  (finIsProbe ? test : test.skip)('IPv4 FIN scan (ports 1000-1150)', async () => {
+  // A FIN without ACK is a probe (issue 11's classification), not a late packet.
+  test('IPv4 FIN scan (ports 1000-1150)', async () => {
     const { alerts } = await alertsFor(scan('FIN'));
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ kind: 'vertical-scan', source: SCANNER, ports: 151, scan_type: 'FIN (-sF)', level: 3 });
@@ -79,8 +63,8 @@ describe('psad preset: the scans psad test suite detects', () => {
     expect(alerts[0]).toMatchObject({ kind: 'vertical-scan', source: SCANNER, ports: 151, scan_type: 'XMAS (-sX)', nmap: '-sX', level: 3 });
   });
 
-  // A netfilter line with no flag words is read as "flags not logged" until issue 11's parser change (detect2).
-  (nullIsProbe ? test : test.skip)('IPv4 NULL scan (no flags)', async () => {
+  // A netfilter TCP line with no flag words between RES= and URGP= is a NULL packet.
+  test('IPv4 NULL scan (no flags)', async () => {
     const { alerts } = await alertsFor(scan(''));
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ kind: 'vertical-scan', source: SCANNER, ports: 151, scan_type: 'NULL (-sN)', level: 3 });

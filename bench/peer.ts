@@ -44,14 +44,14 @@ function wall(fn: () => void): number {
 }
 
 /** One `portledger ingest FILE` into a fresh database, as a user runs it; its wall and peak RSS. */
-function ingestOnce(cli: string, log: string, db: string): { s: number; rssMb: number } {
+function ingestOnce(cli: string, log: string, db: string, flags: string[]): { s: number; rssMb: number } {
   for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(db + suffix, { force: true });
   const rssFile = `${db}.rss`;
   fs.rmSync(rssFile, { force: true });
   const preload = path.join(__dirname, 'rss-at-exit.js');
   let r: ReturnType<typeof spawnSync> | undefined;
   const s = wall(() => {
-    r = spawnSync(process.execPath, ['--require', preload, cli, 'ingest', log, '--db', db, '--tz', 'UTC', '-q'], {
+    r = spawnSync(process.execPath, ['--require', preload, cli, 'ingest', log, '--db', db, '--tz', 'UTC', '-q', ...flags], {
       env: { ...process.env, PORTLEDGER_RSS_FILE: rssFile },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -70,7 +70,7 @@ function lnavOnce(lnav: string, log: string): number {
 }
 
 /** The section's text: runs `pairs` alternating pairs, or says how to get lnav. */
-export function peerSection(out: string, cli: string, lines: number, pairs: number): string {
+export function peerSection(out: string, cli: string, lines: number, pairs: number, flags: string[] = []): string {
   const lnav = lnavPath();
   if (!lnav) return 'peer comparison skipped: lnav is not installed (Debian: `apt-get install lnav`; macOS: `brew install lnav`).';
   const log = referenceLog(out, lines);
@@ -78,7 +78,7 @@ export function peerSection(out: string, cli: string, lines: number, pairs: numb
   const db = path.join(out, 'peer.db');
   const runs: PeerRun[] = [];
   for (let i = 0; i < pairs; i++) {
-    const a = ingestOnce(cli, log, db);
+    const a = ingestOnce(cli, log, db, flags);
     const b = lnavOnce(lnav, log);
     runs.push({ ingestS: a.s, ingestRssMb: a.rssMb, lnavS: b });
   }
@@ -87,7 +87,7 @@ export function peerSection(out: string, cli: string, lines: number, pairs: numb
   const rows = runs.map((r, i) => `| ${i + 1} | ${r.ingestS.toFixed(2)} s | ${r.ingestRssMb.toFixed(0)} MiB | ${r.lnavS.toFixed(2)} s | ${(r.ingestS / r.lnavS).toFixed(2)} |`);
   const ratio = med(runs.map((r) => r.ingestS / r.lnavS));
   return [
-    `peer: \`portledger ingest\` (whole process, every detector on: slow scans included) vs lnav's per-port-per-day query, ${lines.toLocaleString('en-US')}-line reference log (${mb.toFixed(0)} MB), alternating:`,
+    `peer: \`portledger ingest${flags.length ? ' ' + flags.join(' ') : ''}\` (whole process, every detector on: slow scans included unless the flags say otherwise) vs lnav's per-port-per-day query, ${lines.toLocaleString('en-US')}-line reference log (${mb.toFixed(0)} MB), alternating:`,
     '',
     '| pair | portledger ingest | its peak RSS | lnav query | ratio (ingest / lnav) |',
     '|---:|---:|---:|---:|---:|',

@@ -4,7 +4,9 @@
  *   BENCH_LINES=1000000 (default) sets the size of the generated log;
  *   BENCH_PEER_LINES=1000000 the reference log's; BENCH_PAIRS=3 the alternating peer pairs;
  *   BENCH_ONLY=peer|stages|ingest runs one section (ingest: the whole-process ingest with and
- *   without slow scans, alternately, and their ratio).
+ *   without slow scans, alternately, and their ratio); BENCH_INGEST_FLAGS="--no-slow-scans" adds
+ *   flags to the peer's `portledger ingest`; BENCH_CLI=path/to/dist/src/cli/main.js measures
+ *   another build (a baseline) with this harness.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -148,8 +150,9 @@ async function main(): Promise<void> {
 }
 
 function peer(): string {
-  const cli = path.resolve(__dirname, '..', 'src', 'cli', 'main.js');
-  return peerSection(out, cli, Number(process.env.BENCH_PEER_LINES ?? 1_000_000), Number(process.env.BENCH_PAIRS ?? 3));
+  const cli = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.resolve(__dirname, '..', 'src', 'cli', 'main.js');
+  const flags = (process.env.BENCH_INGEST_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  return peerSection(out, cli, Number(process.env.BENCH_PEER_LINES ?? 1_000_000), Number(process.env.BENCH_PAIRS ?? 3), flags);
 }
 
 main().catch((e) => {

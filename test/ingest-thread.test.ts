@@ -3,9 +3,11 @@
  * parse half in a worker: the database it leaves must be the one an in-process session leaves,
  * and progress, summaries and failures must reach the calling thread.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { openDb, type DB } from '../src/store/db';
 import { ingestInThread } from '../src/pipeline/ingest-thread';
+import type { StoredProgress } from '../src/pipeline/ingest';
 import { generateLog } from '../bench/generate';
 import { freshDb, ingest, tempDir } from './helpers/db';
 
@@ -29,12 +31,29 @@ describe('ingest in a write thread', () => {
     await ingest(here.db, [log], { year: 2024 });
 
     const file = path.join(tempDir(), 'thread.db');
-    const progress: number[] = [];
+    const stored: StoredProgress[] = [];
     const started: string[] = [];
-    const summaries = await ingestInThread(file, [log], { tz: 'UTC', year: 2024 }, { start: (f) => started.push(f), progress: (_b, lines) => progress.push(lines) });
+    const steps: string[] = [];
+    const summaries = await ingestInThread(
+      file,
+      [log],
+      { tz: 'UTC', year: 2024 },
+      { start: (f) => started.push(f), progress: (p) => stored.push(p), finishing: (s) => steps.push(s) },
+    );
     expect(started).toEqual([log]);
-    expect(progress.length).toBeGreaterThan(1);
-    expect(progress.at(-1)).toBe(30_000);
+    // Progress is what is stored: lines, text offset and events only grow, and end at the file's.
+    expect(stored.length).toBeGreaterThan(1);
+    expect(stored.at(-1)!.lines).toBe(30_000);
+    expect(stored.at(-1)!.offset).toBe(fs.statSync(log).size);
+    expect(stored.at(-1)!.events).toBe(summaries[0].tally.events);
+    for (let i = 1; i < stored.length; i++) {
+      expect(stored[i].offset).toBeGreaterThan(stored[i - 1].offset);
+      expect(stored[i].events).toBeGreaterThanOrEqual(stored[i - 1].events);
+    }
+    // The reader runs ahead of the store, never behind it.
+    for (const p of stored) expect(p.readText).toBeGreaterThanOrEqual(p.offset);
+    // After the last batch, the finishing steps are told in order.
+    expect(steps).toEqual(['detectors', 'rollups', 'checkpoint']);
     expect(summaries).toHaveLength(1);
     expect(summaries[0].status).toBe('new');
     expect(summaries[0].tally.lines).toBe(30_000);

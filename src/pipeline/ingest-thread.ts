@@ -8,14 +8,16 @@ import { Worker } from 'node:worker_threads';
 import type { IngestOptions, SourceSummary } from './ingest';
 import { Tally } from './tally';
 import { threadScript, WRITE_HEAP } from './threads';
-import type { FromWriteThread } from './thread-protocol';
+import type { FinishStep, FromWriteThread, StoredProgress } from './thread-protocol';
 
 /** The options that can cross into the thread (plain data; what it tells comes back as messages). */
-export type ThreadOptions = Omit<IngestOptions, 'onProgress' | 'onNotice'>;
+export type ThreadOptions = Omit<IngestOptions, 'onProgress' | 'onNotice' | 'onFinishing'>;
 
 export interface ThreadListener {
-  start?(file: string, size: number): void;
-  progress?(bytes: number, lines: number): void;
+  /** A file's reading starts: its size on disk (compressed for gzip; 0 when unknown). */
+  start?(file: string, size: number, gzip: boolean): void;
+  progress?(stored: StoredProgress): void;
+  finishing?(step: FinishStep): void;
   notice?(text: string): void;
   done?(summary: SourceSummary): void;
 }
@@ -40,8 +42,9 @@ export function ingestInThread(dbFile: string, files: string[], options: ThreadO
       else resolve(summaries);
     };
     worker.on('message', (m: FromWriteThread) => {
-      if (m.kind === 'start') on.start?.(m.file, m.size);
-      else if (m.kind === 'progress') on.progress?.(m.bytes, m.lines);
+      if (m.kind === 'start') on.start?.(m.file, m.size, m.gzip);
+      else if (m.kind === 'progress') on.progress?.(m.stored);
+      else if (m.kind === 'finishing') on.finishing?.(m.step);
       else if (m.kind === 'notice') on.notice?.(m.text);
       else if (m.kind === 'done') {
         const s: SourceSummary = { name: m.file, status: m.status, tally: Tally.from(m.tally), sourceId: m.sourceId };

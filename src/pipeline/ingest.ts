@@ -20,7 +20,9 @@ import { computeBatches, type ComputeSpec } from './compute-loop';
 import { Tally } from './tally';
 import { loadOpenSessions } from '../store/session-keys';
 import { matchSource, WriteSession } from './write-session';
-import type { FromParseWorker, SourceStatus, ToParseWorker } from './thread-protocol';
+import type { FinishStep, FromParseWorker, SourceStatus, StoredProgress, ToParseWorker } from './thread-protocol';
+
+export type { FinishStep, StoredProgress };
 
 export interface IngestOptions {
   /** Zone the logs were written in. */
@@ -29,8 +31,10 @@ export interface IngestOptions {
   year?: number;
   /** Force one parser (`--format`). */
   format?: string;
-  /** Called after every batch with bytes read from disk and lines so far. */
-  onProgress?: (bytes: number, lines: number) => void;
+  /** Told after every committed batch what of the input is stored (not merely read). */
+  onProgress?: (stored: StoredProgress) => void;
+  /** Told of each step of `finish` as it starts (after the last batch, before the command ends). */
+  onFinishing?: (step: FinishStep) => void;
   /** Inputs at least this big on disk are parsed in a worker thread (default 4 MB). */
   workerMinBytes?: number;
   /** Remember scans over 24 hours (slow scans), across runs; false keeps the 5-minute window only (default on). */
@@ -56,7 +60,7 @@ export function storedSourceName(input: Pick<Input, 'name' | 'kind'>): string {
 export const classifierSettings: (db: DB) => ClassifierSettings = storedClassifierSettings;
 
 /** Batches computed in a worker thread, acknowledged one by one as they are written. */
-async function* workerBatches(input: Input, spec: ComputeSpec, script: string, progress: (bytes: number) => void): AsyncGenerator<ComputedBatch> {
+async function* workerBatches(input: Input, spec: ComputeSpec, script: string, progress: (bytes: number, text: number) => void): AsyncGenerator<ComputedBatch> {
   const worker = new Worker(script, { workerData: { name: input.name, spec } });
   const queue: FromParseWorker[] = [];
   let wake: (() => void) | undefined;
@@ -80,7 +84,7 @@ async function* workerBatches(input: Input, spec: ComputeSpec, script: string, p
       if (!m) throw failure;
       if (m.kind === 'failed') throw new Error(m.message);
       if (m.kind === 'finished') return;
-      progress(m.bytes);
+      progress(m.bytes, m.batch.endOffset);
       yield m.batch;
       worker.postMessage({ kind: 'ack' } satisfies ToParseWorker);
     }
@@ -140,8 +144,9 @@ export class IngestSession {
     };
     const script = threadScript('parse-worker');
     const useWorker = script !== undefined && input.kind !== 'stdin' && (input.size ?? 0) >= (this.opts.workerMinBytes ?? 4 * 1024 * 1024);
-    let bytes = 0;
-    const batches = useWorker ? workerBatches(input, spec, script!, (b) => (bytes = b)) : computeBatches(input, spec);
+    const read = { disk: 0, text: 0 };
+    const from = { fromOffset: at.offset, fromLines: at.lines };
+    const batches = useWorker ? workerBatches(input, spec, script!, (disk, text) => Object.assign(read, { disk, text })) : computeBatches(input, spec);
     for await (const b of batches) {
       if (b.endOffset === at.offset && b.rows.count + b.rejects.length + b.skipReasons.length === 0) continue;
       const tail = input.bytesBefore ? sha256(input.bytesBefore(b.endOffset, TAIL_BYTES)) : null;
@@ -149,7 +154,8 @@ export class IngestSession {
       tally.lines += b.lines - at.lines;
       Object.assign(at, { offset: b.endOffset, lines: b.lines, tail_hash: tail });
       input.committed?.(b.endOffset);
-      this.opts.onProgress?.(useWorker ? bytes : input.bytesRead(), b.lines);
+      if (!useWorker) Object.assign(read, { disk: input.bytesRead(), text: b.endOffset });
+      this.opts.onProgress?.({ offset: b.endOffset, lines: b.lines, events: tally.events, ...from, readDisk: read.disk, readText: read.text });
     }
   }
 
@@ -205,7 +211,8 @@ export class IngestSession {
 
   /** Recounts the rollups this session could not count in memory; call once after the last input. */
   finish(): void {
-    this.session.finish((fn) => this.patiently(fn));
+    this.session.finish((fn) => this.patiently(fn), this.opts.onFinishing);
+    this.opts.onFinishing?.('checkpoint');
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.pragma('wal_autocheckpoint = 1000');
   }

@@ -13,6 +13,28 @@ import type { Tally } from './tally';
  */
 export type SourceStatus = 'new' | 'continued' | 'unchanged' | 'empty';
 
+/** What of the input being read is stored, told after each commit (the progress bar's truth). */
+export interface StoredProgress {
+  /** Bytes of its text (decompressed) stored, up to a line end, counting earlier runs. */
+  offset: number;
+  /** Its lines stored, counting earlier runs. */
+  lines: number;
+  /** Events stored from it in this run. */
+  events: number;
+  /** Where this run started in it (what earlier runs had stored). */
+  fromOffset: number;
+  fromLines: number;
+  /**
+   * Bytes read from disk so far (compressed for gzip) and the text those held: their ratio
+   * estimates a gzip's text size from its size on disk. The reader runs ahead of the store.
+   */
+  readDisk: number;
+  readText: number;
+}
+
+/** The steps of finishing a run after its last batch, each seconds long on a big ingest. */
+export type FinishStep = 'detectors' | 'rollups' | 'checkpoint';
+
 /** Parse worker → writer: a computed batch (its buffers transferred), the end, or a failure. */
 export type FromParseWorker =
   | { kind: 'batch'; batch: ComputedBatch; bytes: number }
@@ -24,8 +46,9 @@ export type ToParseWorker = { kind: 'ack' };
 
 /** Write thread → the thread that started the ingest. */
 export type FromWriteThread =
-  | { kind: 'start'; file: string; size: number }
-  | { kind: 'progress'; bytes: number; lines: number }
+  | { kind: 'start'; file: string; size: number; gzip: boolean }
+  | { kind: 'progress'; stored: StoredProgress }
+  | { kind: 'finishing'; step: FinishStep }
   | { kind: 'notice'; text: string }
   | { kind: 'done'; file: string; status: SourceStatus; tally: Tally; sourceId?: number }
   | { kind: 'finished' }

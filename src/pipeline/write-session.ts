@@ -18,6 +18,7 @@ import { sha256 } from '../util/hash';
 import { runDetectors, type RunDetectors } from './detectors';
 import { BatchSink } from './sink';
 import { SESSION_LIFETIME_MS } from './sessions';
+import type { FinishStep } from './thread-protocol';
 
 export interface WriteSessionOptions {
   /** The zone the run reads stamps in; the rollups' zone is pinned to the stored one (or this, first). */
@@ -87,8 +88,10 @@ export class WriteSession {
    * The end of a run: memory saved, this run's days handed back, every hour it could not count
    * in memory recounted. `step` runs each write (a bulk run waits out another writer's lock there).
    */
-  finish(step: <T>(fn: () => T) => T = (fn) => fn()): void {
+  finish(step: <T>(fn: () => T) => T = (fn) => fn(), told?: (s: FinishStep) => void): void {
+    told?.('detectors');
     step(() => this.save());
+    told?.('rollups');
     step(() => this.rollups.writer.release());
     step(() => settleRollups(this.db));
   }

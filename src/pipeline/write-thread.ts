@@ -18,12 +18,13 @@ async function run(): Promise<void> {
   try {
     const session = new IngestSession(db, {
       ...options,
-      onProgress: (bytes, lines) => send({ kind: 'progress', bytes, lines }),
+      onProgress: (stored) => send({ kind: 'progress', stored }),
+      onFinishing: (step) => send({ kind: 'finishing', step }),
       onNotice: (text) => send({ kind: 'notice', text }),
     });
     for (const file of files) {
       const input = await openInput(file);
-      send({ kind: 'start', file, size: input.size ?? 0 });
+      send({ kind: 'start', file, size: input.size ?? 0, gzip: input.kind === 'gzip' });
       const r = await session.ingest(input);
       send({ kind: 'done', file, status: r.status, tally: r.tally, sourceId: r.sourceId });
     }

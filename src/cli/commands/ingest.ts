@@ -50,12 +50,14 @@ export async function ingestCommand(paths: string[], f: IngestFlags, log: (s: st
   const started = Date.now();
   const read: number[] = [];
   const done = (r: SourceSummary) => {
-    bar.stop();
+    bar.fileDone();
     total.add(r.tally);
     if (r.sourceId !== undefined && r.tally.lines > 0) read.push(r.sourceId);
     const name = r.name === '-' ? 'standard input' : terminalSafe(r.name);
-    if (!f.quiet && r.status === 'unchanged') log(`${name}: already ingested, nothing new`);
-    if (!f.quiet && r.status === 'empty') log(`${name}: empty, nothing to read`);
+    if (!f.quiet && (r.status === 'unchanged' || r.status === 'empty')) {
+      bar.stop();
+      log(r.status === 'unchanged' ? `${name}: already ingested, nothing new` : `${name}: empty, nothing to read`);
+    }
   };
   // A user who typed `portledger ingest` alone on a terminal would otherwise see nothing happen.
   if (files.includes('-') && process.stdin.isTTY) {
@@ -64,9 +66,10 @@ export async function ingestCommand(paths: string[], f: IngestFlags, log: (s: st
   // Files go to the write thread (bounded memory, this thread stays free for the progress bar);
   // stdin can only be read here.
   if (!files.includes('-') && canIngestInThread()) {
-    await ingestInThread(dbFile, files, options, { start: (file, size) => bar.start(file, size), progress: (b, l) => bar.update(b, l), notice, done });
+    const on = { start: bar.start, progress: bar.update, finishing: bar.finishing, notice, done };
+    await ingestInThread(dbFile, files, options, on).finally(() => bar.stop());
   } else {
-    await ingestHere(dbFile, files, { ...options, onNotice: notice }, bar, done);
+    await ingestHere(dbFile, files, { ...options, onNotice: notice }, bar, done).finally(() => bar.stop());
   }
   if (!f.quiet) for (const l of summaryLines(total, files.length, (Date.now() - started) / 1000)) log(l);
   // Said even with --quiet: a firmware update that changed the log format must not go unseen.
@@ -77,10 +80,10 @@ export async function ingestCommand(paths: string[], f: IngestFlags, log: (s: st
 async function ingestHere(dbFile: string, files: string[], options: Omit<IngestOptions, 'onProgress'>, bar: Bar, done: (r: SourceSummary) => void): Promise<void> {
   const db = openDb(dbFile);
   try {
-    const session = new IngestSession(db, { ...options, onProgress: (b, l) => bar.update(b, l) });
+    const session = new IngestSession(db, { ...options, onProgress: bar.update, onFinishing: bar.finishing });
     for (const file of files) {
       const input = await openInput(file);
-      bar.start(file, input.size ?? 0);
+      bar.start(file, input.size ?? 0, input.kind === 'gzip');
       done(await session.ingest(input));
     }
     session.finish();

@@ -3,9 +3,10 @@
  * the peer comparison with lnav on the reference log.
  *   BENCH_LINES=1000000 (default) sets the size of the generated log;
  *   BENCH_PEER_LINES=1000000 the reference log's; BENCH_PAIRS=3 the alternating peer pairs;
- *   BENCH_ONLY=peer|stages|ingest runs one section (ingest: the whole-process ingest with and
- *   without slow scans, alternately, and their ratio); BENCH_INGEST_FLAGS="--no-slow-scans" adds
- *   flags to the peer's `portledger ingest`; BENCH_CLI=path/to/dist/src/cli/main.js measures
+ *   BENCH_ONLY=peer|stages|ingest|profile runs one section (ingest: the whole-process ingest with
+ *   and without slow scans, alternately, and their ratio; profile: the reference ingest under
+ *   --cpu-prof, per thread and stage); BENCH_INGEST_FLAGS="--no-slow-scans" adds flags to the
+ *   peer's and the profile's `portledger ingest`; BENCH_CLI=path/to/dist/src/cli/main.js measures
  *   another build (a baseline) with this harness.
  */
 import fs from 'node:fs';
@@ -20,7 +21,8 @@ import { openDb } from '../src/store/db';
 import { portsReport, sourcesPerHourReport } from '../reports/queries';
 import { formatParseRates } from './formats';
 import { udpStored, watchLatency } from './live';
-import { peerSection } from './peer';
+import { peerSection, referenceLog } from './peer';
+import { profileSection } from './profile';
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const out = path.resolve(__dirname, '..', '..', 'bench', 'out');
@@ -95,6 +97,7 @@ function slowScanCost(log: string): string {
 async function main(): Promise<void> {
   fs.mkdirSync(out, { recursive: true });
   if (ONLY === 'peer') return void process.stdout.write(peer() + '\n');
+  if (ONLY === 'profile') return void process.stdout.write(profile() + '\n');
   const log = path.join(out, `netfilter-${LINES}.log`);
   if (!fs.existsSync(log)) {
     process.stdout.write(`generating ${LINES.toLocaleString('en-US')} lines → ${log}\n`);
@@ -149,10 +152,18 @@ async function main(): Promise<void> {
   if (ONLY !== 'stages') process.stdout.write(`\n${peer()}\n`);
 }
 
+const cli = () => (process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.resolve(__dirname, '..', 'src', 'cli', 'main.js'));
+const ingestFlags = () => (process.env.BENCH_INGEST_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const peerLines = () => Number(process.env.BENCH_PEER_LINES ?? 1_000_000);
+
 function peer(): string {
-  const cli = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.resolve(__dirname, '..', 'src', 'cli', 'main.js');
-  const flags = (process.env.BENCH_INGEST_FLAGS ?? '').split(/\s+/).filter(Boolean);
-  return peerSection(out, cli, Number(process.env.BENCH_PEER_LINES ?? 1_000_000), Number(process.env.BENCH_PAIRS ?? 3), flags);
+  return peerSection(out, cli(), peerLines(), Number(process.env.BENCH_PAIRS ?? 3), ingestFlags());
+}
+
+function profile(): string {
+  const log = referenceLog(out, peerLines());
+  if (!log) return 'profile skipped: ../shared/bench/gen-netfilter.js (the reference generator) is not beside the project.';
+  return profileSection(cli(), log, peerLines(), ingestFlags());
 }
 
 main().catch((e) => {

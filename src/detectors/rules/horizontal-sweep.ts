@@ -23,6 +23,7 @@ import type { DistinctWindows } from '../distinct/distinct-windows';
 import { portNumber, protocolOf } from '../distinct/item-codes';
 import { Episode, type PortGroup } from '../distinct/records';
 import type { Observation, Rule } from '../distinct/rule';
+import { closeQuietPortEpisode } from '../distinct/port-episode';
 import { scanTypeIds } from '../../contract/scan-types';
 import { dangerLevel, type DangerLevels } from './danger';
 import { MAX_EPISODE_DESTINATIONS, SAMPLE, type ScanAlert } from './scan-alert';
@@ -44,12 +45,7 @@ export class HorizontalSweep implements Rule {
   }
 
   closeIfQuiet(o: Observation): void {
-    const ep = o.port?.episode;
-    if (ep === undefined || o.ts - ep.alert.last <= ep.windowMs) return;
-    o.port!.episode = undefined;
-    o.heavy.portEpisodeEntries -= ep.seen.size;
-    this.w.table.charge(o.key, -ep.seen.size);
-    this.w.restartPort(o.key, o.portCode);
+    closeQuietPortEpisode(this.w, o);
   }
 
   afterCount(o: Observation): void {

@@ -23,6 +23,7 @@ import type { Alert } from '../alert';
 import type { DistinctWindows } from '../distinct/distinct-windows';
 import { Episode, type PortGroup } from '../distinct/records';
 import type { Observation, Rule } from '../distinct/rule';
+import { closeQuietPortEpisode } from '../distinct/port-episode';
 import { dangerLevel, PSAD_DANGER_LEVELS, type DangerLevels } from './danger';
 import { SAMPLE } from './scan-alert';
 
@@ -64,12 +65,7 @@ export class WormBurst implements Rule {
   }
 
   closeIfQuiet(o: Observation): void {
-    const ep = o.port?.episode;
-    if (ep === undefined || o.ts - ep.alert.last <= ep.windowMs) return;
-    o.port!.episode = undefined;
-    o.heavy.portEpisodeEntries -= ep.seen.size;
-    this.w.table.charge(o.key, -ep.seen.size);
-    this.w.restartPort(o.key, o.portCode);
+    closeQuietPortEpisode(this.w, o);
   }
 
   afterCount(o: Observation): void {

@@ -26,7 +26,7 @@ import type { Observation, Rule } from '../distinct/rule';
 import { closeQuietPortEpisode } from '../distinct/port-episode';
 import { scanTypeIds } from '../../contract/scan-types';
 import { dangerLevel, type DangerLevels } from './danger';
-import { MAX_EPISODE_DESTINATIONS, SAMPLE, type ScanAlert } from './scan-alert';
+import { countScanPacket, MAX_EPISODE_DESTINATIONS, SAMPLE, type ScanAlert } from './scan-alert';
 
 /** Zeek scan.zeek `Scan::addr_scan_threshold`. */
 export const HORIZONTAL_TARGETS = 25;
@@ -89,18 +89,8 @@ export class HorizontalSweep implements Rule {
   }
 
   private update(o: Observation, ep: Episode<ScanAlert>, inWindow: number): void {
+    countScanPacket(o, ep, inWindow, this.s.dangerLevels);
     const a = ep.alert;
-    a.events += o.packets;
-    if (o.ts >= a.last) {
-      a.last = o.ts;
-      ep.lastRaw = o.raw;
-    }
-    if (inWindow > a.peak) a.peak = inWindow;
-    a.level = this.level(a.events);
-    if ((ep.probes & o.probe) !== o.probe) {
-      ep.probes |= o.probe;
-      a.evidence.scanTypes = scanTypeIds(ep.probes);
-    }
     const target = o.targetCode;
     if (!ep.seen.has(target) && ep.seen.size < MAX_EPISODE_DESTINATIONS && o.heavy.portEpisodeEntries < MAX_EPISODE_DESTINATIONS) {
       ep.seen.add(target);

@@ -1,4 +1,8 @@
 import type { Alert } from '../alert';
+import type { Episode } from '../distinct/records';
+import type { Observation } from '../distinct/rule';
+import { scanTypeIds } from '../../contract/scan-types';
+import { dangerLevel, type DangerLevels } from './danger';
 
 /** Samples an alert carries (ports, targets, destinations). */
 export const SAMPLE = 20;
@@ -27,4 +31,23 @@ export interface ScanAlert extends Alert {
   kind: 'vertical-scan' | 'horizontal-scan';
   level: number;
   evidence: ScanEvidence;
+}
+
+/**
+ * What every packet does to an open scan episode, whatever its rule: packets, last seen (and the
+ * line to show for it), peak within the window, danger level, and the scan types seen.
+ */
+export function countScanPacket(o: Observation, ep: Episode<ScanAlert>, inWindow: number, levels: DangerLevels): void {
+  const a = ep.alert;
+  a.events += o.packets;
+  if (o.ts >= a.last) {
+    a.last = o.ts;
+    ep.lastRaw = o.raw;
+  }
+  if (inWindow > a.peak) a.peak = inWindow;
+  a.level = dangerLevel(a.events, levels);
+  if ((ep.probes & o.probe) !== o.probe) {
+    ep.probes |= o.probe;
+    a.evidence.scanTypes = scanTypeIds(ep.probes);
+  }
 }

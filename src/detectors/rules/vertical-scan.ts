@@ -30,7 +30,7 @@ import type { Tracked } from '../distinct/tracked';
 import type { Observation, Rule } from '../distinct/rule';
 import { scanTypeIds } from '../../contract/scan-types';
 import { dangerLevel, type DangerLevels } from './danger';
-import { MAX_EPISODE_DESTINATIONS, SAMPLE, type ScanAlert } from './scan-alert';
+import { countScanPacket, MAX_EPISODE_DESTINATIONS, SAMPLE, type ScanAlert } from './scan-alert';
 
 /** Zeek scan.zeek `Scan::port_scan_threshold`; CrowdSec `iptables-scan-multi_ports` capacity. */
 export const VERTICAL_PORTS = 15;
@@ -100,14 +100,8 @@ export class VerticalScan implements Rule {
   }
 
   private update(o: Observation, ep: Episode<ScanAlert>, inWindow: number): void {
+    countScanPacket(o, ep, inWindow, this.s.dangerLevels);
     const a = ep.alert;
-    a.events += o.packets;
-    if (o.ts >= a.last) {
-      a.last = o.ts;
-      ep.lastRaw = o.raw;
-    }
-    if (inWindow > a.peak) a.peak = inWindow;
-    a.level = this.level(a.events);
     const ev = a.evidence;
     const port = o.portCode;
     if (!ep.seen.has(port) && ep.seen.size < MAX_EPISODE_DESTINATIONS) {
@@ -119,10 +113,6 @@ export class VerticalScan implements Rule {
         ep.protos.push(protocolOf(port));
         a.proto = this.protoList(ep.protos);
       }
-    }
-    if ((ep.probes & o.probe) !== o.probe) {
-      ep.probes |= o.probe;
-      ev.scanTypes = scanTypeIds(ep.probes);
     }
     const targets = (ep.targetSet ??= new Set(ep.targets));
     if (!targets.has(o.targetCode) && targets.size < MAX_EPISODE_DESTINATIONS) {

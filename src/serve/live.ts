@@ -54,6 +54,8 @@ export class LiveHub {
   private soon?: NodeJS.Timeout;
   private lastTick = 0;
   private lastOverview = 0;
+  /** An update went out without the summary (throttled): the summary follows once the throttle allows. */
+  private owed?: NodeJS.Timeout;
   /** Ticks that found a change, and updates sent (figures, tests). */
   readonly stats = { ticks: 0, updates: 0, dropped: 0, errors: 0 };
 
@@ -81,6 +83,7 @@ export class LiveHub {
     clearInterval(this.timer);
     clearInterval(this.beat);
     clearTimeout(this.soon);
+    clearTimeout(this.owed);
     for (const c of this.clients.keys()) c.close();
     this.clients.clear();
   }
@@ -150,7 +153,8 @@ export class LiveHub {
     if (feed.lastId === this.lastId && !changed.alerts && !changed.trust) return null;
     const now = Date.now();
     const withOverview = changed.trust || changed.alerts || now - this.lastOverview >= OVERVIEW_EVERY_MS;
-    if (withOverview) this.lastOverview = now;
+    if (withOverview) this.markOverviewSent(now);
+    else this.oweOverview(now);
     const update: LiveUpdate = {
       lastId: feed.lastId,
       newEvents: Math.max(0, feed.lastId - this.lastId),
@@ -164,6 +168,40 @@ export class LiveHub {
     this.notesSeen = notes;
     this.trustSeen = trust;
     return update;
+  }
+
+  private markOverviewSent(now: number): void {
+    this.lastOverview = now;
+    clearTimeout(this.owed);
+    this.owed = undefined;
+  }
+
+  /**
+   * The counts of the last events of a burst must reach the pages even when nothing else comes
+   * after them: an update sent without the summary schedules one with it, and no events.
+   */
+  private oweOverview(now: number): void {
+    if (this.owed) return;
+    this.owed = setTimeout(() => {
+      this.owed = undefined;
+      if (!this.clients.size) return;
+      try {
+        this.markOverviewSent(Date.now());
+        const update: LiveUpdate = {
+          lastId: this.lastId,
+          newEvents: 0,
+          events: [],
+          alerts: [],
+          changed: { alerts: false, trust: false },
+          overview: overview(this.db, this.totals(), { limit: 20 }),
+        };
+        this.broadcast('update', JSON.stringify(update), String(update.lastId));
+      } catch (e) {
+        this.stats.errors++;
+        this.log?.(`live update failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }, Math.max(0, this.lastOverview + OVERVIEW_EVERY_MS - now));
+    this.owed.unref();
   }
 
   private broadcast(event: string, data: string, id?: string): void {

@@ -5,7 +5,7 @@
  * text it writes into the SVG all the same.
  */
 import { echarts, type EChartsOption, type LineSeriesOption } from './echarts';
-import type { DailyReport, Series } from './daily-data';
+import type { DailyReport, Series } from './daily-shape';
 import { portLabel } from './render';
 
 export const CHART_WIDTH = 480;

@@ -5,9 +5,8 @@
  * (the `events_ts` index); history (baselines, the 30-day chart, first-seen ports, the previous
  * period's events) comes from the `port_day` rollup. Every query is parameterized.
  */
-import { TZDate } from '@date-fns/tz';
 import { reasonText } from '../parsers/lib/reasons';
-import { alertFacts, type AlertFacts } from '../src/contract/alert-view';
+import { alertFacts } from '../src/contract/alert-view';
 import type { DB } from '../src/store/db';
 import { CLASS, Codes } from '../src/store/codes';
 import { dayLabel, dayNumber, dayStartUtc, hourBucketer, hourLabel } from '../src/store/rollups/buckets';
@@ -18,118 +17,28 @@ import { formatInstant } from './time';
 import { portName } from './port-info';
 import { portLabel } from './render';
 import { PORT_NOT_LOGGED, rollupPortSql } from '../src/store/rollups/aggregate';
-
-/** A port is a spike when its daily events exceed this many times its trailing baseline… */
-export const SPIKE_FACTOR = 3;
-/** …and reach at least this many events a day (one packet against a baseline of 0.1 is noise). */
-export const SPIKE_MIN_EVENTS = 10;
-export const BASELINE_DAYS = 30;
-export const TOP_SOURCES = 25;
-export const TOP_CHART_PORTS = 5;
-/** Ports (rows) of the port × hour heat map: `topPortsOverTime` carries this many. */
-export const TOP_HEAT_PORTS = 20;
-export const REJECT_SAMPLES = 10;
-/** Longest range the report accepts (the period's events are read in one pass). */
-export const MAX_RANGE_DAYS = 366;
+import {
+  BASELINE_DAYS,
+  TOP_SOURCES,
+  TOP_CHART_PORTS,
+  TOP_HEAT_PORTS,
+  REJECT_SAMPLES,
+  MAX_RANGE_DAYS,
+  PortRow,
+  SourceRow,
+  AlertItem,
+  DeviceRow,
+  TrustedSummary,
+  ReasonCount,
+  Coverage,
+  ComparisonRow,
+  Comparison,
+  DailyReport,
+  ReportOptions,
+  isSpike,
+} from './daily-shape';
 
 const HOUR = 3_600_000;
-
-/**
- * `historyZone`: zone of the rollup days behind baselines, history and first-seen ports (the
- * database's). `baselineDays`: days with scan data among the BASELINE_DAYS before `from`, what
- * each baseline averages over.
- */
-export interface Period { from: string; to: string; days: number; tz: string; historyZone: string; baselineDays: number }
-
-/** `parsedPercent`: events per 100 lines that looked like firewall traffic (events + rejects) in the period's inputs. */
-export interface Totals {
-  scans: number; sources: number; ports: number; targets: number;
-  late: number; outbound: number; internal: number; external: number; trusted: number; events: number;
-  rejects: number; skips: number; parsedPercent: number | null;
-}
-
-/**
- * `baseline`: average events per day over the baseline days (null without any); `ratio`: events
- * per day in the period / baseline (null when the baseline is null or 0); `new`: first scanned in
- * the period according to the whole port_day history.
- */
-/** `port` is null for TCP / UDP scans whose destination port the device did not log. */
-export interface PortRow {
-  port: number | null; proto: string; name: string | null; events: number; sources: number; targets: number;
-  baseline: number | null; ratio: number | null; spike: boolean; new: boolean;
-}
-
-export interface Series { port: number | null; proto: string; name: string | null; values: number[] }
-
-/** `seenBefore`: the last event from this address before the period (any class), null when never seen. */
-export interface SourceRow {
-  ip: string; events: number; ports: number; topPorts: string[]; first: string; last: string; seenBefore: string | null; new: boolean;
-}
-
-/** An alert of the period: the stored row and the facts every alert output shows (contract/alert-view.ts). */
-export interface AlertItem extends AlertFacts {
-  id: number; kind: string; host: string; port: number; proto: string;
-  first: string; last: string; destinations: number; events: number; peak: number; threshold: number; windowS: number;
-  evidence: { firstLine?: string; lastLine?: string; sampleDestinations?: string[] };
-}
-
-/** What logged the period's events: device host name and rule (log prefix), as written in the log. */
-export interface DeviceRow { host: string | null; rule: string | null; scans: number; late: number; outbound: number; trusted: number; other: number; events: number }
-
-export interface TrustedSummary {
-  events: number;
-  sources: number;
-  entries: { cidr: string; note: string | null; events: number; sources: number }[];
-  top: { ip: string; events: number; ports: number; first: string; last: string }[];
-}
-
-/** Lines counted under one catalog reason (parsers/lib/reasons.ts): code, detail, wording. */
-export interface ReasonCount {
-  reason: string;
-  /** '' when the reason carries none. */
-  detail: string;
-  text: string;
-  count: number;
-}
-
-export interface Coverage {
-  inputs: { id: number; name: string; lines: number; events: number; skips: number; rejects: number }[];
-  skipReasons: ReasonCount[];
-  rejectReasons: ReasonCount[];
-  rejectSamples: { input: string; line: number; reason: string; detail: string; text: string; sample: string }[];
-}
-
-export interface ComparisonRow { port: number | null; proto: string; name: string | null; eventsBefore: number; eventsNow: number; sourcesBefore: number; sourcesNow: number; change: number | null }
-
-export interface Comparison { from: string; to: string; scansBefore: number; scansNow: number; sourcesBefore: number; sourcesNow: number; ports: ComparisonRow[] }
-
-/**
- * `overTime`: unique scanning sources (all ports) and scan events per hour (per day beyond a week);
- * `topPortsOverTime`: events per hour (or day) of the TOP_HEAT_PORTS busiest ports (the heat map);
- * `history`: events per day of the top ports over the baseline window and the period (rollup zone).
- */
-export interface DailyReport {
-  report: 'daily' | 'range';
-  period: Period;
-  totals: Totals;
-  ports: PortRow[];
-  overTime: { unit: 'hour' | 'day'; labels: string[]; sources: number[]; events: number[] };
-  topPortsOverTime: Series[];
-  history: { labels: string[]; series: (Series & { baseline: number | null })[] };
-  topSources: SourceRow[];
-  newPorts: { port: number | null; proto: string; name: string | null; events: number; sources: number; firstDay: string }[];
-  alerts: AlertItem[];
-  devices: DeviceRow[];
-  trusted: TrustedSummary;
-  coverage: Coverage;
-  comparison: Comparison | null;
-}
-
-export interface ReportOptions {
-  tz?: string;
-  /** A range report: adds the comparison with the previous period of the same length. */
-  range?: boolean;
-}
 
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
@@ -383,11 +292,6 @@ export function buildReport(db: DB, from: string, to: string, opts: ReportOption
     coverage,
     comparison: opts.range ? compare(db, codes, tz, first, last, pass.ips.length, ports) : null,
   };
-}
-
-/** The spike rule, on events per day against the baseline's events per day. */
-export function isSpike(perDay: number, baseline: number | null): boolean {
-  return baseline !== null && perDay >= SPIKE_MIN_EVENTS && perDay > SPIKE_FACTOR * baseline;
 }
 
 function portList(codes: Codes, ports: Map<number, number>, n: number): string[] {

@@ -4,8 +4,8 @@
  * printed. Everything interpolated goes through `escapeHtml` by default (the `html` tag); only
  * our own markup and the ECharts SVG are inserted as raw.
  */
-import type { AlertItem, DailyReport, PortRow } from './daily-data';
-import { BASELINE_DAYS, SPIKE_FACTOR, SPIKE_MIN_EVENTS } from './daily-data';
+import type { AlertItem, DailyReport, PortRow } from './daily-shape';
+import { BASELINE_DAYS, SPIKE_FACTOR, SPIKE_MIN_EVENTS } from './daily-shape';
 import { comparisonChart, historyChart, portHeatChart, sourcesChart } from './charts';
 import { portEntry, type PortEntry } from './port-info';
 import { portLabel, PORT_NOT_LOGGED_TEXT } from './render';

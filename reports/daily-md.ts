@@ -3,8 +3,8 @@
  * numbers with a sparkline) and as CSV tables. Log text is escaped for Markdown and cleared of
  * control characters (the output may go to a terminal); CSV cells go through `csvCell`.
  */
-import type { DailyReport } from './daily-data';
-import { BASELINE_DAYS, SPIKE_FACTOR, SPIKE_MIN_EVENTS, TOP_CHART_PORTS } from './daily-data';
+import type { DailyReport } from './daily-shape';
+import { BASELINE_DAYS, SPIKE_FACTOR, SPIKE_MIN_EVENTS, TOP_CHART_PORTS } from './daily-shape';
 import { portLabel, PORT_NOT_LOGGED_TEXT, render, type Column } from './render';
 import { alertHeadline, alertSentence } from './alerts';
 import { portEntry } from './port-info';

@@ -10,7 +10,7 @@ import type { DB } from '../src/store/db';
 import { countFromEvents, dirtyDays } from '../src/store/rollups';
 import { dayLabel, dayNumber } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
-import { BASELINE_DAYS, SPIKE_MIN_EVENTS, isSpike } from './daily-data';
+import { BASELINE_DAYS, SPIKE_MIN_EVENTS, isSpike } from './daily-shape';
 import { portName } from './port-info';
 import type { DayTotals, DayTotalsCache } from './day-totals';
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { freshDb, inboundLine, ingest, outboundLine, tempDir } from './helpers/db';
-import { buildReport, isSpike, type DailyReport } from '../reports/daily-data';
+import { buildReport } from '../reports/daily-data';
+import { isSpike, type DailyReport } from '../reports/daily-shape';
 import { escapeHtml, renderDailyHtml } from '../reports/daily-html';
 import { renderDailyCsv, renderDailyMd } from '../reports/daily-md';
 import { renderChart } from '../reports/charts';

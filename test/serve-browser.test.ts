@@ -22,6 +22,21 @@ const suite = ready ? describe : describe.skip;
 const TOKEN = 'browser-token-0123456789abcdef';
 
 /** A page that records dialogs (an executed alert()), CSP violations and script errors. */
+/**
+ * The text of `selector` once it matches `want`, or as it is after `ms`: a page may redraw
+ * (a live update after a change reloads what it shows), so one read can fall between draws.
+ */
+async function textWhen(page: Page, selector: string, want: RegExp | string, ms = 30_000): Promise<string> {
+  const until = Date.now() + ms;
+  let text = '';
+  while (Date.now() < until) {
+    text = await page.locator(selector).innerText().catch(() => '');
+    if (typeof want === 'string' ? text.includes(want) : want.test(text)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return text;
+}
+
 async function open(browser: Browser, width = 1280): Promise<{ page: Page; dialogs: string[]; problems: string[] }> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   const dialogs: string[] = [];
@@ -117,9 +132,8 @@ suite(ready ? 'dashboard in headless Chromium' : `dashboard in headless Chromium
       await page.locator('#trust-status .ok').waitFor({ timeout: 30_000 });
       expect(await page.locator('#trust-status').innerText()).toMatch(/Trusted 192\.0\.2\.50\/32: 2 past events/);
       await page.locator('text=Trusted by').waitFor();
-      // The page redraws the address after the change: wait for the note, shown as text.
-      await page.locator('main', { hasText: 'our monitoring <b>service</b>' }).waitFor({ timeout: 30_000 });
-      expect(await page.locator('main').innerText()).toContain('our monitoring <b>service</b>');
+      // The page redraws the address after the change: the note, shown as text, once drawn.
+      expect(await textWhen(page, 'main', 'our monitoring <b>service</b>')).toContain('our monitoring <b>service</b>');
       await page.goto(s.url);
       await page.locator('#ports tbody tr').first().waitFor();
       const first = await page.$eval('#ports tbody tr', (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()));
@@ -141,7 +155,8 @@ suite(ready ? 'dashboard in headless Chromium' : `dashboard in headless Chromium
       await page.locator('#close-alert').click();
       await page.locator('#reopen-alert').waitFor();
       expect(await page.locator('#alert-status').innerText()).toMatch(/^closed/);
-      expect(await page.locator('main').innerText()).toMatch(/close\s+ana\s+loopback 127\.0\.0\.1\s+the NAS; cleaned and patched/);
+      const history = /close\s+ana\s+loopback 127\.0\.0\.1\s+the NAS; cleaned and patched/;
+      expect(await textWhen(page, 'main', history)).toMatch(history);
       await page.goto(new URL('/alerts', s.url).href);
       await page.locator('text=No open alert.').waitFor();
       expect(await page.locator('.tabs').innerText()).toMatch(/Open \(0\)\s+Closed \(1\)/);

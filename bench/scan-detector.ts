@@ -3,7 +3,7 @@
  * indexes into batches of 4,000), timing only `observe()` + `drainChanged()`. It prices the
  * slow-scan path (the 24-hour window) against the fast window alone on the scans of the
  * generated bench log, and on synthetic workloads that stress one part each.
- *   BENCH_LINES (default 1,000,000) sizes the generated log; BENCH_REPEAT (default 3) the runs
+ *   BENCH_LINES (default 1,000,000) sizes the generated log (BENCH_FILE: read that log instead); BENCH_REPEAT (default 3) the runs
  *   per figure (the best is kept: the machine is shared); BENCH_WORKLOAD=log|common|scanners runs one
  *   workload (for a profile).
  */
@@ -58,7 +58,7 @@ function workload(name: string, events: Iterable<[string, string, number | undef
 
 /** The inbound scans of the generated bench log, classified as the pipeline does. */
 function benchLogScans(): Workload {
-  const log = path.join(out, `netfilter-${LINES}.log`);
+  const log = process.env.BENCH_FILE ?? path.join(out, `netfilter-${LINES}.log`);
   if (!fs.existsSync(log)) {
     fs.mkdirSync(out, { recursive: true });
     generateLog(log, LINES);
@@ -81,7 +81,8 @@ function benchLogScans(): Workload {
   for (let got; (got = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) take(splitter.push(buf.subarray(0, got)).records);
   fs.closeSync(fd);
   take(splitter.end().records);
-  return workload(`bench log: its ${events.length.toLocaleString('en-US')} inbound scans (~50,000 sources, one target, 7 days)`, events);
+  const what = process.env.BENCH_FILE ? path.basename(log) : 'bench log';
+  return workload(`${what}: its ${events.length.toLocaleString('en-US')} inbound scans`, events);
 }
 
 const T0 = Date.UTC(2024, 5, 10);

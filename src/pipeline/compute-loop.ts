@@ -10,7 +10,10 @@ import { RecordSplitter } from '../sources/records';
 import { BatchComputer, type ComputedBatch, type SourceCursor } from './batch';
 import type { OpenSession } from '../store/session-keys';
 
-export const COMMIT_RECORDS = 4000;
+// Each transaction costs a fixed part (BEGIN/COMMIT, the rollup rows it rewrites, the read
+// position, the alerts it updates) besides its rows: 16,000 records per batch instead of 4,000
+// cut the write thread's CPU by about a seventh on the reference log (bench, write half alone).
+export const COMMIT_RECORDS = 16000;
 
 /** Everything the compute half needs, as plain data (it crosses into a worker). */
 export interface ComputeSpec {

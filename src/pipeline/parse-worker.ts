@@ -9,7 +9,8 @@ import { computeBatches, type ComputeSpec } from './compute-loop';
 import { columnBuffers } from '../contract/batch/utf8-column';
 import type { FromParseWorker, ToParseWorker } from './thread-protocol';
 
-const IN_FLIGHT = 4;
+// Two batches of COMMIT_RECORDS keep the writer fed; more only holds memory.
+const IN_FLIGHT = 2;
 
 async function run(): Promise<void> {
   const { name, spec } = workerData as { name: string; spec: ComputeSpec };

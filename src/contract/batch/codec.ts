@@ -1,6 +1,9 @@
 /**
  * Event rows in a form that crosses a worker boundary cheaply: numbers in one Float64Array and
- * the two addresses in a UTF-8 column (both transferred, not copied). Every column with a
+ * the batch's distinct addresses in a UTF-8 column (both transferred, not copied); a row holds
+ * the index of its source and destination address in that column. Addresses repeat (the one
+ * WAN address, a scanner's many probes), so the reader decodes each once per batch and the
+ * write thread makes a string per distinct address, not two per row. Every column with a
  * small vocabulary (format, action, direction, class, reason, transport, TCP flags, interfaces,
  * host, rule) travels as an index into a vocabulary sent with the batch. Structured-cloning one
  * object per event would cost the main thread most of what the worker saves it.
@@ -10,15 +13,12 @@ import { Utf8ColumnReader, Utf8ColumnWriter, type Utf8Column } from './utf8-colu
 
 /** Numeric columns, in this order; NaN stands for NULL. From VOCAB_AT on, vocabulary indexes. */
 export const NUM_COLUMNS = [
-  'ts', 'line', 'sport', 'dport', 'icmp_type', 'icmp_code', 'length', 'ttl', 'count',
+  'ts', 'line', 'sport', 'dport', 'icmp_type', 'icmp_code', 'length', 'ttl', 'count', 'src', 'dst',
   'format', 'action', 'direction', 'class', 'reason', 'transport', 'tcp_flags', 'in_if', 'out_if', 'host', 'rule',
 ] as const;
-/** Text columns, in this order. */
-export const STR_COLUMNS = ['src', 'dst'] as const;
 export const NUMS = NUM_COLUMNS.length;
-export const STRS = STR_COLUMNS.length;
 /** Index of the first vocabulary column in a row's numbers. */
-export const VOCAB_AT = 9;
+export const VOCAB_AT = 11;
 /** The events columns stored as small integers named in the `codes` table (store/codes.ts). */
 export type CodedField = 'format' | 'action' | 'direction' | 'class' | 'reason' | 'transport' | 'tcp_flags' | 'in_if' | 'out_if' | 'host' | 'rule';
 /** The vocabulary columns: all stored as codes (store/codes). */
@@ -40,7 +40,7 @@ export interface EncodedRows {
   count: number;
   /** Row r's numbers start at r * NUMS; the array may be longer than count * NUMS. */
   nums: Float64Array;
-  /** Row r's text column k is string r * STRS + k. */
+  /** The batch's distinct addresses; a row's `src` and `dst` numbers index them. */
   strs: Utf8Column;
   /** This batch's vocabulary; rows hold indexes into it. */
   vocab: string[];
@@ -52,6 +52,9 @@ export class RowEncoder {
   private nums = new Float64Array(NUMS * 1024);
   private n = 0;
   private readonly strs = new Utf8ColumnWriter();
+  private addrIndex = new Map<string, number>();
+  private lastDst = '';
+  private lastDstIndex = -1;
   private vocab: string[] = [];
   private vocabIndex = new Map<string, number>();
   // Per vocabulary column, its last word and index: consecutive events mostly repeat them, and
@@ -69,13 +72,28 @@ export class RowEncoder {
     let i = this.n;
     v[i++] = e.ts; v[i++] = line; v[i++] = e.srcPort ?? NaN; v[i++] = e.dstPort ?? NaN; v[i++] = e.icmpType ?? NaN;
     v[i++] = e.icmpCode ?? NaN; v[i++] = e.length ?? NaN; v[i++] = e.ttl ?? NaN; v[i++] = e.count ?? 1;
+    v[i++] = this.address(e.srcIp);
+    // The destination is mostly the same address again and again (the WAN address).
+    if (e.dstIp !== this.lastDst || this.lastDstIndex < 0) {
+      this.lastDst = e.dstIp;
+      this.lastDstIndex = this.address(e.dstIp);
+    }
+    v[i++] = this.lastDstIndex;
     v[i++] = this.word(e.format, 0); v[i++] = this.word(e.action, 1); v[i++] = this.word(c.direction, 2);
     v[i++] = this.word(c.class, 3); v[i++] = this.word(c.reason, 4); v[i++] = this.word(e.transport, 5);
     v[i++] = this.word(e.tcpFlags, 6); v[i++] = this.word(e.inIf, 7); v[i++] = this.word(e.outIf, 8); v[i++] = this.word(e.hostname, 9);
     v[i++] = this.word(e.rule, 10);
     this.n = i;
-    this.strs.add(e.srcIp);
-    this.strs.add(e.dstIp);
+  }
+
+  private address(ip: string): number {
+    let i = this.addrIndex.get(ip);
+    if (i === undefined) {
+      i = this.strs.count;
+      this.strs.add(ip);
+      this.addrIndex.set(ip, i);
+    }
+    return i;
   }
 
   get count(): number {
@@ -87,7 +105,10 @@ export class RowEncoder {
     const out = { count: this.count, nums: this.nums, strs: this.strs.take(), vocab: this.vocab };
     this.nums = new Float64Array(Math.max(NUMS * 1024, this.n + (this.n >> 2)));
     this.n = 0;
-    // A fresh vocabulary per batch keeps it bounded whatever the log holds.
+    // Fresh per batch: bounded whatever the log holds, and no string of this batch kept.
+    this.addrIndex = new Map();
+    this.lastDst = '';
+    this.lastDstIndex = -1;
     this.vocab = [];
     this.vocabIndex = new Map();
     this.lastWord.fill(undefined);
@@ -153,14 +174,14 @@ export class RowReader {
   }
 
   src(r: number): string {
-    return this.addresses()[r * STRS];
+    return this.addresses()[this.n[r * NUMS + COL.src]];
   }
 
   dst(r: number): string {
-    return this.addresses()[r * STRS + 1];
+    return this.addresses()[this.n[r * NUMS + COL.dst]];
   }
 
-  /** Every address of the batch, decoded once. */
+  /** Every distinct address of the batch, decoded once. */
   private addresses(): string[] {
     return (this.addr ??= new Utf8ColumnReader(this.rows.strs).all());
   }

@@ -71,6 +71,8 @@ export class DistinctWindows {
   private readonly rules: readonly Rule[];
   private readonly o = new Observation();
   private ops = 0;
+  private lastKeyText = '';
+  private lastKey: number | string = '';
 
   constructor(s: WindowSettings, rules: (w: DistinctWindows) => readonly Rule[]) {
     this.fastMs = s.windowMs;
@@ -97,8 +99,13 @@ export class DistinctWindows {
     if (!(packets >= 1)) return;
     const t = this.clock.relative(ts);
     if (t !== t) return;
-    const v4 = ipv4(keyAddress);
-    const key = v4 >= 0 ? v4 | 0 : keyAddress;
+    // A scanner's probes come one after another: parse its address once while it repeats.
+    if (keyAddress !== this.lastKeyText) {
+      const v4 = ipv4(keyAddress);
+      this.lastKeyText = keyAddress.length < 13 ? keyAddress : detach(keyAddress);
+      this.lastKey = v4 >= 0 ? v4 | 0 : this.lastKeyText;
+    }
+    const key = this.lastKey;
     const target = this.codes.target(dst);
     const port = this.codes.port(dstPort, proto);
     const table = this.table;

@@ -69,6 +69,18 @@ export class ItemCodes {
   }
 
   target(address: string): number {
+    // Most events reach the same address (the WAN address) as the one before.
+    if (address === this.lastTarget) return this.lastTargetCode;
+    const code = this.targetOf(address);
+    this.lastTarget = address.length < 13 ? address : detach(address);
+    this.lastTargetCode = code;
+    return code;
+  }
+
+  private lastTarget = '';
+  private lastTargetCode = 0;
+
+  private targetOf(address: string): number {
     const v4 = ipv4(address);
     if (v4 >= 0) return v4 | 0;
     const code = HASHED_BASE + fnv(address);

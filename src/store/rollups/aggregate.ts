@@ -32,6 +32,8 @@ export interface Bucket {
   events: number;
   src: Set<number | string>;
   dst?: Set<number | string>;
+  /** The target last added to `dst` (most rows repeat it). */
+  lastDst?: number | string;
   /** Set while the bucket is listed in `changed`. */
   changed: boolean;
 }
@@ -78,12 +80,19 @@ export class ScanAggregate {
   private changedDays: Bucket[] = [];
   private changedAll: Bucket[] = [];
 
-  // The target is almost always the same address (the WAN address): parse it once.
+  // The target is almost always the same address (the WAN address), and a scanner's probes
+  // come one after another: parse each once while it repeats.
   private lastDst = '';
   private lastDstMember: number | string = '';
+  private lastSrc = '';
+  private lastSrcMember: number | string = '';
 
   add(hour: number, port: number, proto: string, srcIp: string, dstIp: string, count: number): void {
-    const src = member(srcIp);
+    if (srcIp !== this.lastSrc) {
+      this.lastSrc = srcIp.length < 13 ? srcIp : detach(srcIp);
+      this.lastSrcMember = member(srcIp);
+    }
+    const src = this.lastSrcMember;
     if (dstIp !== this.lastDst) {
       this.lastDst = dstIp.length < 13 ? dstIp : detach(dstIp);
       this.lastDstMember = member(dstIp);
@@ -107,7 +116,10 @@ export class ScanAggregate {
     const d = bucketOf(this.days, Math.floor(hour / 24), port, proto, true);
     d.events += count;
     d.src.add(src);
-    d.dst!.add(dst);
+    if (d.lastDst !== dst) {
+      d.dst!.add(dst);
+      d.lastDst = dst;
+    }
     if (!d.changed) {
       d.changed = true;
       this.changedDays.push(d);

@@ -9,8 +9,7 @@ import { computeBatches, type ComputeSpec } from './compute-loop';
 import { columnBuffers } from '../contract/batch/utf8-column';
 import type { FromParseWorker, ToParseWorker } from './thread-protocol';
 
-// Two batches of COMMIT_RECORDS keep the writer fed; more only holds memory.
-const IN_FLIGHT = 2;
+const IN_FLIGHT = 4;
 
 async function run(): Promise<void> {
   const { name, spec } = workerData as { name: string; spec: ComputeSpec };

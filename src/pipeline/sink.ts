@@ -48,6 +48,8 @@ export class BatchSink {
   private readonly addRejectCount;
   private readonly addSkipCount;
   private readonly sessions: SessionWriter;
+  /** The classes some detector looks at. */
+  private readonly fed: Set<string>;
 
   constructor(
     private readonly db: DB,
@@ -65,6 +67,7 @@ export class BatchSink {
      */
     private readonly retryBusy?: (attempt: number, e: Error) => boolean,
   ) {
+    this.fed = new Set(detectors.map((d) => d.feeds));
     this.events = new EventWriter(db);
     this.sessions = new SessionWriter(db);
     this.writeAlerts = alertWriter(db);
@@ -153,7 +156,7 @@ export class BatchSink {
     for (let i = 0; i < b.raws.rows.length; i++) lineOf[b.raws.rows[i]] = i;
     for (let r = 0; r < rows.count; r++) {
       const cls = rows.word(r, COL.class);
-      if (cls !== 'scan' && !this.detectors.some((d) => d.feeds === cls)) continue;
+      if (cls !== 'scan' && !this.fed.has(cls!)) continue;
       const port = rows.num(r, COL.dport);
       const proto = rows.word(r, COL.transport)!;
       const ts = rows.num(r, COL.ts)!;

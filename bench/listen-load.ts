@@ -46,6 +46,8 @@ function runNode(script: string, args: string[]): Promise<Record<string, number>
 export interface ListenLoadResult {
   mode: string;
   sent: number;
+  /** The rate the sender really reached, msg/s. */
+  senderRate: number;
   stored: number;
   lost: number;
   /** Loss the listener counted (reject_counts `dropped: …` of its own row), by reason. */
@@ -79,10 +81,13 @@ export async function listenLoad(mode: 'load' | 'flood', args: number[], extra: 
   const sampler = setInterval(() => (peak = Math.max(peak, statusKb(p.pid!, 'VmRSS'))), 200);
   const t0 = Date.now();
   let sent = 0;
+  let senderRate = 0;
   let refusedSent: number | undefined;
   if (mode === 'load') {
     const [rate, count] = args;
-    sent = (await runNode('udp-sender.js', ['127.0.0.1', port, String(rate), String(count)])).sent;
+    const r = await runNode('udp-sender.js', ['127.0.0.1', port, String(rate), String(count)]);
+    sent = r.sent;
+    senderRate = r.rate;
   } else {
     const [senders, rate, count] = args;
     const [flood, legit] = await Promise.all([
@@ -91,6 +96,7 @@ export async function listenLoad(mode: 'load' | 'flood', args: number[], extra: 
     ]);
     refusedSent = flood.sent;
     sent = legit.sent;
+    senderRate = legit.rate;
   }
   // Done when nothing moves for 3 s (lines stored, drops counted, sources): the listener
   // may still be working through what it queued.
@@ -127,6 +133,7 @@ export async function listenLoad(mode: 'load' | 'flood', args: number[], extra: 
   return {
     mode,
     sent,
+    senderRate,
     stored: total,
     lost: sent - total,
     counted,

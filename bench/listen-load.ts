@@ -54,6 +54,10 @@ export interface ListenLoadResult {
   counted: Record<string, number>;
   refusedSent?: number;
   sourcesRows: number;
+  /** From the sender's end to the last change seen in the database (polled every 3 s). */
+  drainSeconds: number;
+  /** The kernel's receive buffer as listen reported it (twice what Linux granted). */
+  recvBuffer: string;
   idleRssMb: number;
   peakRssMb: number;
   endRssMb: number;
@@ -111,11 +115,16 @@ export async function listenLoad(mode: 'load' | 'flood', args: number[], extra: 
       d.close();
     }
   };
+  const sentAt = Date.now();
+  let movedAt = sentAt;
   for (let last = '', now = progress(); now !== last && Date.now() - t0 < 600_000; ) {
     await delay(3000);
     last = now;
     now = progress();
+    if (now !== last) movedAt = Date.now();
   }
+  // Within the 3 s poll: the last change was seen at most 3 s after it happened.
+  const drainSeconds = (movedAt - sentAt) / 1000;
   clearInterval(sampler);
   const endRss = statusKb(p.pid!, 'VmRSS');
   const hwm = statusKb(p.pid!, 'VmHWM');
@@ -139,6 +148,8 @@ export async function listenLoad(mode: 'load' | 'flood', args: number[], extra: 
     counted,
     refusedSent,
     sourcesRows,
+    drainSeconds,
+    recvBuffer: /receive buffer (\d+) bytes/.exec(err)?.[1] ?? '?',
     idleRssMb: mb(idle),
     peakRssMb: mb(Math.max(peak, hwm)),
     endRssMb: mb(endRss),

@@ -54,7 +54,10 @@
  * twice the granted value. The effective size is in `listen()`'s result, in `stats()`, and
  * logged through `log`; raise the cap with `sysctl -w net.core.rmem_max=8388608`. Datagrams the
  * kernel drops when it is full never reach us: their count is read from the kernel
- * (`stats().udp.kernelDrops`, see syslog/udp-drops.ts).
+ * (`stats().udp.kernelDrops`, see syslog/udp-drops.ts). The socket is read by a thread of its
+ * own (syslog/udp-thread.ts) that only receives, so it is emptied while `onMessage`'s caller
+ * stores; what it received waits in a queue of `maxQueueBytes`, beyond which datagrams are
+ * dropped and told to `onDrop` as `store behind` (with a count, no sender).
  */
 import { CidrSet } from '../classify/networks';
 import {

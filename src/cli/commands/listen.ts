@@ -20,7 +20,7 @@ interface ListenFlags extends LiveFlags {
   maxQueue?: string;
 }
 
-/** While SQLite waits for another process's lock no datagram is read: wait little, retry later. */
+/** While SQLite waits for another process's lock nothing else runs here (TCP is not read, UDP queues up): wait little, retry later. */
 const BUSY_TIMEOUT_MS = 250;
 const REFUSED_NOTE_MS = 60_000;
 /** How much lower the storing thread runs than the UDP receive thread (nice steps: 5 ≈ a third of the CPU share). */

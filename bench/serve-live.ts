@@ -161,10 +161,10 @@ async function run(mode: Mode, rate: number, count: number, clients: number): Pr
     const sent = await sender;
     // listen may still be storing what its queue absorbed: done when the count has not moved for
     // 3 s (the markers keep being looked for meanwhile, so their latency includes the wait).
-    const count = reader.prepare('SELECT count(*) FROM events').pluck();
+    const eventCount = reader.prepare('SELECT count(*) FROM events').pluck();
     const sentAt = performance.now();
     let drainedAt = sentAt;
-    for (let last = -1, now = count.get() as number; now !== last && performance.now() - sentAt < 300_000; ) {
+    for (let last = -1, now = eventCount.get() as number; now !== last && performance.now() - sentAt < 300_000; ) {
       const until = performance.now() + 3000;
       while (performance.now() < until) {
         for (const m of markers) {
@@ -178,11 +178,11 @@ async function run(mode: Mode, rate: number, count: number, clients: number): Pr
         await sleep(20);
       }
       last = now;
-      now = count.get() as number;
+      now = eventCount.get() as number;
       if (now !== last) drainedAt = performance.now();
     }
     for (const m of markers) if (m.id === undefined) m.id = findMarker.get(m.floor, m.ip) as number | undefined;
-    const stored = count.get() as number;
+    const stored = eventCount.get() as number;
     const counted = reader.prepare("SELECT reason, sum(count) AS n FROM reject_counts WHERE reason LIKE 'dropped: %' GROUP BY reason").all() as { reason: string; n: number }[];
     reader.close();
     sock.close();

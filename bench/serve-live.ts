@@ -8,7 +8,7 @@
  * `listen` alone runs first, as the reference of the same minute on the same machine. Prints: messages sent and events stored (loss), updates received per client, and the latency
  * from sending a marker message to the first update, on every client, whose `lastId` covers the
  * marker's stored event (one marker a second, from 203.0.113.0/24, between the load). Events
- * are counted once listen has stored everything it queued (no change for 3 s). Uses a
+ * are counted once listen has stored everything it queued (no change for 3 s) and exited. Uses a
  * fresh database in a temporary folder; the sender is bench/udp-sender.js in its own process.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -182,9 +182,16 @@ async function run(mode: Mode, rate: number, count: number, clients: number): Pr
       if (now !== last) drainedAt = performance.now();
     }
     for (const m of markers) if (m.id === undefined) m.id = findMarker.get(m.floor, m.ip) as number | undefined;
-    const stored = eventCount.get() as number;
-    const counted = reader.prepare("SELECT reason, sum(count) AS n FROM reject_counts WHERE reason LIKE 'dropped: %' GROUP BY reason").all() as { reason: string; n: number }[];
     reader.close();
+    // The exact count: listen stopped (it stores what it still holds, and its drop counts, first).
+    const listen = procs[0];
+    const exited = new Promise((r) => listen.once('exit', r));
+    listen.kill('SIGTERM');
+    await Promise.race([exited, sleep(120_000)]);
+    const after = ro();
+    const stored = after.prepare('SELECT count(*) FROM events').pluck().get() as number;
+    const counted = after.prepare("SELECT reason, sum(count) AS n FROM reject_counts WHERE reason LIKE 'dropped: %' GROUP BY reason").all() as { reason: string; n: number }[];
+    after.close();
     sock.close();
     ac.abort();
     await Promise.all(streams);

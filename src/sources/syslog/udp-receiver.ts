@@ -55,6 +55,8 @@ export interface UdpQueueOptions {
   maxQueueBytes: number;
 }
 
+/** Framing batches here yields to the event loop after this long (a batch's commit may take longer). */
+const FRAME_SLICE_MS = 50;
 /** A batch not full waits this long for more datagrams before it is handed over. */
 const MAX_WAIT_MS = 10;
 /** The receive thread keeps one batch and a socket: a small heap. */
@@ -63,6 +65,7 @@ const THREAD_HEAP = { maxOldGenerationSizeMb: 64 };
 export class UdpReceiver {
   private sock: dgram.Socket | null = null;
   private worker?: Worker;
+  private readonly waiting: UdpBatch[] = [];
   private queued?: Int32Array;
   private closing?: Promise<void>;
   private drops?: UdpDropCounter;
@@ -121,7 +124,7 @@ export class UdpReceiver {
     return new Promise((resolve, reject) => {
       let up = false;
       w.on('message', (m: FromUdpThread) => {
-        if (m.kind === 'batch') this.onBatch(m);
+        if (m.kind === 'batch') this.take(m);
         else if (m.kind === 'bound') {
           up = true;
           resolve(this.bound(m.address, m.port, m.recvBufferSize));
@@ -192,12 +195,31 @@ export class UdpReceiver {
       const stuck = setTimeout(() => void w.terminate(), 5000);
       const done = () => {
         clearTimeout(stuck);
+        // Everything received is framed before close() resolves.
+        while (this.waiting.length > 0) this.onBatch(this.waiting.shift()!);
         resolve();
       };
       w.on('message', (m: FromUdpThread) => m.kind === 'closed' && done());
       w.once('exit', done);
       w.postMessage({ kind: 'close' });
     });
+  }
+
+  /**
+   * A batch from the receive thread waits here and is framed (and, through onMessage, stored) a
+   * slice of time per turn of the event loop: Node hands every message waiting on a port to one
+   * callback, so framing them as they come would run a backlog of batches — seconds of commits —
+   * without a timer in between (no dashboard update, no panel, no periodic flush).
+   */
+  private take(m: UdpBatch): void {
+    this.waiting.push(m);
+    if (this.waiting.length === 1) setImmediate(() => this.frameSome());
+  }
+
+  private frameSome(): void {
+    const until = performance.now() + FRAME_SLICE_MS;
+    while (this.waiting.length > 0 && performance.now() < until) this.onBatch(this.waiting.shift()!);
+    if (this.waiting.length > 0) setImmediate(() => this.frameSome());
   }
 
   private onBatch(m: UdpBatch): void {

@@ -183,6 +183,9 @@ async function run(mode: Mode, rate: number, count: number, clients: number): Pr
     }
     for (const m of markers) if (m.id === undefined) m.id = findMarker.get(m.floor, m.ip) as number | undefined;
     reader.close();
+    sock.close();
+    ac.abort();
+    await Promise.all(streams);
     // The exact count: listen stopped (it stores what it still holds, and its drop counts, first).
     const listen = procs[0];
     const exited = new Promise((r) => listen.once('exit', r));
@@ -192,9 +195,6 @@ async function run(mode: Mode, rate: number, count: number, clients: number): Pr
     const stored = after.prepare('SELECT count(*) FROM events').pluck().get() as number;
     const counted = after.prepare("SELECT reason, sum(count) AS n FROM reject_counts WHERE reason LIKE 'dropped: %' GROUP BY reason").all() as { reason: string; n: number }[];
     after.close();
-    sock.close();
-    ac.abort();
-    await Promise.all(streams);
 
     const latencies: number[] = [];
     const storeLatency: number[] = [];

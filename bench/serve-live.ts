@@ -237,7 +237,8 @@ async function main(): Promise<void> {
   for (const m of modes) await run(m, rate, count, clients);
 }
 
-main().catch((e) => {
+// Exits when done: a fetch connection pool left by the live streams may hold the event loop.
+main().then(() => process.exit(0), (e) => {
   process.stderr.write(`serve-live bench: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

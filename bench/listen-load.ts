@@ -46,12 +46,18 @@ function runNode(script: string, args: string[]): Promise<Record<string, number>
 export interface ListenLoadResult {
   mode: string;
   sent: number;
+  /** The rate the sender really reached, msg/s. */
+  senderRate: number;
   stored: number;
   lost: number;
   /** Loss the listener counted (reject_counts `dropped: …` of its own row), by reason. */
   counted: Record<string, number>;
   refusedSent?: number;
   sourcesRows: number;
+  /** From the sender's end to the last change seen in the database (polled every 3 s). */
+  drainSeconds: number;
+  /** The kernel's receive buffer as listen reported it (twice what Linux granted). */
+  recvBuffer: string;
   idleRssMb: number;
   peakRssMb: number;
   endRssMb: number;
@@ -79,10 +85,13 @@ export async function listenLoad(mode: 'load' | 'flood', args: number[], extra: 
   const sampler = setInterval(() => (peak = Math.max(peak, statusKb(p.pid!, 'VmRSS'))), 200);
   const t0 = Date.now();
   let sent = 0;
+  let senderRate = 0;
   let refusedSent: number | undefined;
   if (mode === 'load') {
     const [rate, count] = args;
-    sent = (await runNode('udp-sender.js', ['127.0.0.1', port, String(rate), String(count)])).sent;
+    const r = await runNode('udp-sender.js', ['127.0.0.1', port, String(rate), String(count)]);
+    sent = r.sent;
+    senderRate = r.rate;
   } else {
     const [senders, rate, count] = args;
     const [flood, legit] = await Promise.all([
@@ -91,6 +100,7 @@ export async function listenLoad(mode: 'load' | 'flood', args: number[], extra: 
     ]);
     refusedSent = flood.sent;
     sent = legit.sent;
+    senderRate = legit.rate;
   }
   // Done when nothing moves for 3 s (lines stored, drops counted, sources): the listener
   // may still be working through what it queued.
@@ -105,11 +115,16 @@ export async function listenLoad(mode: 'load' | 'flood', args: number[], extra: 
       d.close();
     }
   };
+  const sentAt = Date.now();
+  let movedAt = sentAt;
   for (let last = '', now = progress(); now !== last && Date.now() - t0 < 600_000; ) {
     await delay(3000);
     last = now;
     now = progress();
+    if (now !== last) movedAt = Date.now();
   }
+  // Within the 3 s poll: the last change was seen at most 3 s after it happened.
+  const drainSeconds = (movedAt - sentAt) / 1000;
   clearInterval(sampler);
   const endRss = statusKb(p.pid!, 'VmRSS');
   const hwm = statusKb(p.pid!, 'VmHWM');
@@ -127,11 +142,14 @@ export async function listenLoad(mode: 'load' | 'flood', args: number[], extra: 
   return {
     mode,
     sent,
+    senderRate,
     stored: total,
     lost: sent - total,
     counted,
     refusedSent,
     sourcesRows,
+    drainSeconds,
+    recvBuffer: /receive buffer (\d+) bytes/.exec(err)?.[1] ?? '?',
     idleRssMb: mb(idle),
     peakRssMb: mb(Math.max(peak, hwm)),
     endRssMb: mb(endRss),

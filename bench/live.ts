@@ -1,55 +1,54 @@
 /**
- * Live figures for `npm run bench`: syslog over UDP into the store (the highest rate at which
- * every message sent is stored), and how long an appended line takes to reach the database
- * under `watch`.
+ * Live figures for `npm run bench`: syslog over UDP into the store (sent, stored, lost at each
+ * rate), and how long an appended line takes to reach the database under `watch`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDb } from '../src/store/db';
+import os from 'node:os';
 import { LivePipeline } from '../src/pipeline/live';
-import { SyslogIntake } from '../src/pipeline/syslog-intake';
 import { FileWatch } from '../src/pipeline/watch-files';
-import { udpThroughput } from './udp-throughput';
+import { listenLoad } from './listen-load';
 
 function freshDb(file: string) {
   for (const s of ['', '-wal', '-shm']) fs.rmSync(file + s, { force: true });
   return openDb(file);
 }
 
-export async function udpStored(dir: string, rates = [10_000, 20_000, 40_000, 60_000]): Promise<string> {
-  const db = freshDb(path.join(dir, 'udp.db'));
-  const live = new LivePipeline(db, { tz: 'UTC' });
-  const intake = new SyslogIntake();
-  intake.attach(live, db);
-  const stored = () => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+/**
+ * `portledger listen` as a user runs it (the built CLI, its own process, a fresh database each
+ * rate; bench/listen-load.ts): a sender process sends for 5 seconds at each rate; the stored
+ * count is read from the database once listen has drained and exited. `drained` is how long
+ * after the sender's end the last message was stored (the queue absorbing what the store could
+ * not take at once). BENCH_UDP_RATES=20000,50000,… sets the rates, BENCH_UDP_SECONDS the length.
+ */
+export async function udpStored(rates = envRates() ?? [20_000, 50_000, 100_000, 150_000]): Promise<string> {
+  const seconds = Number(process.env.BENCH_UDP_SECONDS ?? 5);
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const lines: string[] = [];
   let best = 0;
-  const r = await udpThroughput({
-    rates,
-    count: 100_000,
-    onMessage: (text, sender) => intake.message(text, sender),
-    afterStep: () => intake.flush(),
-    log: () => undefined,
-  });
-  let cumulative = 0;
-  for (const s of r.steps) {
-    cumulative += s.received;
-    lines.push(`| ${s.rate.toLocaleString('en-US')} msg/s | ${s.sent.toLocaleString('en-US')} | ${s.received.toLocaleString('en-US')} | ${s.lost} | ${Math.round(s.senderRate).toLocaleString('en-US')} |`);
-    if (s.lost === 0) best = s.rate;
+  let buffer = '?';
+  for (const rate of rates) {
+    const r = await listenLoad('load', [rate, rate * seconds]);
+    buffer = r.recvBuffer;
+    const counted = Object.entries(r.counted).map(([k, v]) => `${k.replace(/^dropped: /, '')} ${fmt(v)}`).join(', ') || '—';
+    lines.push(`| ${fmt(rate)} msg/s | ${fmt(r.sent)} | ${fmt(r.senderRate)} | ${fmt(r.stored)} | ${fmt(r.lost)} | ${counted} | ${r.drainSeconds.toFixed(0)} s | ${r.peakRssMb} MB |`);
+    if (r.lost === 0 && r.sent > 0) best = Math.max(best, r.senderRate);
   }
-  await intake.stop();
-  const n = stored();
-  live.close();
-  db.close();
   return [
-    `syslog over UDP into the store (${r.count.toLocaleString('en-US')} netfilter messages per step, receive buffer ${r.recvBufferSize} bytes):`,
+    `\`listen\` (the built CLI), syslog over UDP into the store, ${seconds} s of sending per rate, fresh database each; receive buffer ${buffer} bytes as reported; ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}:`,
     '',
-    '| target rate | sent | stored | lost | sender reached |',
-    '|---:|---:|---:|---:|---:|',
+    '| target rate | sent | sender reached | stored | lost | counted by listen | drained after | peak RSS |',
+    '|---:|---:|---:|---:|---:|---|---:|---:|',
     ...lines,
     '',
-    `- highest rate with 0 loss: ${best.toLocaleString('en-US')} msg/s; events in the database ${n.toLocaleString('en-US')} = messages received ${cumulative.toLocaleString('en-US')}: ${n === cumulative ? 'all stored' : 'MISMATCH'}`,
+    `- highest rate the sender reached with 0 loss: ${fmt(best)} msg/s; stored = lines of the syslog sources in the database after listen exited; lost = sent − stored`,
   ].join('\n');
+}
+
+function envRates(): number[] | undefined {
+  const v = process.env.BENCH_UDP_RATES;
+  return v ? v.split(',').map(Number).filter((n) => n > 0) : undefined;
 }
 
 export async function watchLatency(dir: string, samples = 20): Promise<string> {

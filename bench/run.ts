@@ -3,11 +3,12 @@
  * the peer comparison with lnav on the reference log.
  *   BENCH_LINES=1000000 (default) sets the size of the generated log;
  *   BENCH_PEER_LINES=1000000 the reference log's; BENCH_PAIRS=3 the alternating peer pairs;
- *   BENCH_ONLY=peer|stages|ingest|profile runs one section (ingest: the whole-process ingest with
+ *   BENCH_ONLY=peer|stages|ingest|profile|live runs one section (ingest: the whole-process ingest with
  *   and without slow scans, alternately, and their ratio; profile: the reference ingest under
  *   --cpu-prof, per thread and stage); BENCH_INGEST_FLAGS="--no-slow-scans" adds flags to the
  *   peer's and the profile's `portledger ingest`; BENCH_CLI=path/to/dist/src/cli/main.js measures
- *   another build (a baseline) with this harness.
+ *   another build (a baseline) with this harness. live: watch latency and `listen` over UDP
+ *   (BENCH_UDP_RATES, BENCH_UDP_SECONDS; see bench/live.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(out, { recursive: true });
   if (ONLY === 'peer') return void process.stdout.write(peer() + '\n');
   if (ONLY === 'profile') return void process.stdout.write(profile() + '\n');
+  if (ONLY === 'live') return void process.stdout.write(`\nlive input:\n\n${await liveSection()}\n`);
   const log = path.join(out, `netfilter-${LINES}.log`);
   if (!fs.existsSync(log)) {
     process.stdout.write(`generating ${LINES.toLocaleString('en-US')} lines → ${log}\n`);
@@ -150,9 +152,11 @@ async function main(): Promise<void> {
   process.stdout.write(`- ingest peak RSS: ${ingest.maxRssMb.toFixed(0)} MB (own process); database ${dbMb.toFixed(0)} MB\n`);
   process.stdout.write(`- report ports over 7 days (${portsRows} rows): ${portsMs.toFixed(1)} ms; report sources-per-hour for one day: ${hourMs.toFixed(1)} ms (median of 7)\n`);
   process.stdout.write(`\nparse-only rate per format (fixture event lines, repeated):\n\n${formatParseRates()}\n`);
-  process.stdout.write(`\nlive input:\n\n${await watchLatency(out)}\n\n${await udpStored(out)}\n`);
+  process.stdout.write(`\nlive input:\n\n${await liveSection()}\n`);
   if (ONLY !== 'stages') process.stdout.write(`\n${peer()}\n`);
 }
+
+const liveSection = async () => `${await watchLatency(out)}\n\n${await udpStored()}`;
 
 const cli = () => (process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.resolve(__dirname, '..', 'src', 'cli', 'main.js'));
 const ingestFlags = () => (process.env.BENCH_INGEST_FLAGS ?? '').split(/\s+/).filter(Boolean);

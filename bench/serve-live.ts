@@ -7,7 +7,8 @@
  *
  * `listen` alone runs first, as the reference of the same minute on the same machine. Prints: messages sent and events stored (loss), updates received per client, and the latency
  * from sending a marker message to the first update, on every client, whose `lastId` covers the
- * marker's stored event (one marker a second, from 203.0.113.0/24, between the load). Uses a
+ * marker's stored event (one marker a second, from 203.0.113.0/24, between the load). Events
+ * are counted once listen has stored everything it queued (no change for 3 s) and exited. Uses a
  * fresh database in a temporary folder; the sender is bench/udp-sender.js in its own process.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -158,13 +159,42 @@ async function run(mode: Mode, rate: number, count: number, clients: number): Pr
       }
     }
     const sent = await sender;
-    await sleep(3000);
+    // listen may still be storing what its queue absorbed: done when the count has not moved for
+    // 3 s (the markers keep being looked for meanwhile, so their latency includes the wait).
+    const eventCount = reader.prepare('SELECT count(*) FROM events').pluck();
+    const sentAt = performance.now();
+    let drainedAt = sentAt;
+    for (let last = -1, now = eventCount.get() as number; now !== last && performance.now() - sentAt < 300_000; ) {
+      const until = performance.now() + 3000;
+      while (performance.now() < until) {
+        for (const m of markers) {
+          if (m.id !== undefined) continue;
+          const id = findMarker.get(m.floor, m.ip) as number | undefined;
+          if (id !== undefined) {
+            m.id = id;
+            m.storedAt = performance.now();
+          }
+        }
+        await sleep(20);
+      }
+      last = now;
+      now = eventCount.get() as number;
+      if (now !== last) drainedAt = performance.now();
+    }
     for (const m of markers) if (m.id === undefined) m.id = findMarker.get(m.floor, m.ip) as number | undefined;
-    const stored = reader.prepare('SELECT count(*) FROM events').pluck().get() as number;
     reader.close();
     sock.close();
     ac.abort();
     await Promise.all(streams);
+    // The exact count: listen stopped (it stores what it still holds, and its drop counts, first).
+    const listen = procs[0];
+    const exited = new Promise((r) => listen.once('exit', r));
+    listen.kill('SIGTERM');
+    await Promise.race([exited, sleep(120_000)]);
+    const after = ro();
+    const stored = after.prepare('SELECT count(*) FROM events').pluck().get() as number;
+    const counted = after.prepare("SELECT reason, sum(count) AS n FROM reject_counts WHERE reason LIKE 'dropped: %' GROUP BY reason").all() as { reason: string; n: number }[];
+    after.close();
 
     const latencies: number[] = [];
     const storeLatency: number[] = [];
@@ -183,7 +213,8 @@ async function run(mode: Mode, rate: number, count: number, clients: number): Pr
     }
     const line = (l: string) => process.stdout.write(l + '\n');
     line(`${mode}: ${clients} live clients, UDP ${rate.toLocaleString('en-US')} msg/s target; ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    line(`- sent ${sent.sent.toLocaleString('en-US')} + ${markers.length} markers at ${sent.rate.toLocaleString('en-US')} msg/s; stored ${stored.toLocaleString('en-US')} events (${(sent.sent + markers.length - stored).toLocaleString('en-US')} lost)`);
+    const drops = counted.map((c) => `${c.reason.replace(/^dropped: /, '')} ${c.n.toLocaleString('en-US')}`).join(', ') || 'none';
+    line(`- sent ${sent.sent.toLocaleString('en-US')} + ${markers.length} markers at ${sent.rate.toLocaleString('en-US')} msg/s; stored ${stored.toLocaleString('en-US')} events (${(sent.sent + markers.length - stored).toLocaleString('en-US')} lost; counted by listen: ${drops}), the last ${((drainedAt - sentAt) / 1000).toFixed(0)} s after the sender's end`);
     line(`- marker sent → stored: median ${pct(storeLatency, 0.5).toFixed(0)} ms, p95 ${pct(storeLatency, 0.95).toFixed(0)} ms`);
     if (!alone) {
       line(`- updates per client: ${Math.min(...seen.map((s) => s.length))}–${Math.max(...seen.map((s) => s.length))}`);
@@ -206,7 +237,8 @@ async function main(): Promise<void> {
   for (const m of modes) await run(m, rate, count, clients);
 }
 
-main().catch((e) => {
+// Exits when done: a fetch connection pool left by the live streams may hold the event loop.
+main().then(() => process.exit(0), (e) => {
   process.stderr.write(`serve-live bench: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

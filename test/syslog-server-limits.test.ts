@@ -5,7 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
+import { packageRoot } from '../src/util/package-root';
 import { sendSpoofed } from '../bench/udp-spoof';
 import { closed, connect, delay, harness, HOST, waitFor } from './helpers/syslog';
 
@@ -19,6 +22,26 @@ function burstWhileBlocked(port: number, count: number, bytes: number): number {
     let sent = 0, done = 0;
     for (let i = 0; i < ${count}; i++) s.send(msg, ${port}, '127.0.0.1', (e) => { if (!e) sent++; if (++done === ${count}) { s.close(); process.stdout.write(String(sent)); } });`;
   const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`sender failed: ${r.stderr}`);
+  return Number(r.stdout);
+}
+
+/**
+ * Sends `count` datagrams from a child process, `perMs` each millisecond (paced, as a router
+ * sends, not all at once), while this process is blocked in spawnSync.
+ */
+function pacedWhileBlocked(port: number, count: number, bytes: number, perMs: number): number {
+  const script = `
+    const s = require('node:dgram').createSocket('udp4');
+    const msg = Buffer.from('<4>' + 'p'.repeat(${bytes - 3}));
+    let issued = 0, sent = 0, done = 0;
+    const tick = () => {
+      for (let k = 0; k < ${perMs} && issued < ${count}; k++, issued++)
+        s.send(msg, ${port}, '127.0.0.1', (e) => { if (!e) sent++; if (++done === ${count}) { s.close(); process.stdout.write(String(sent)); } });
+      if (issued < ${count}) setTimeout(tick, 1);
+    };
+    tick();`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`sender failed: ${r.stderr}`);
   return Number(r.stdout);
 }
@@ -135,7 +158,8 @@ describe('TCP peers that hoard connections', () => {
 
 describe('UDP receive buffer overflow', () => {
   it('counts the datagrams the kernel dropped: received + kernel drops = sent', async () => {
-    const h = await harness({ recvBufferSize: 8192, tcp: undefined });
+    // The socket read in this thread: blocking it is what fills the kernel buffer.
+    const h = await harness({ recvBufferSize: 8192, tcp: undefined, udpThread: false });
     if (h.server.pollKernelDrops() === null) return console.warn('skipped: this system does not expose /proc/net/udp drops');
     const sent = burstWhileBlocked(h.udpPort, 3000, 200);
     await waitFor(() => h.messages.length + (h.server.pollKernelDrops() ?? 0) >= sent, 'every datagram accounted for', 10_000);
@@ -144,5 +168,58 @@ describe('UDP receive buffer overflow', () => {
     expect(drops).toBeGreaterThan(0);
     expect(h.messages.length + drops).toBe(sent);
     expect(h.server.stats().udp).toMatchObject({ datagrams: h.messages.length, kernelDrops: drops });
+  });
+});
+
+describe('UDP read by a thread of its own', () => {
+  const threaded = () => fs.existsSync(path.join(packageRoot(), 'dist', 'src', 'sources', 'syslog', 'udp-thread.js'));
+
+  it('keeps reading the socket while this thread is blocked: far more than the kernel buffer holds arrives', async () => {
+    if (!threaded()) return console.warn('skipped: build first (npm run build) for the receive thread');
+    // 128 KiB of kernel buffer holds a few hundred of these datagrams; 6,000 come over ~3 s
+    // while this thread does nothing (read here, all but those few hundred would be dropped).
+    const h = await harness({ recvBufferSize: 128 * 1024, tcp: undefined });
+    expect(h.server.stats().udp!.thread).toBe(true);
+    const sent = pacedWhileBlocked(h.udpPort, 6000, 200, 2);
+    const drops = () => h.server.pollKernelDrops() ?? 0;
+    await waitFor(() => h.messages.length + drops() >= sent, 'every datagram accounted for', 20_000);
+    await delay(200);
+    expect(h.messages.length + drops()).toBe(sent);
+    // Generous: the machine running the tests may be busy; read in the blocked thread it would be ~5 %.
+    expect(h.messages.length).toBeGreaterThan(sent / 2);
+    expect(h.server.stats().udp).toMatchObject({ datagrams: h.messages.length, queuedBytes: 0 });
+  });
+
+  it('drops beyond maxQueueBytes and counts them "store behind": delivered + counted = sent', async () => {
+    if (!threaded()) return console.warn('skipped: build first (npm run build) for the receive thread');
+    // 16 KiB of queue: about 80 of these 200-byte datagrams wait while this thread is blocked.
+    const h = await harness({ tcp: undefined, maxQueueBytes: 16 * 1024 });
+    const sent = pacedWhileBlocked(h.udpPort, 3000, 200, 2);
+    const behind = () => h.server.stats().droppedByReason['store behind'] ?? 0;
+    await waitFor(() => h.messages.length + behind() + (h.server.pollKernelDrops() ?? 0) >= sent, 'every datagram accounted for', 20_000);
+    await delay(200);
+    const st = h.server.stats();
+    expect(st.droppedByReason['store behind']).toBeGreaterThan(0);
+    expect(h.messages.length).toBeGreaterThan(0);
+    expect(h.messages.length + (st.droppedByReason['store behind'] ?? 0) + (st.udp!.kernelDrops ?? 0)).toBe(sent);
+    // The listener's loss, not a sender's.
+    expect(Object.values(st.bySender).every((s) => !s.droppedByReason['store behind'])).toBe(true);
+  });
+
+  it('delivers what it received before close() resolves, then frees the port', async () => {
+    if (!threaded()) return console.warn('skipped: build first (npm run build) for the receive thread');
+    const h = await harness({ tcp: undefined });
+    const s = dgram.createSocket('udp4');
+    for (let i = 0; i < 50; i++) await new Promise<void>((r) => s.send(`<4>last ${i}`, h.udpPort, HOST, () => r()));
+    s.close();
+    await delay(300);
+    await h.server.close();
+    expect(h.texts()).toEqual(Array.from({ length: 50 }, (_, i) => `<4>last ${i}`));
+    const again = dgram.createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.bind(h.udpPort, HOST, () => resolve());
+    });
+    again.close();
   });
 });

@@ -24,7 +24,8 @@ const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
 /** Senders kept in memory with nothing pending are forgotten after this long (their row stays). */
 const FORGET_IDLE_MS = 10 * 60_000;
 const FORGET_ABOVE = 256;
-export const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024;
+/** What `listen` holds by default (its `--max-queue`), here and in the UDP receive queue. */
+export const DEFAULT_MAX_PENDING_BYTES = 128 * 1024 * 1024;
 export const LISTENER_SOURCE = 'syslog listener';
 
 /** Losses of the listener as a whole (not of one allowed sender). */
@@ -36,7 +37,7 @@ export interface SyslogOrigin {
 }
 
 export interface IntakeOptions {
-  /** Message text held while the store is behind or failing; default 32 MiB. */
+  /** Message text held while the store is behind or failing; default 128 MiB. */
   maxPendingBytes?: number;
   /** The kernel's UDP drop counter for the listening socket, since it opened (null: unknown). */
   kernelDrops?: () => number | null;
@@ -108,14 +109,17 @@ export class SyslogIntake {
     if (q.records.length >= FLUSH_RECORDS && this.live && Date.now() >= this.retryAt) this.guarded(() => this.store(q));
   }
 
-  /** A message or connection the receiver refused: the listener's count, or the allowed sender's. */
-  drop(sender: string, reason: string, transport = 'udp'): void {
-    if (reason === 'not allowed') return this.lose('not allowed');
+  /**
+   * Messages or a connection the receiver refused (`count` of them): the listener's count (not
+   * allowed; store behind, the UDP receive queue full), or the allowed sender's.
+   */
+  drop(sender: string, reason: string, transport = 'udp', count = 1): void {
+    if (reason === 'not allowed' || reason === 'store behind') return this.lose(reason, count);
     const name = `syslog ${transport} ${sender}`;
     let m = this.senderDrops.get(name);
     if (!m) this.senderDrops.set(name, (m = new Map()));
-    m.set(reason, (m.get(reason) ?? 0) + 1);
-    this.lostThisRun.set(reason, (this.lostThisRun.get(reason) ?? 0) + 1);
+    m.set(reason, (m.get(reason) ?? 0) + count);
+    this.lostThisRun.set(reason, (this.lostThisRun.get(reason) ?? 0) + count);
   }
 
   /** Stores what waits, and the counts; on a refusal of the database, keeps it all for later. */

@@ -9,18 +9,13 @@
  * limit, 216–220 MB with it, at the same speed. The parse worker needs none: it keeps no string
  * of a batch alive (utf8-column.ts).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
-import { packageRoot } from '../util/package-root';
+import { threadScript as scriptIn } from '../util/thread-script';
 
 /** Write thread: the detectors (scan memory ≈ 150 MB at its full default budget), rollup sets, codes. */
 export const WRITE_HEAP: ResourceLimits = { maxOldGenerationSizeMb: 1024 };
 
 /** A compiled script of this folder, or undefined when running from TypeScript sources without a build. */
 export function threadScript(name: string): string | undefined {
-  const here = path.join(__dirname, `${name}.js`);
-  if (__filename.endsWith('.js')) return here;
-  const built = path.join(packageRoot(), 'dist', 'src', 'pipeline', `${name}.js`);
-  return fs.existsSync(built) ? built : undefined;
+  return scriptIn(__filename, 'src/pipeline', name);
 }

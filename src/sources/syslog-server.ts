@@ -54,7 +54,10 @@
  * twice the granted value. The effective size is in `listen()`'s result, in `stats()`, and
  * logged through `log`; raise the cap with `sysctl -w net.core.rmem_max=8388608`. Datagrams the
  * kernel drops when it is full never reach us: their count is read from the kernel
- * (`stats().udp.kernelDrops`, see syslog/udp-drops.ts).
+ * (`stats().udp.kernelDrops`, see syslog/udp-drops.ts). The socket is read by a thread of its
+ * own (syslog/udp-thread.ts) that only receives, so it is emptied while `onMessage`'s caller
+ * stores; what it received waits in a queue of `maxQueueBytes`, beyond which datagrams are
+ * dropped and told to `onDrop` as `store behind` (with a count, no sender).
  */
 import { CidrSet } from '../classify/networks';
 import {
@@ -66,6 +69,7 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_CONNECTIONS_PER_SENDER,
   DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_QUEUE_BYTES,
   DEFAULT_MESSAGE_TIMEOUT_MS,
   DEFAULT_RECV_BUFFER_SIZE,
   DEFAULT_REFUSED_TOP,
@@ -89,6 +93,7 @@ export {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_CONNECTIONS_PER_SENDER,
   DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_QUEUE_BYTES,
   DEFAULT_MESSAGE_TIMEOUT_MS,
   DEFAULT_RECV_BUFFER_SIZE,
 } from './syslog/defaults';
@@ -140,6 +145,7 @@ export class SyslogServer {
         maxMessageBytes,
         positive('recvBufferSize', options.recvBufferSize, DEFAULT_RECV_BUFFER_SIZE),
         positive('dropPollMs', options.dropPollMs, DEFAULT_DROP_POLL_MS),
+        { thread: options.udpThread, maxQueueBytes: queueBound(options.maxQueueBytes) },
       );
     }
     if (options.tcp) {
@@ -253,19 +259,28 @@ export class SyslogServer {
   }
 
   private drop(address: string, reason: DropReason, detail: DropDetail): void {
-    this.totals.received++;
-    this.totals.dropped++;
-    this.totals.droppedByReason[reason] = (this.totals.droppedByReason[reason] ?? 0) + 1;
+    const n = detail.count ?? 1;
+    this.totals.received += n;
+    this.totals.dropped += n;
+    this.totals.droppedByReason[reason] = (this.totals.droppedByReason[reason] ?? 0) + n;
     if (reason === 'not allowed') {
       this.refused.add(address);
-    } else {
+    } else if (reason !== 'store behind') {
+      // (`store behind` is the listener's, told per batch without the senders.)
       const s = this.senderStats(address);
-      s.received++;
-      s.dropped++;
-      s.droppedByReason[reason] = (s.droppedByReason[reason] ?? 0) + 1;
+      s.received += n;
+      s.dropped += n;
+      s.droppedByReason[reason] = (s.droppedByReason[reason] ?? 0) + n;
     }
     this.opts.onDrop?.(address, reason, detail);
   }
+}
+
+/** The receive queue's bound: a whole number of bytes the shared Int32 counter can hold. */
+function queueBound(v: number | undefined): number {
+  const b = positive('maxQueueBytes', v, DEFAULT_MAX_QUEUE_BYTES);
+  if (b > 2 ** 31 - 1 - 2 ** 24) throw new Error(`maxQueueBytes must be below 2 GiB, got ${v}`);
+  return b;
 }
 
 /** Creates a SyslogServer and binds it. */

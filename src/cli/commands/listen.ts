@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Command } from 'commander';
 import { DEFAULT_LISTEN, DEFAULT_RECV_BUFFER_SIZE, parseListenAddress, SyslogServer, type SyslogServerStats } from '../../sources/syslog-server';
 import { DEFAULT_MAX_PENDING_BYTES, SyslogIntake, type IntakeStatus } from '../../pipeline/syslog-intake';
@@ -19,9 +20,11 @@ interface ListenFlags extends LiveFlags {
   maxQueue?: string;
 }
 
-/** While SQLite waits for another process's lock no datagram is read: wait little, retry later. */
+/** While SQLite waits for another process's lock nothing else runs here (TCP is not read, UDP queues up): wait little, retry later. */
 const BUSY_TIMEOUT_MS = 250;
 const REFUSED_NOTE_MS = 60_000;
+/** How much lower the storing thread runs than the UDP receive thread (nice steps: 5 ≈ a third of the CPU share). */
+const STORE_NICENESS = 5;
 
 const n = (v: number) => v.toLocaleString('en-US');
 
@@ -39,8 +42,23 @@ function statusLine(where: string, st: SyslogServerStats, q: IntakeStatus): stri
     `listening on ${where}; ${n(st.accepted)} accepted`,
     lost.length ? `dropped: ${lost.join(', ')}` : 'nothing dropped',
     top ? `most refused: ${top.key} ×${n(top.count)}` : '',
+    st.udp && st.udp.queuedBytes >= 1048576 ? `${(st.udp.queuedBytes / 1048576).toFixed(0)} MiB received waiting to be stored (${(st.udp.queueDelayMs / 1000).toFixed(1)} s behind)` : '',
     q.storeProblem ? `store waiting (${q.storeProblem.reason}, ${Math.round((Date.now() - q.storeProblem.since) / 1000)} s, ${n(q.pending)} held)` : '',
   ].filter(Boolean).join('; ');
+}
+
+/**
+ * Under a CPU shared with other work, the thread that stores must yield to the one that reads
+ * the UDP socket: a datagram the kernel drops is gone, a message queued is stored a moment
+ * later. On Linux a priority set here applies to this thread only (the receive thread is
+ * already running at the process's priority); lowering one's own priority needs no privilege.
+ */
+function yieldToReceiver(): void {
+  try {
+    os.setPriority(0, Math.min(19, os.getPriority(0) + STORE_NICENESS));
+  } catch {
+    /* not permitted here: all threads keep the same priority */
+  }
 }
 
 export function register(program: Command): void {
@@ -51,7 +69,7 @@ export function register(program: Command): void {
     .option('--allow <cidr>', 'a sender allowed to send (repeatable; default: loopback and private ranges)', collect)
     .option('--max-message <bytes>', 'longest message accepted', '8192')
     .option('--recv-buffer <bytes>', `UDP receive buffer to ask the kernel for (capped by net.core.rmem_max)`, String(DEFAULT_RECV_BUFFER_SIZE))
-    .option('--max-queue <MiB>', 'message text held while the database is busy; beyond it messages are dropped and counted', String(DEFAULT_MAX_PENDING_BYTES / 1048576))
+    .option('--max-queue <MiB>', 'messages received and not yet stored (a burst, a busy database); beyond it they are dropped and counted', String(DEFAULT_MAX_PENDING_BYTES / 1048576))
     .action(async (f: ListenFlags) => {
       // Everything that can be wrong with the command line is found before anything is opened.
       const both = !f.udp && !f.tcp;
@@ -60,6 +78,7 @@ export function register(program: Command): void {
       const maxMessageBytes = wholeNumber('--max-message', f.maxMessage, 64);
       const recvBufferSize = wholeNumber('--recv-buffer', f.recvBuffer, 1024);
       const maxPendingBytes = wholeNumber('--max-queue', f.maxQueue, 1) * 1048576;
+      if (maxPendingBytes > 1024 * 1048576) throw new Error(`--max-queue takes at most 1,024 MiB, not "${f.maxQueue}"`);
       checkLiveFlags(f);
       const allow = splitList(f.allow);
       try {
@@ -82,12 +101,14 @@ export function register(program: Command): void {
         maxMessageBytes,
         recvBufferSize,
         onMessage: (text, sender) => intake.message(text, sender),
-        onDrop: (sender, reason, detail) => intake.drop(sender, reason, detail?.transport),
+        onDrop: (sender, reason, detail) => intake.drop(sender, reason, detail?.transport, detail?.count),
+        maxQueueBytes: maxPendingBytes,
         log: serverLog,
       });
       // Sockets first: a port in use or not permitted ends the command with nothing else opened
       // (no database file created, no timer). What arrives meanwhile waits in the intake.
       await server.listen();
+      if (server.stats().udp?.thread) yieldToReceiver();
       let run;
       try {
         run = startLive(f, 'listen', { busyTimeoutMs: BUSY_TIMEOUT_MS });

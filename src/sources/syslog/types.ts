@@ -22,13 +22,17 @@ export type DropReason =
   | 'idle timeout'
   | 'too slow'
   | 'evicted'
-  | 'shutdown';
+  | 'shutdown'
+  /** Received, but the queue to the store was full (the UDP receive thread's bound). */
+  | 'store behind';
 
 export interface DropDetail {
   transport: SyslogTransport;
   port: number;
   /** Bytes of the dropped message when known. */
   bytes?: number;
+  /** Messages this drop stands for (default 1): `store behind` is told per batch. */
+  count?: number;
 }
 
 export interface SyslogServerOptions {
@@ -59,6 +63,13 @@ export interface SyslogServerOptions {
   idleTimeoutMs?: number;
   /** UDP SO_RCVBUF requested; default 8 MiB (the kernel caps it at net.core.rmem_max). */
   recvBufferSize?: number;
+  /**
+   * Read the UDP socket in a thread of its own that only receives (default true, when the
+   * compiled script is there); datagrams wait for this thread in a queue of `maxQueueBytes`.
+   */
+  udpThread?: boolean;
+  /** Bytes of datagrams received and not yet handed to `onMessage`; default 128 MiB. */
+  maxQueueBytes?: number;
   /** How often the kernel's UDP drop counter is read; default 1000 ms. */
   dropPollMs?: number;
   /** Refused senders remembered (the heaviest, Space-Saving); default 64. */

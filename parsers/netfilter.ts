@@ -12,7 +12,6 @@ import { actionFromPrefix } from './lib/actions';
 import { addressReason, readIp } from './lib/ip';
 import { colonMac, hexBytes } from './lib/mac';
 import { memo } from './lib/memo';
-import { toUint } from './lib/numbers';
 import { protoKeyword } from './lib/protocols';
 import { reject } from './lib/reasons';
 import { flagBitAt, flagWords } from './lib/tcp-flags';
@@ -89,6 +88,11 @@ const splitMac = memo((v: string): [string, string] | undefined =>
 /** `MACSRC=` / `MACDST=` (nft `log flags ether`, iptables `--log-macdecode`). */
 const oneMac = memo((v: string): string | undefined => colonMac(v));
 
+function macOf(m: string, k: K): string | undefined {
+  const v = text(m, k);
+  return v === undefined ? undefined : oneMac(v);
+}
+
 function badPort(p: number | undefined): boolean {
   return p !== undefined && (p < 0 || p > 65535);
 }
@@ -139,49 +143,60 @@ function zoneAfter(prefix: string, key: string): string | undefined {
 const zonesOf = memo(openWrtZones);
 
 /** Keys the parser reads; everything else (TOS, ID, WINDOW, SEQ, …) is passed over. */
-const enum K { none, in, out, physIn, physOut, mac, macSrc, macDst, src, dst, proto, spt, dpt, type, code, len, ttl, mark, urgp, count }
+const enum K { none = -1, in = 0, out, physIn, physOut, mac, macSrc, macDst, src, dst, proto, spt, dpt, type, code, len, ttl, mark, urgp, count }
+
+/** Does m hold `key` at pos? By character codes: a builtin call per key cost more than the compare. */
+function at(m: string, pos: number, key: string): boolean {
+  for (let i = 0; i < key.length; i++) if (m.charCodeAt(pos + i) !== key.charCodeAt(i)) return false;
+  return true;
+}
 
 /** Identifies the key at m[pos, pos+len) without allocating it (this runs ~20 times a line). */
 function keyOf(m: string, pos: number, len: number): K {
+  const c0 = m.charCodeAt(pos);
   switch (len) {
-    case 2: return m.startsWith('IN', pos) ? K.in : K.none;
-    case 3:
-      switch (m.charCodeAt(pos)) {
-        case 79: return m.startsWith('OUT', pos) ? K.out : K.none;
-        case 77: return m.startsWith('MAC', pos) ? K.mac : K.none;
-        case 83: return m.startsWith('SRC', pos) ? K.src : m.startsWith('SPT', pos) ? K.spt : K.none;
-        case 68: return m.startsWith('DST', pos) ? K.dst : m.startsWith('DPT', pos) ? K.dpt : K.none;
-        case 76: return m.startsWith('LEN', pos) ? K.len : K.none;
-        case 84: return m.startsWith('TTL', pos) ? K.ttl : K.none;
+    case 2: return c0 === 73 && m.charCodeAt(pos + 1) === 78 ? K.in : K.none;
+    case 3: {
+      const c1 = m.charCodeAt(pos + 1);
+      const c2 = m.charCodeAt(pos + 2);
+      switch (c0) {
+        case 79: return c1 === 85 && c2 === 84 ? K.out : K.none; // OUT
+        case 77: return c1 === 65 && c2 === 67 ? K.mac : K.none; // MAC
+        case 83: return c1 === 82 && c2 === 67 ? K.src : c1 === 80 && c2 === 84 ? K.spt : K.none; // SRC SPT
+        case 68: return c1 === 83 && c2 === 84 ? K.dst : c1 === 80 && c2 === 84 ? K.dpt : K.none; // DST DPT
+        case 76: return c1 === 69 && c2 === 78 ? K.len : K.none; // LEN
+        case 84: return c1 === 84 && c2 === 76 ? K.ttl : K.none; // TTL
         default: return K.none;
       }
+    }
     case 4:
-      if (m.startsWith('TYPE', pos)) return K.type;
-      if (m.startsWith('CODE', pos)) return K.code;
-      if (m.startsWith('URGP', pos)) return K.urgp;
-      return m.startsWith('MARK', pos) ? K.mark : K.none;
-    case 5: return m.startsWith('PROTO', pos) ? K.proto : K.none;
+      if (c0 === 84) return at(m, pos, 'TYPE') ? K.type : K.none;
+      if (c0 === 67) return at(m, pos, 'CODE') ? K.code : K.none;
+      if (c0 === 85) return at(m, pos, 'URGP') ? K.urgp : K.none;
+      return c0 === 77 && at(m, pos, 'MARK') ? K.mark : K.none;
+    case 5: return c0 === 80 && at(m, pos, 'PROTO') ? K.proto : K.none;
     case 6:
-      if (m.startsWith('PHYSIN', pos)) return K.physIn;
-      if (m.startsWith('MACSRC', pos)) return K.macSrc;
-      return m.startsWith('MACDST', pos) ? K.macDst : K.none;
-    case 7: return m.startsWith('PHYSOUT', pos) ? K.physOut : K.none;
-    case 8: return m.startsWith('HOPLIMIT', pos) ? K.ttl : K.none;
+      if (c0 === 80) return at(m, pos, 'PHYSIN') ? K.physIn : K.none;
+      if (c0 !== 77 || !at(m, pos, 'MAC')) return K.none;
+      if (at(m, pos + 3, 'SRC')) return K.macSrc;
+      return at(m, pos + 3, 'DST') ? K.macDst : K.none;
+    case 7: return c0 === 80 && at(m, pos, 'PHYSOUT') ? K.physOut : K.none;
+    case 8: return c0 === 72 && at(m, pos, 'HOPLIMIT') ? K.ttl : K.none;
     default: return K.none;
   }
 }
 
-interface Scanned {
-  /** Raw value of each key the parser reads (the first occurrence outside brackets), by K. */
-  f: (string | undefined)[];
-  flags: number;
-  fragment: boolean;
-}
+/**
+ * Where each key the parser reads has its value (the first occurrence outside brackets), by K:
+ * start at 2k, end at 2k + 1, start -1 when absent. Positions rather than strings: most values
+ * are numbers, read in place, and one array serves every line (the parser is synchronous).
+ */
+const spans = new Int32Array(2 * K.count);
 
-function scan(m: string, start: number): Scanned {
-  const f = new Array<string | undefined>(K.count).fill(undefined);
+/** Fills `spans`; returns the TCP flag bits, with FRAGMENT set for a fragment. */
+function scan(m: string, start: number): number {
+  spans.fill(-1);
   let flags = 0;
-  let fragment = false;
   // Inside `[SRC=… DST=… …]`: the packet an ICMP error quotes, not the one that was logged.
   let depth = 0;
   const n = m.length;
@@ -195,20 +210,62 @@ function scan(m: string, start: number): Scanned {
         if (c0 === 91) depth++;
         if (m.charCodeAt(end - 1) === 93 /* ] */) depth--;
       } else {
-        const eq = m.indexOf('=', pos);
-        if (eq < 0 || eq >= end) {
+        // Keys are at most 8 characters: look for `=` there only, not through the line.
+        let eq = pos;
+        const limit = Math.min(end, pos + 9);
+        while (eq < limit && m.charCodeAt(eq) !== 61 /* = */) eq++;
+        if (eq === limit) {
           if (end - pos === 3) flags |= flagBitAt(m, pos); // DF, CE, MF… give 0
-          else if (m.startsWith('FRAG:', pos)) fragment = true;
+          else if (m.startsWith('FRAG:', pos) && !hasEq(m, pos, end)) flags |= FRAGMENT;
         } else {
           // First occurrence wins: the UDP header repeats LEN=, ICMP echo repeats ID=.
           const k = keyOf(m, pos, eq - pos);
-          if (k !== K.none && f[k] === undefined) f[k] = m.slice(eq + 1, end);
+          if (k !== K.none && spans[2 * k] < 0) {
+            spans[2 * k] = eq + 1;
+            spans[2 * k + 1] = end;
+          }
         }
       }
     }
     pos = end + 1;
   }
-  return { f, flags, fragment };
+  return flags;
+}
+
+function hasEq(m: string, from: number, end: number): boolean {
+  const eq = m.indexOf('=', from);
+  return eq >= 0 && eq < end;
+}
+
+/** Bit above the TCP flags: the record is a fragment (`FRAG:`). */
+const FRAGMENT = 256;
+
+/** The value of key k as text, or undefined. */
+function text(m: string, k: K): string | undefined {
+  const s = spans[2 * k];
+  return s < 0 ? undefined : m.slice(s, spans[2 * k + 1]);
+}
+
+/** The value of key k as text, undefined when absent or empty (`OUT=`). */
+function word(m: string, k: K): string | undefined {
+  const s = spans[2 * k];
+  const e = spans[2 * k + 1];
+  return s < 0 || e === s ? undefined : m.slice(s, e);
+}
+
+/** `toUint` of the value of key k, read in place; -2 when absent. */
+function uint(m: string, k: K): number {
+  const s = spans[2 * k];
+  if (s < 0) return -2;
+  const e = spans[2 * k + 1];
+  if (e === s || e - s > 10) return -1;
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const c = m.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
@@ -228,11 +285,11 @@ function parse(env: Envelope): ParseOutcome {
   let start = inAt;
   if (start < 0) start = findToken(m, 'OUT=');
   if (start < 0) start = 0;
-  const { f, flags, fragment } = scan(m, start);
-  const src = f[K.src];
-  const dst = f[K.dst];
-  const proto = f[K.proto];
-  const type = f[K.type];
+  const bits = scan(m, start);
+  const fragment = (bits & FRAGMENT) !== 0;
+  const flags = bits & 255;
+  const src = text(m, K.src);
+  const dst = text(m, K.dst);
 
   if (!src || !dst) return reject('no-addresses');
   const srcIp = readIp(src);
@@ -241,17 +298,18 @@ function parse(env: Envelope): ParseOutcome {
   if (dstIp === undefined) return reject(addressReason(dst));
   // The kernel always prints IN= (maybe empty); only pvefw-logger drops an empty one.
   if (inAt < 0 && env.kind !== 'pvefw') return reject('truncated');
+  const proto = text(m, K.proto);
   if (proto === undefined || proto === '') return reject('no-protocol');
   const transport = protoKeyword(proto);
   if (transport === undefined) return reject('bad-protocol');
 
   let srcPort: number | undefined;
   let dstPort: number | undefined;
-  const spt = f[K.spt];
-  const dpt = f[K.dpt];
-  if (spt !== undefined || dpt !== undefined) {
-    srcPort = spt === undefined ? undefined : toUint(spt);
-    dstPort = dpt === undefined ? undefined : toUint(dpt);
+  const spt = uint(m, K.spt);
+  const dpt = uint(m, K.dpt);
+  if (spt !== -2 || dpt !== -2) {
+    srcPort = spt === -2 ? undefined : spt;
+    dstPort = dpt === -2 ? undefined : dpt;
     if (badPort(srcPort) || badPort(dstPort)) return reject('bad-port');
   }
   // A non-first fragment has no transport header to log: a complete line without ports.
@@ -261,13 +319,14 @@ function parse(env: Envelope): ParseOutcome {
   let icmpType: number | undefined;
   let icmpCode: number | undefined;
   if (transport === 'icmp' || transport === 'ipv6-icmp') {
+    const type = uint(m, K.type);
     // `PROTO=1` / `PROTO=58`: the kernel named the protocol by number because it did not decode
     // the ICMP header, so no TYPE= follows — a complete line, an event without a type.
-    if (type === undefined && !fragment && !isDigit(proto.charCodeAt(0))) return reject('no-icmp-type');
-    if (type !== undefined) {
-      icmpType = toUint(type);
-      const code = f[K.code];
-      icmpCode = code === undefined ? undefined : toUint(code);
+    if (type === -2 && !fragment && !isDigit(proto.charCodeAt(0))) return reject('no-icmp-type');
+    if (type !== -2) {
+      icmpType = type;
+      const code = uint(m, K.code);
+      icmpCode = code === -2 ? undefined : code;
       if (icmpType < 0 || icmpType > 255 || (icmpCode !== undefined && (icmpCode < 0 || icmpCode > 255))) {
         return reject('bad-icmp-type');
       }
@@ -278,12 +337,10 @@ function parse(env: Envelope): ParseOutcome {
   const prefix = m.slice(0, start).trim();
   const { rule, verdict } = ruleOf(env, prefix);
   const zones = verdict === '' ? undefined : zonesOf(verdict);
-  const mac = f[K.mac];
+  const mac = text(m, K.mac);
   const macs = mac === undefined ? undefined : splitMac(mac);
-  const macSrc = f[K.macSrc];
-  const macDst = f[K.macDst];
-  const lenN = toUint(f[K.len] ?? '');
-  const ttlN = toUint(f[K.ttl] ?? '');
+  const lenN = uint(m, K.len);
+  const ttlN = uint(m, K.ttl);
 
   const event: FirewallEvent = {
     ts: env.ts,
@@ -294,18 +351,18 @@ function parse(env: Envelope): ParseOutcome {
     dstIp,
     srcPort,
     dstPort,
-    tcpFlags: transport === 'tcp' ? tcpFlagsOf(flags, f[K.urgp] !== undefined) : undefined,
+    tcpFlags: transport === 'tcp' ? tcpFlagsOf(flags, spans[2 * K.urgp] >= 0) : undefined,
     icmpType,
     icmpCode,
-    inIf: f[K.in] || undefined,
-    outIf: f[K.out] || undefined,
-    physIn: f[K.physIn] || undefined,
-    physOut: f[K.physOut] || undefined,
-    srcMac: macs ? macs[1] : macSrc === undefined ? undefined : oneMac(macSrc),
-    dstMac: macs ? macs[0] : macDst === undefined ? undefined : oneMac(macDst),
+    inIf: word(m, K.in),
+    outIf: word(m, K.out),
+    physIn: word(m, K.physIn),
+    physOut: word(m, K.physOut),
+    srcMac: macs ? macs[1] : macOf(m, K.macSrc),
+    dstMac: macs ? macs[0] : macOf(m, K.macDst),
     length: lenN >= 0 ? lenN : undefined,
     ttl: ttlN >= 0 && ttlN <= 255 ? ttlN : undefined,
-    mark: f[K.mark] || undefined,
+    mark: word(m, K.mark),
     rule,
     hostname: env.hostname,
     inZone: zones?.[0],

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { classify, type ClassifierSettings } from '../src/classify/classifier';
 import { CidrSet, DEFAULT_HOME, canonicalCidr } from '../src/classify/networks';
 import type { FirewallEvent } from '../parsers/types';
@@ -111,5 +112,37 @@ describe('classifier', () => {
     expect(canonicalCidr('2001:DB8::1/32')).toBe('2001:db8::/32');
     expect(() => canonicalCidr('300.1.1.1')).toThrow(/not an IP address or CIDR/);
     expect(new CidrSet(['10.0.0.0/8']).has('::ffff:10.1.2.3')).toBe(true);
+  });
+});
+
+describe('CidrSet with IPv6', () => {
+  test('membership read by the character loop agrees with ipaddr.js matching, for every prefix length', () => {
+    const nets = ['2001:db8:aa::/48', '2001:db8:ab:100::/56', 'fe80::/10', 'fc00::/7', '::1/128', '2001:db8:0:1::5/127', '2001:db8::/33', '3fff::/20'];
+    const set = new CidrSet(nets);
+    const parsed = nets.map((n) => ipaddr.parseCIDR(n));
+    const viaIpaddr = (ip: string) => {
+      const a = ipaddr.parse(ip);
+      if (a.kind() === 'ipv4') return false;
+      const v6 = a as ipaddr.IPv6;
+      return parsed.some(([net, bits]) => v6.match(net, bits));
+    };
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const bases = [[0x2001, 0xdb8, 0xaa, 0], [0x2001, 0xdb8, 0xab, 0x1ff], [0xfe80, 0, 0, 0], [0xfebf, 1, 2, 3], [0xfdff, 0, 0, 0], [0, 0, 0, 0], [0x2001, 0xdb8, 0x8000, 0], [0x3fff, 0x0fff, 0, 0], [0x3fff, 0x1000, 0, 0]];
+    let checked = 0;
+    for (let t = 0; t < 5000; t++) {
+      const b = bases[t % bases.length];
+      const g = [...b.map((x) => (rand() < 0.8 ? x : Math.floor(rand() * 65536))), ...Array.from({ length: 4 }, () => (rand() < 0.5 ? 0 : Math.floor(rand() * 65536)))];
+      if (rand() < 0.1) g.splice(4, 4, 0, 0, 0, 1);
+      const ip = ipaddr.IPv6.parse(g.map((x) => x.toString(16)).join(':')).toRFC5952String();
+      expect([ip, set.has(ip)]).toEqual([ip, viaIpaddr(ip)]);
+      checked++;
+    }
+    expect(checked).toBe(5000);
+    // IPv4-mapped text is the IPv4 address; spellings the loop does not read still go through ipaddr.js.
+    const v4home = new CidrSet(['192.0.2.0/24']);
+    expect(['::ffff:c000:201', '::ffff:192.0.2.1', '::FFFF:C000:0201', '0:0:0:0:0:ffff:c000:201'].map((ip) => v4home.has(ip))).toEqual([true, true, true, true]);
+    expect(['::ffff:c000:301', '1:::2', 'fe80::1%eth0'].map((ip) => v4home.has(ip))).toEqual([false, false, false]);
+    expect(new CidrSet(['fe80::/10']).has('fe80::1%eth0')).toBe(true);
   });
 });

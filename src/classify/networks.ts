@@ -58,6 +58,8 @@ export class CidrSet {
   /** IPv4 ranges as flat [lo, hi, lo, hi, …]: an indexed loop over numbers, no tuples to unpack. */
   private readonly v4: number[] = [];
   private readonly v6: [ipaddr.IPv6, number][] = [];
+  /** The IPv6 networks as [eight groups, prefix bits], for the character-loop path. */
+  private readonly v6Groups: [Int32Array, number][] = [];
   private readonly v6Cache = new Map<string, boolean>();
   readonly cidrs: string[];
 
@@ -69,7 +71,10 @@ export class CidrSet {
         const start = ipv4ToInt(addr.toString());
         const size = 2 ** (32 - bits);
         this.v4.push(start, start + size - 1);
-      } else this.v6.push([addr as ipaddr.IPv6, bits]);
+      } else {
+        this.v6.push([addr as ipaddr.IPv6, bits]);
+        this.v6Groups.push([Int32Array.from((addr as ipaddr.IPv6).parts), bits]);
+      }
     }
   }
 
@@ -78,6 +83,14 @@ export class CidrSet {
     if (v4 >= 0) {
       const r = this.v4;
       for (let i = 0; i < r.length; i += 2) if (v4 >= r[i] && v4 <= r[i + 1]) return true;
+      return false;
+    }
+    if (plainV6Groups(ip)) {
+      const g = groups;
+      if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
+        return this.has(`${g[6] >> 8}.${g[6] & 255}.${g[7] >> 8}.${g[7] & 255}`);
+      }
+      for (const [net, bits] of this.v6Groups) if (prefixMatch(g, net, bits)) return true;
       return false;
     }
     let hit = this.v6Cache.get(ip);
@@ -102,4 +115,62 @@ export class CidrSet {
   get size(): number {
     return this.cidrs.length;
   }
+}
+
+const groups = new Int32Array(8);
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * Reads an IPv6 address written as hex groups of 1–4 digits, eight of them or fewer around one
+ * `::` (the canonical text every parser stores) into `groups`; false for any other spelling,
+ * which ipaddr.js reads. ipaddr.js's regular expressions cost more than the rest of a line's
+ * classification, and most IPv6 addresses of a log are seen once. The same grammar as
+ * parsers/lib/ip.ts's reader: classification may not import the parsers' library.
+ */
+function plainV6Groups(s: string): boolean {
+  const n = s.length;
+  let g = 0;
+  let gap = -1;
+  let i = 0;
+  if (s.charCodeAt(0) === 58 /* : */) {
+    if (s.charCodeAt(1) !== 58) return false;
+    gap = 0;
+    i = 2;
+  }
+  while (i < n) {
+    let v = 0;
+    const from = i;
+    for (let h = hexValue(s.charCodeAt(i)); h >= 0 && i < n; h = hexValue(s.charCodeAt(++i))) v = v * 16 + h;
+    if (i === from || i - from > 4 || g === 8) return false;
+    groups[g++] = v;
+    if (i === n) break;
+    if (s.charCodeAt(i) !== 58 || ++i === n) return false;
+    if (s.charCodeAt(i) === 58) {
+      if (gap >= 0) return false;
+      gap = g;
+      i++;
+    }
+  }
+  if (gap < 0 ? g !== 8 : g > 7) return false;
+  if (gap >= 0) {
+    const moved = g - gap;
+    for (let k = 0; k < moved; k++) groups[7 - k] = groups[g - 1 - k];
+    for (let k = gap; k < 8 - moved; k++) groups[k] = 0;
+  }
+  return true;
+}
+
+/** Do the first `bits` bits of two addresses (eight 16-bit groups each) agree? */
+function prefixMatch(a: Int32Array, net: Int32Array, bits: number): boolean {
+  for (let k = 0; bits > 0; k++, bits -= 16) {
+    const shift = bits >= 16 ? 0 : 16 - bits;
+    if (a[k] >> shift !== net[k] >> shift) return false;
+  }
+  return true;
 }

@@ -99,16 +99,22 @@ function isTagChar(c: number): boolean {
  * where the name ends, or -1. The pid, if any, is token.slice(end + 1, -2).
  */
 export function tagNameEnd(token: string): number {
-  const n = token.length;
-  if (n < 2 || token.charCodeAt(n - 1) !== 58 /* : */) return -1;
+  return tagNameEndIn(token, 0, token.length);
+}
+
+/** `tagNameEnd` of the token s[from, to), without cutting it out; the index is relative to from. */
+export function tagNameEndIn(s: string, from: number, to: number): number {
+  const n = to - from;
+  if (n < 2 || s.charCodeAt(to - 1) !== 58 /* : */) return -1;
   let end = n - 1;
-  if (token.charCodeAt(n - 2) === 93 /* ] */) {
-    const open = token.indexOf('[');
+  if (s.charCodeAt(to - 2) === 93 /* ] */) {
+    const at = s.indexOf('[', from);
+    const open = at < 0 || at >= to ? -1 : at - from;
     if (open < 0 || open + 1 >= n - 2) return -1;
-    for (let i = open + 1; i < n - 2; i++) if (digit(token, i) < 0) return -1;
+    for (let i = open + 1; i < n - 2; i++) if (digit(s, from + i) < 0) return -1;
     end = open;
   }
   if (end < 1 || end > 64) return -1;
-  for (let i = 0; i < end; i++) if (!isTagChar(token.charCodeAt(i))) return -1;
+  for (let i = 0; i < end; i++) if (!isTagChar(s.charCodeAt(from + i))) return -1;
   return end;
 }

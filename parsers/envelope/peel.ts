@@ -6,7 +6,7 @@
 import type { Clock, Envelope } from '../types';
 import { peelJson } from './json';
 import { MONTHS, parseIsoStamp } from './stamps';
-import { readBsdStamp, tagNameEnd } from './bsd';
+import { readBsdStamp, tagNameEndIn } from './bsd';
 import { civilToUtc } from '../lib/time-checks';
 import { readRepeat } from '../lib/repeats';
 
@@ -16,8 +16,7 @@ const DMESG_STAMP = /^\[[A-Z][a-z]{2} ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\
 const LOGREAD_STAMP = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4}) /;
 // Proxmox: `0 3 PVEFW-HOST-IN 20/Jun/2022:13:09:14 +0200 `
 const PVEFW = /^\d+ \d+ (\S+) (\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d) /;
-const FACILITY_LEVEL = /^[a-z0-9]+\.(?:emerg|alert|crit|err|error|warn|warning|notice|info|debug)$/;
-const UPTIME = /^\[ *(\d+\.\d+)\] ?/;
+const LEVELS = ['emerg', 'alert', 'crit', 'err', 'error', 'warn', 'warning', 'notice', 'info', 'debug'];
 
 export function peelEnvelope(raw: string, clock: Clock): Envelope {
   let s = raw;
@@ -44,7 +43,9 @@ export function peelEnvelope(raw: string, clock: Clock): Envelope {
     }
   }
   if (first >= 65 && first <= 90) {
-    const lr = LOGREAD_STAMP.exec(s);
+    // A logread stamp starts with the day's name, then the month's: `Sun Jun`, not `Jun  2`.
+    const c4 = s.charCodeAt(4);
+    const lr = c4 >= 65 && c4 <= 90 ? LOGREAD_STAMP.exec(s) : null;
     if (lr && MONTHS[lr[1]]) {
       const ts = clock.localToUtc(+lr[6], MONTHS[lr[1]], +lr[2], +lr[3], +lr[4], +lr[5]);
       return afterStamp(raw, s.slice(lr[0].length), 'rfc3164', ts, false);
@@ -80,18 +81,19 @@ export function peelEnvelope(raw: string, clock: Clock): Envelope {
 /** After a 3164 / ISO stamp: optional hostname, optional `facility.level`, optional tag. */
 function afterStamp(raw: string, rest: string, kind: Envelope['kind'], ts: number, mayHaveHost = true): Envelope {
   let hostname: string | undefined;
-  let token = nextToken(rest);
-  if (mayHaveHost && token && tagNameEnd(token) < 0 && !FACILITY_LEVEL.test(token) && isHostname(token)) {
-    hostname = token;
-    rest = rest.slice(token.length + 1);
-    token = nextToken(rest);
+  // Tokens are looked at in place (rest[0, end)); only what is kept is cut out.
+  let end = tokenEnd(rest);
+  if (mayHaveHost && end > 0 && tagNameEndIn(rest, 0, end) < 0 && !isFacilityLevel(rest, end) && isHostname(rest, end)) {
+    hostname = rest.slice(0, end);
+    rest = rest.slice(end + 1);
+    end = tokenEnd(rest);
     // Some relays write the hostname twice (UniFi).
-    if (token === hostname) {
-      rest = rest.slice(token.length + 1);
-      token = nextToken(rest);
+    if (end === hostname.length && rest.startsWith(hostname)) {
+      rest = rest.slice(end + 1);
+      end = tokenEnd(rest);
     }
   }
-  if (token && FACILITY_LEVEL.test(token)) rest = rest.slice(token.length + 1);
+  if (end > 0 && isFacilityLevel(rest, end)) rest = rest.slice(end + 1);
   return afterTag(raw, rest, kind, ts, hostname, undefined, undefined);
 }
 
@@ -107,12 +109,12 @@ function afterTag(
 ): Envelope {
   rest = rest.trimStart();
   if (tag === undefined) {
-    const token = nextToken(rest);
-    const end = token ? tagNameEnd(token) : -1;
+    const te = tokenEnd(rest);
+    const end = te > 0 ? tagNameEndIn(rest, 0, te) : -1;
     if (end > 0) {
-      tag = token!.slice(0, end);
-      if (end < token!.length - 1) pid = token!.slice(end + 1, -2);
-      rest = rest.slice(token!.length).trimStart();
+      tag = rest.slice(0, end);
+      if (end < te - 1) pid = rest.slice(end + 1, te - 2);
+      rest = sliceTrimmed(rest, te);
     }
   }
   // rsyslog's `message repeated N times: [ … ]` (lib/repeats.ts): the folded message is the record.
@@ -120,10 +122,10 @@ function afterTag(
   if (repeat) rest = repeat.inner;
   let uptime: number | undefined;
   if (rest.charCodeAt(0) === 91 /* [ */) {
-    const u = UPTIME.exec(rest);
-    if (u) {
-      uptime = +u[1];
-      rest = rest.slice(u[0].length);
+    const u = uptimeEnd(rest);
+    if (u > 0) {
+      uptime = +rest.slice(uptimeDigits, rest.charCodeAt(u - 1) === 32 ? u - 2 : u - 1);
+      rest = rest.slice(u);
     }
   }
   const env: Envelope = { raw, message: rest, kind };
@@ -134,6 +136,59 @@ function afterTag(
   if (uptime !== undefined) env.uptime = uptime;
   if (repeat) env.repeats = repeat.times;
   return env;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** Where the digits of the last `uptimeEnd` match start. */
+let uptimeDigits = 0;
+
+/**
+ * The kernel's uptime stamp `[ *\d+\.\d+\] ?` at the start of s: the index just past it (and
+ * its digits from `uptimeDigits`), or -1.
+ */
+function uptimeEnd(s: string): number {
+  let i = 1;
+  while (s.charCodeAt(i) === 32) i++;
+  const from = i;
+  while (isDigit(s.charCodeAt(i))) i++;
+  if (i === from || s.charCodeAt(i) !== 46 /* . */) return -1;
+  const frac = ++i;
+  while (isDigit(s.charCodeAt(i))) i++;
+  if (i === frac || s.charCodeAt(i) !== 93 /* ] */) return -1;
+  i++;
+  if (s.charCodeAt(i) === 32) i++;
+  uptimeDigits = from;
+  return i;
+}
+
+/** s from `from`, leading white space dropped (as `s.slice(from).trimStart()`, one string instead of two when it is spaces). */
+function sliceTrimmed(s: string, from: number): string {
+  let i = from;
+  while (s.charCodeAt(i) === 32) i++;
+  const c = s.charCodeAt(i);
+  // Past the spaces, anything printable below DEL is no white space; other characters may be.
+  if (i === s.length || (c > 32 && c < 127)) return s.slice(i);
+  return s.slice(from).trimStart();
+}
+
+/** Index of the first space of s, or its length: the end of its first token. */
+function tokenEnd(s: string): number {
+  const sp = s.indexOf(' ');
+  return sp < 0 ? s.length : sp;
+}
+
+/** Is s[0, end) a `facility.level` token (`kern.warn`, `local7.info`)? */
+function isFacilityLevel(s: string, end: number): boolean {
+  const dot = s.indexOf('.');
+  if (dot <= 0 || dot >= end) return false;
+  for (let i = 0; i < dot; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || isDigit(c))) return false;
+  }
+  const len = end - dot - 1;
+  for (const w of LEVELS) if (w.length === len && s.startsWith(w, dot + 1)) return true;
+  return false;
 }
 
 /** RFC 5424 after the `1 ` version: TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD [MSG]. */
@@ -199,19 +254,17 @@ function nil(v: string | undefined): string | undefined {
   return v === undefined || v === '-' || v === '' ? undefined : v;
 }
 
-function nextToken(s: string): string | undefined {
-  const sp = s.indexOf(' ');
-  const t = sp < 0 ? s : s.slice(0, sp);
-  return t === '' ? undefined : t;
-}
-
 /**
- * A syslog HOSTNAME: a name or address, not the start of a message (`IN=`, `[PREFIX]`, `%ASA`,
- * or a CSV record such as PAN-OS `1,2012/10/30` sent without a hostname: no name holds a comma).
+ * A syslog HOSTNAME, s[0, end): a name or address, not the start of a message (`IN=`, `[PREFIX]`,
+ * `%ASA`, or a CSV record such as PAN-OS `1,2012/10/30` sent without a hostname: no name holds a
+ * comma).
  */
-function isHostname(token: string): boolean {
-  const c = token.charCodeAt(0);
+function isHostname(s: string, end: number): boolean {
+  const c = s.charCodeAt(0);
   if (c === 91 /* [ */ || c === 37 /* % */ || c === 123 /* { */) return false;
-  if (token.includes('=') || token.includes(',')) return false;
-  return token.length <= 255;
+  for (let i = 0; i < end; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 61 /* = */ || ch === 44 /* , */) return false;
+  }
+  return end <= 255;
 }

@@ -5,7 +5,7 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { RawLineTable, RawLineWriter, type RawLines } from '../src/contract/batch/raw-lines';
-import { columnBuffers } from '../src/contract/batch/utf8-column';
+import { columnBuffers, Utf8ColumnWriter } from '../src/contract/batch/utf8-column';
 import { ScanDetector } from '../src/detectors/scan';
 import { WormDetector } from '../src/detectors/worm';
 import type { LineRef } from '../src/detectors/lines';
@@ -28,6 +28,15 @@ describe('raw line batches', () => {
     expect(new RawLineTable(second).text(0)).toBe('second batch');
     const empty = w.take();
     expect([empty.rows.length, empty.lines.ends.length, empty.lines.bytes.byteLength]).toEqual([0, 0, 0]);
+  });
+
+  test('short strings (copied by a loop while ASCII) are the bytes Buffer.from gives, whatever follows the ASCII', () => {
+    const texts = ['203.0.113.7', '2001:db8::1', 'ab\u00e9cd', 'abc\ud800', 'x'.repeat(48), 'y'.repeat(47) + '\u20ac', '', '\u{1f680}z'];
+    const w = new Utf8ColumnWriter(4);
+    texts.forEach((t) => w.add(t));
+    const col = w.take();
+    expect(Buffer.from(col.bytes).toString('hex')).toBe(Buffer.concat(texts.map((t) => Buffer.from(t))).toString('hex'));
+    expect(Array.from(col.ends)).toEqual(texts.map((_, i) => Buffer.byteLength(texts.slice(0, i + 1).join(''))));
   });
 
   test('transferred through a message port, the bytes are moved and read back whole', async () => {

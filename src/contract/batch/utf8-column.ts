@@ -39,7 +39,7 @@ export class Utf8ColumnWriter {
       this.buf.copy(bigger, 0, 0, this.used);
       this.buf = bigger;
     }
-    this.used += this.buf.write(text, this.used);
+    this.used = text.length <= SHORT ? writeShort(this.buf, this.used, text) : this.used + this.buf.write(text, this.used);
     this.ends[this.n++] = this.used;
   }
 
@@ -51,6 +51,19 @@ export class Utf8ColumnWriter {
     this.used = 0;
     return out;
   }
+}
+
+/** Up to this many characters a string is copied by a loop: a native call costs more (addresses). */
+const SHORT = 48;
+
+/** Writes text at `at` (room checked by the caller); the end. ASCII by a loop, anything else as Buffer.write does. */
+function writeShort(buf: Buffer, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return at + buf.write(text, at);
+    buf[at + i] = c;
+  }
+  return at + text.length;
 }
 
 /** Reads the strings of a column back by index (a detector's LineTable, structurally). */

@@ -15,6 +15,7 @@
 import ipaddr from 'ipaddr.js';
 import { memo } from './memo';
 import type { RejectCode } from './reasons';
+import { readIPv6Groups } from './ipv6-groups';
 
 /** Canonical dotted quad of s, or undefined when it is not one. */
 export function readIPv4(s: string): string | undefined {
@@ -75,13 +76,6 @@ function parseIPv6(text: string): string | undefined {
 
 const groups = new Int32Array(8);
 
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
-
 /**
  * Canonical text of an IPv6 address written as hex groups of 1–4 digits, eight of them or fewer
  * around one `::` — what firewalls print. Undefined for anything else (no address, or a form
@@ -91,35 +85,7 @@ function hexValue(c: number): number {
  * with IPv6 addresses cost, as most such addresses are seen once.
  */
 function plainIPv6(s: string): string | undefined {
-  const n = s.length;
-  let g = 0;
-  let gap = -1;
-  let i = 0;
-  if (s.charCodeAt(0) === 58 /* : */) {
-    if (s.charCodeAt(1) !== 58) return undefined;
-    gap = 0;
-    i = 2;
-  }
-  while (i < n) {
-    let v = 0;
-    const from = i;
-    for (let h = hexValue(s.charCodeAt(i)); h >= 0 && i < n; h = hexValue(s.charCodeAt(++i))) v = v * 16 + h;
-    if (i === from || i - from > 4 || g === 8) return undefined;
-    groups[g++] = v;
-    if (i === n) break;
-    if (s.charCodeAt(i) !== 58 || ++i === n) return undefined;
-    if (s.charCodeAt(i) === 58) {
-      if (gap >= 0) return undefined;
-      gap = g;
-      i++;
-    }
-  }
-  if (gap < 0 ? g !== 8 : g > 7) return undefined;
-  if (gap >= 0) {
-    const moved = g - gap;
-    for (let k = 0; k < moved; k++) groups[7 - k] = groups[g - 1 - k];
-    for (let k = gap; k < 8 - moved; k++) groups[k] = 0;
-  }
+  if (!readIPv6Groups(s, groups)) return undefined;
   if (groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff) {
     return `${groups[6] >> 8}.${groups[6] & 255}.${groups[7] >> 8}.${groups[7] & 255}`;
   }

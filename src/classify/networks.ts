@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { readIPv6Groups } from '../../parsers/lib/ipv6-groups';
 
 /** Home ranges used unless the user adds more: RFC 1918, loopback, link-local, CGNAT-free ULA. */
 export const DEFAULT_HOME = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '::1/128', 'fe80::/10', 'fc00::/7'];
@@ -85,7 +86,7 @@ export class CidrSet {
       for (let i = 0; i < r.length; i += 2) if (v4 >= r[i] && v4 <= r[i + 1]) return true;
       return false;
     }
-    if (plainV6Groups(ip)) {
+    if (readIPv6Groups(ip, groups)) {
       const g = groups;
       if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
         return this.has(`${g[6] >> 8}.${g[6] & 255}.${g[7] >> 8}.${g[7] & 255}`);
@@ -118,53 +119,6 @@ export class CidrSet {
 }
 
 const groups = new Int32Array(8);
-
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
-
-/**
- * Reads an IPv6 address written as hex groups of 1–4 digits, eight of them or fewer around one
- * `::` (the canonical text every parser stores) into `groups`; false for any other spelling,
- * which ipaddr.js reads. ipaddr.js's regular expressions cost more than the rest of a line's
- * classification, and most IPv6 addresses of a log are seen once. The same grammar as
- * parsers/lib/ip.ts's reader: classification may not import the parsers' library.
- */
-function plainV6Groups(s: string): boolean {
-  const n = s.length;
-  let g = 0;
-  let gap = -1;
-  let i = 0;
-  if (s.charCodeAt(0) === 58 /* : */) {
-    if (s.charCodeAt(1) !== 58) return false;
-    gap = 0;
-    i = 2;
-  }
-  while (i < n) {
-    let v = 0;
-    const from = i;
-    for (let h = hexValue(s.charCodeAt(i)); h >= 0 && i < n; h = hexValue(s.charCodeAt(++i))) v = v * 16 + h;
-    if (i === from || i - from > 4 || g === 8) return false;
-    groups[g++] = v;
-    if (i === n) break;
-    if (s.charCodeAt(i) !== 58 || ++i === n) return false;
-    if (s.charCodeAt(i) === 58) {
-      if (gap >= 0) return false;
-      gap = g;
-      i++;
-    }
-  }
-  if (gap < 0 ? g !== 8 : g > 7) return false;
-  if (gap >= 0) {
-    const moved = g - gap;
-    for (let k = 0; k < moved; k++) groups[7 - k] = groups[g - 1 - k];
-    for (let k = gap; k < 8 - moved; k++) groups[k] = 0;
-  }
-  return true;
-}
 
 /** Do the first `bits` bits of two addresses (eight 16-bit groups each) agree? */
 function prefixMatch(a: Int32Array, net: Int32Array, bits: number): boolean {

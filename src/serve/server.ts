@@ -110,7 +110,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
   try {
     db = openReadOnly(o.dbFile);
     started.push({ close: () => void db.close() });
-    reader = new DbWorker('read', init);
+    reader = new DbWorker('read', { ...init, locate: true });
     started.push(reader);
     reports = new DbWorker('read', init);
     started.push(reports);

@@ -25,9 +25,11 @@ import { renderDailyCsv } from '../../reports/daily-md';
 import { loadSettings } from '../store/settings';
 import { dayStartUtc } from '../../reports/daily-data';
 import { dayNumber } from '../store/rollups/buckets';
+import { EventLocator } from '../../reports/event-locator';
 
 export type Role = 'read' | 'write';
-export interface WorkerInit { role: Role; file: string; geoip: string[]; resolve: boolean }
+/** `locate`: this read thread keeps the event locator (reports/event-locator.ts), built when idle. */
+export interface WorkerInit { role: Role; file: string; geoip: string[]; resolve: boolean; locate?: boolean }
 
 type Handler = (db: DB, args: never) => unknown;
 
@@ -35,18 +37,20 @@ const DNS_TIMEOUT_MS = 2000;
 
 /** This thread's day totals (its own connection, its own memory). */
 let dayTotals: ReturnType<typeof dayTotalsFor> | undefined;
+/** This thread's index of events by address and port, when it keeps one. */
+let locator: EventLocator | undefined;
 
 const read: Record<string, Handler> = {
   explore: (db, a: { filter: ExploreFilter; group?: ExploreGroup; limit?: number; offset?: number; before?: [number, number] }) =>
-    exploreEvents(db, a.filter, { group: a.group, limit: a.limit, offset: a.offset, before: a.before }),
-  portSources: (db, a: { port: number; proto?: string; date?: string }) => portSources(db, a.port, a),
+    exploreEvents(db, a.filter, { group: a.group, limit: a.limit, offset: a.offset, before: a.before, locator }),
+  portSources: (db, a: { port: number; proto?: string; date?: string }) => portSources(db, a.port, { ...a, locator }),
   // A day not yet in the main thread's memory is counted here, off the event loop.
   overview: (db, a: OverviewOptions) => overview(db, (dayTotals ??= dayTotalsFor(db))(), a),
   ip: async (db, a: { address: string; from?: string; to?: string }) => {
     const init = workerData as WorkerInit;
     const tz = loadSettings(db).tz;
     const range: [number, number] | undefined = a.from ? [dayStartUtc(dayNumber(a.from), tz), dayStartUtc(dayNumber(a.to ?? a.from) + 1, tz)] : undefined;
-    const h = ipHistory(db, a.address, { range, top: 15 });
+    const h = ipHistory(db, a.address, { range, top: 15, locator });
     if (init.resolve) h.reverseDns = await reverseLookup(h.address, systemResolver(DNS_TIMEOUT_MS), DNS_TIMEOUT_MS);
     if (init.geoip.length) h.geoip = await geoLookup(h.address, init.geoip);
     return h;
@@ -71,8 +75,17 @@ const write: Record<string, Handler> = {
 
 function open(init: WorkerInit): DB {
   // The writer migrates the file if this build's schema is newer, as every writing command does.
-  return init.role === 'write' ? openDb(init.file, { mustExist: true }) : openReadOnly(init.file);
+  if (init.role === 'write') return openDb(init.file, { mustExist: true });
+  const db = openReadOnly(init.file);
+  // Temporary tables (an address's events) in memory, and room for the pages a question re-reads.
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -65536');
+  return db;
 }
+
+/** Between requests, the locator indexes one more chunk of events (about 0.1 s), until done. */
+const IDLE_STEP_MS = 0;
+const IDLE_RECHECK_MS = 5000;
 
 if (parentPort) {
   const port = parentPort;
@@ -87,8 +100,31 @@ if (parentPort) {
   }
   const handlers = init.role === 'write' ? write : read;
   let queue = Promise.resolve();
+  let pending = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const idle = (ms: number) => {
+    if (!locator) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (pending) return;
+      let more = false;
+      try {
+        more = locator!.step();
+      } catch {
+        // A busy or changing database: try again later; questions read the events meanwhile.
+      }
+      idle(more ? IDLE_STEP_MS : IDLE_RECHECK_MS);
+    }, ms);
+    timer.unref();
+  };
+  if (init.role === 'read' && init.locate) {
+    locator = new EventLocator(db);
+    idle(IDLE_STEP_MS);
+  }
   port.on('message', (m: { id: number; op: string; args: unknown } | { close: true }) => {
     if ('close' in m) {
+      clearTimeout(timer);
+      locator = undefined;
       queue = queue.then(() => {
         if (init.role === 'write') closeDb(db);
         else db.close();
@@ -96,6 +132,7 @@ if (parentPort) {
       });
       return;
     }
+    pending++;
     queue = queue.then(async () => {
       try {
         const h = handlers[m.op];
@@ -103,6 +140,8 @@ if (parentPort) {
         port.postMessage({ id: m.id, ok: true, result: await h(db, m.args as never) });
       } catch (e) {
         port.postMessage({ id: m.id, ok: false, error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code });
+      } finally {
+        if (--pending === 0) idle(IDLE_STEP_MS);
       }
     });
   });

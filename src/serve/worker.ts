@@ -26,6 +26,8 @@ import { loadSettings } from '../store/settings';
 import { dayStartUtc } from '../../reports/daily-data';
 import { dayNumber } from '../store/rollups/buckets';
 import { EventLocator } from '../../reports/event-locator';
+import { DailyReportCache } from '../../reports/report-cache';
+import type { DailyReport } from '../../reports/daily-shape';
 
 export type Role = 'read' | 'write';
 /** `locate`: this read thread keeps the event locator (reports/event-locator.ts), built when idle. */
@@ -37,6 +39,8 @@ const DNS_TIMEOUT_MS = 2000;
 
 /** This thread's day totals (its own connection, its own memory). */
 let dayTotals: ReturnType<typeof dayTotalsFor> | undefined;
+/** This thread's daily reports of finished days (reports/report-cache.ts). */
+let reports: DailyReportCache | undefined;
 /** This thread's index of events by address and port, when it keeps one. */
 let locator: EventLocator | undefined;
 
@@ -56,13 +60,17 @@ const read: Record<string, Handler> = {
     return h;
   },
   report: (db, a: { from: string; to: string; range: boolean; format: 'html' | 'json' | 'csv'; part?: string }) => {
-    const r = buildReport(db, a.from, a.to, { range: a.range });
-    if (a.format === 'html') return { text: renderDailyHtml(r) };
-    if (a.format === 'json') return { text: JSON.stringify(r, null, 2) + '\n' };
-    const parts = renderDailyCsv(r);
-    const part = parts.find((p) => p.suffix === (a.part ? `-${a.part}` : ''));
-    if (!part) throw new Error(`part is one of: ${parts.map((p) => p.suffix.slice(1) || 'ports').join(', ')}`);
-    return { text: part.text };
+    const render = (r: DailyReport): string => {
+      if (a.format === 'html') return renderDailyHtml(r);
+      if (a.format === 'json') return JSON.stringify(r, null, 2) + '\n';
+      const parts = renderDailyCsv(r);
+      const part = parts.find((p) => p.suffix === (a.part ? `-${a.part}` : ''));
+      if (!part) throw new Error(`part is one of: ${parts.map((p) => p.suffix.slice(1) || 'ports').join(', ')}`);
+      return part.text;
+    };
+    // A day's report (and its text) is kept while its day and the past before it stay as they are.
+    if (!a.range && a.from === a.to) return { text: (reports ??= new DailyReportCache(db)).rendered(a.from, `${a.format} ${a.part ?? ''}`, render) };
+    return { text: render(buildReport(db, a.from, a.to, { range: a.range })) };
   },
 };
 

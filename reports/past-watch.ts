@@ -27,17 +27,22 @@ export function storeStamp(db: DB): string {
 
 /** A point in the store's history that answers about events before `until` were taken at. */
 export interface PastMark {
-  /** UTC ms: the answer read events before this instant only. */
+  /** UTC ms: the answer read events before this instant only (and from `from` on, when set). */
   until: number;
+  from?: number;
   stamp: string;
   /** Highest event id when the answer was read (advanced by each check that finds nothing new). */
   seenId: number;
 }
 
-/** Marks the store now, for an answer about events before `until`; null while a recount is pending there. */
-export function markPast(db: DB, until: number, hourLimit: number): PastMark | null {
+/**
+ * Marks the store now, for an answer about events in [from, until) (from: the beginning when
+ * absent) and the rollups up to local hour `hourLimit` (-1: none); null while a recount is
+ * pending there.
+ */
+export function markPast(db: DB, until: number, hourLimit: number, from?: number): PastMark | null {
   if (db.prepare('SELECT 1 FROM dirty_hour WHERE hour <= ? LIMIT 1').get(hourLimit)) return null;
-  return { until, stamp: storeStamp(db), seenId: maxId(db) };
+  return { until, from, stamp: storeStamp(db), seenId: maxId(db) };
 }
 
 function maxId(db: DB): number {
@@ -55,7 +60,7 @@ export function unchangedSince(db: DB, mark: PastMark, hourLimit: number): boole
   if (top < mark.seenId) return false; // rows deleted: only a prune does that, and it shows above
   if (top > mark.seenId) {
     // `+ts`: the new rows by rowid, never the time index (which would read all of the past).
-    if (db.prepare('SELECT 1 FROM events WHERE id > ? AND id <= ? AND +ts < ? LIMIT 1').get(mark.seenId, top, mark.until)) return false;
+    if (db.prepare('SELECT 1 FROM events WHERE id > ? AND id <= ? AND +ts < ? AND +ts >= ? LIMIT 1').get(mark.seenId, top, mark.until, mark.from ?? -Number.MAX_SAFE_INTEGER)) return false;
     mark.seenId = top;
   }
   return true;

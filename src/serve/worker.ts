@@ -17,7 +17,7 @@ import { triageAlert, type Actor, type TriageAction } from '../store/alert-triag
 import { exploreEvents, type ExploreFilter, type ExploreGroup } from '../../reports/events-feed';
 import { geoLookup, ipHistory, reverseLookup, systemResolver } from '../../reports/ip-history';
 import { portSources } from '../../reports/port-page';
-import { overview, type OverviewOptions } from '../../reports/overview';
+import { latestDay, overview, type OverviewOptions } from '../../reports/overview';
 import { dayTotalsFor } from '../../reports/day-totals';
 import { buildReport } from '../../reports/daily-data';
 import { renderDailyHtml } from '../../reports/daily-html';
@@ -30,7 +30,7 @@ import { DailyReportCache } from '../../reports/report-cache';
 import type { DailyReport } from '../../reports/daily-shape';
 
 export type Role = 'read' | 'write';
-/** `locate`: this read thread keeps the event locator (reports/event-locator.ts), built when idle. */
+/** `locate`: this read thread works ahead when idle: recent days' totals, then the event locator (reports/event-locator.ts). */
 export interface WorkerInit { role: Role; file: string; geoip: string[]; resolve: boolean; locate?: boolean }
 
 type Handler = (db: DB, args: never) => unknown;
@@ -91,9 +91,21 @@ function open(init: WorkerInit): DB {
   return db;
 }
 
-/** Between requests, the locator indexes one more chunk of events (about 0.1 s), until done. */
+/** Between requests, the read thread does one step of work ahead (about 0.1 to 1 s), until done. */
 const IDLE_STEP_MS = 0;
 const IDLE_RECHECK_MS = 5000;
+/** Days before the latest whose totals are counted ahead (the Overview's day picker). */
+const AHEAD_DAYS = 7;
+
+/** One step ahead: the totals of a recent day not counted yet, else a chunk of the locator; false when nothing is left. */
+function stepAhead(db: DB): boolean {
+  const latest = latestDay(db);
+  if (latest !== null) {
+    const totals = (dayTotals ??= dayTotalsFor(db))();
+    for (let d = latest - 1; d >= latest - AHEAD_DAYS; d--) if (totals.countAhead(d)) return true;
+  }
+  return locator?.step() ?? false;
+}
 
 if (parentPort) {
   const port = parentPort;
@@ -117,7 +129,7 @@ if (parentPort) {
       if (pending) return;
       let more = false;
       try {
-        more = locator!.step();
+        more = stepAhead(db);
       } catch {
         // A busy or changing database: try again later; questions read the events meanwhile.
       }

@@ -41,8 +41,13 @@ export interface PastMark {
  * pending there.
  */
 export function markPast(db: DB, until: number, hourLimit: number, from?: number): PastMark | null {
-  if (db.prepare('SELECT 1 FROM dirty_hour WHERE hour <= ? LIMIT 1').get(hourLimit)) return null;
+  if (recountPending(db, hourLimit)) return null;
   return { until, from, stamp: storeStamp(db), seenId: maxId(db) };
+}
+
+/** Whether rollups up to local hour `hourLimit` wait for a recount. */
+export function recountPending(db: DB, hourLimit: number): boolean {
+  return db.prepare('SELECT 1 FROM dirty_hour WHERE hour <= ? LIMIT 1').get(hourLimit) !== undefined;
 }
 
 function maxId(db: DB): number {
@@ -55,7 +60,7 @@ function maxId(db: DB): number {
  */
 export function unchangedSince(db: DB, mark: PastMark, hourLimit: number): boolean {
   if (storeStamp(db) !== mark.stamp) return false;
-  if (db.prepare('SELECT 1 FROM dirty_hour WHERE hour <= ? LIMIT 1').get(hourLimit)) return false;
+  if (recountPending(db, hourLimit)) return false;
   const top = maxId(db);
   if (top < mark.seenId) return false; // rows deleted: only a prune does that, and it shows above
   if (top > mark.seenId) {

@@ -10,7 +10,7 @@ import { dayNumber, dayStartUtc } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
 import { buildReportParts, refreshReport } from './daily-data';
 import type { DailyReport } from './daily-shape';
-import { markPast, unchangedSince, type PastMark } from './past-watch';
+import { markPast, recountPending, unchangedSince, type PastMark } from './past-watch';
 
 /** Reports kept (each holds every port and source list of its day: a few megabytes). */
 const KEEP = 4;
@@ -40,7 +40,7 @@ export class DailyReportCache {
     // What the report reads: the events of its local day and before (its worst sources' last
     // visit), and the rollups of the days up to its day number, which are local days of the
     // database's zone (`tz` may be another).
-    const hourLimit = day * 24 + 23;
+    const hourLimit = this.hourLimit(date);
     const until = Math.max(dayStartUtc(day + 1, zone), dayStartUtc(day + 1, loadSettings(this.db).tz));
     // One snapshot: the mark and the report see the same store.
     const built = this.db.transaction(() => ({ mark: markPast(this.db, until, hourLimit), ...buildReportParts(this.db, date, date, { tz: zone }) }))();
@@ -50,6 +50,20 @@ export class DailyReportCache {
       while (this.kept.size > KEEP) this.kept.delete(this.kept.keys().next().value!);
     }
     return built.report;
+  }
+
+  private hourLimit(date: string): number {
+    return dayNumber(date) * 24 + 23;
+  }
+
+  /** Builds the report of `date` unless it is kept and still right; true when it built. */
+  keepAhead(date: string): boolean {
+    const kept = this.kept.get(`${date} ${loadSettings(this.db).tz}`);
+    if (kept && unchangedSince(this.db, kept.mark, kept.hourLimit)) return false;
+    // While a recount is pending it could not be kept: built when asked for only.
+    if (recountPending(this.db, this.hourLimit(date))) return false;
+    this.get(date);
+    return true;
   }
 
   /**

@@ -72,6 +72,12 @@ describe('kept daily reports', () => {
     pruneEvents(db, Date.UTC(2024, 5, 14, 12));
     same();
     expect(cache.builds).toBe(6);
+
+    // Building ahead (the dashboard's idle time): only what is not kept.
+    expect(cache.keepAhead(DAY)).toBe(false);
+    expect(cache.keepAhead('2024-06-14')).toBe(true);
+    expect(cache.keepAhead('2024-06-14')).toBe(false);
+    expect(cache.builds).toBe(7);
   });
 
   test('a day waiting for its recount is not kept', async () => {
@@ -81,6 +87,8 @@ describe('kept daily reports', () => {
     await ingest(db, [file], { year: 2024, tz: 'UTC' });
     db.prepare('INSERT INTO dirty_hour (hour, seq) VALUES (?, 1)').run(Math.floor(Date.UTC(2024, 5, 15) / 3_600_000));
     const cache = new DailyReportCache(db);
+    expect(cache.keepAhead(DAY)).toBe(false); // not built ahead: it could not be kept
+    expect(cache.builds).toBe(0);
     expect(cache.get(DAY)).toEqual(buildReport(db, DAY, DAY));
     cache.get(DAY);
     expect(cache.builds).toBe(2);

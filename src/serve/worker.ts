@@ -24,14 +24,18 @@ import { renderDailyHtml } from '../../reports/daily-html';
 import { renderDailyCsv } from '../../reports/daily-md';
 import { loadSettings } from '../store/settings';
 import { dayStartUtc } from '../../reports/daily-data';
-import { dayNumber } from '../store/rollups/buckets';
+import { dayLabel, dayNumber } from '../store/rollups/buckets';
 import { EventLocator } from '../../reports/event-locator';
 import { DailyReportCache } from '../../reports/report-cache';
+import { KeptAnswers } from '../../reports/kept-answers';
 import type { DailyReport } from '../../reports/daily-shape';
 
 export type Role = 'read' | 'write';
-/** `locate`: this read thread works ahead when idle: recent days' totals, then the event locator (reports/event-locator.ts). */
-export interface WorkerInit { role: Role; file: string; geoip: string[]; resolve: boolean; locate?: boolean }
+/**
+ * `ahead`: what this read thread does when idle — `questions`: recent days' totals, then the
+ * event locator (reports/event-locator.ts); `reports`: the report of the day before the latest.
+ */
+export interface WorkerInit { role: Role; file: string; geoip: string[]; resolve: boolean; ahead?: 'questions' | 'reports' }
 
 type Handler = (db: DB, args: never) => unknown;
 
@@ -44,10 +48,22 @@ let reports: DailyReportCache | undefined;
 /** This thread's index of events by address and port, when it keeps one. */
 let locator: EventLocator | undefined;
 
+/** This thread's answers about given days, kept while those days stay as they are. */
+let answers: KeptAnswers | undefined;
+
+/** An answer about local days first..last (given: the latest day's is not a fixed question), kept. */
+function kept<T>(db: DB, op: string, args: unknown, first: string | undefined, last: string | undefined, compute: () => T): T {
+  if (!first) return compute();
+  const tz = loadSettings(db).tz;
+  const from = dayStartUtc(dayNumber(first), tz);
+  const until = dayStartUtc(dayNumber(last ?? first) + 1, tz);
+  return (answers ??= new KeptAnswers(db)).get(`${op} ${JSON.stringify(args)}`, from, until, compute);
+}
+
 const read: Record<string, Handler> = {
   explore: (db, a: { filter: ExploreFilter; group?: ExploreGroup; limit?: number; offset?: number; before?: [number, number] }) =>
-    exploreEvents(db, a.filter, { group: a.group, limit: a.limit, offset: a.offset, before: a.before, locator }),
-  portSources: (db, a: { port: number; proto?: string; date?: string }) => portSources(db, a.port, { ...a, locator }),
+    kept(db, 'explore', a, a.filter.from, a.filter.to, () => exploreEvents(db, a.filter, { group: a.group, limit: a.limit, offset: a.offset, before: a.before, locator })),
+  portSources: (db, a: { port: number; proto?: string; date?: string }) => kept(db, 'portSources', a, a.date, a.date, () => portSources(db, a.port, { ...a, locator })),
   // A day not yet in the main thread's memory is counted here, off the event loop.
   overview: (db, a: OverviewOptions) => overview(db, (dayTotals ??= dayTotalsFor(db))(), a),
   ip: async (db, a: { address: string; from?: string; to?: string }) => {
@@ -91,15 +107,25 @@ function open(init: WorkerInit): DB {
   return db;
 }
 
-/** Between requests, the read thread does one step of work ahead (about 0.1 to 1 s), until done. */
+/**
+ * Work ahead starts after this long without a question (a step, 0.1 to 1 s, delays a question
+ * that comes meanwhile: none while someone is clicking through pages), then goes on step after
+ * step until done, and looks again for new work every IDLE_RECHECK_MS.
+ */
+const IDLE_QUIET_MS = 3000;
 const IDLE_STEP_MS = 0;
 const IDLE_RECHECK_MS = 5000;
 /** Days before the latest whose totals are counted ahead (the Overview's day picker). */
 const AHEAD_DAYS = 7;
 
-/** One step ahead: the totals of a recent day not counted yet, else a chunk of the locator; false when nothing is left. */
-function stepAhead(db: DB): boolean {
+/**
+ * One step ahead; false when nothing is left. Questions: the totals of a recent day not counted
+ * yet, else a chunk of the locator. Reports: the last finished day's report (the one a user
+ * opens the morning after), kept until its day or the past before it changes.
+ */
+function stepAhead(db: DB, what: 'questions' | 'reports'): boolean {
   const latest = latestDay(db);
+  if (what === 'reports') return latest !== null && (reports ??= new DailyReportCache(db)).keepAhead(dayLabel(latest - 1));
   if (latest !== null) {
     const totals = (dayTotals ??= dayTotalsFor(db))();
     for (let d = latest - 1; d >= latest - AHEAD_DAYS; d--) if (totals.countAhead(d)) return true;
@@ -123,13 +149,13 @@ if (parentPort) {
   let pending = 0;
   let timer: NodeJS.Timeout | undefined;
   const idle = (ms: number) => {
-    if (!locator) return;
+    if (init.role !== 'read' || !init.ahead) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
       if (pending) return;
       let more = false;
       try {
-        more = stepAhead(db);
+        more = stepAhead(db, init.ahead!);
       } catch {
         // A busy or changing database: try again later; questions read the events meanwhile.
       }
@@ -137,10 +163,8 @@ if (parentPort) {
     }, ms);
     timer.unref();
   };
-  if (init.role === 'read' && init.locate) {
-    locator = new EventLocator(db);
-    idle(IDLE_STEP_MS);
-  }
+  if (init.role === 'read' && init.ahead === 'questions') locator = new EventLocator(db);
+  idle(IDLE_QUIET_MS);
   port.on('message', (m: { id: number; op: string; args: unknown } | { close: true }) => {
     if ('close' in m) {
       clearTimeout(timer);
@@ -161,7 +185,7 @@ if (parentPort) {
       } catch (e) {
         port.postMessage({ id: m.id, ok: false, error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code });
       } finally {
-        if (--pending === 0) idle(IDLE_STEP_MS);
+        if (--pending === 0) idle(IDLE_QUIET_MS);
       }
     });
   });

@@ -335,12 +335,19 @@ function worstSources(db: DB, codes: Codes, p: Pass, srcPorts: number[], startUt
     .slice(0, TOP_SOURCES);
   const portsOf = new Map<number, Map<number, number>>(top.map((id) => [id, new Map()]));
   for (const [pair, n] of p.pairs) portsOf.get(Math.floor(pair / PAIR))?.set(pair % PAIR, n);
-  // Without an index on src this reads the history before the period once, for all of them.
-  const before = new Map(
-    (db
-      .prepare('SELECT src, max(ts) AS ts FROM events WHERE ts < ? AND src IN (SELECT value FROM json_each(?)) GROUP BY src')
-      .all(startUtc, JSON.stringify(top.map((id) => p.ips[id]))) as { src: string; ts: number }[]).map((r) => [r.src, r.ts]),
-  );
+  // Without an index on src this reads the history before the period, going back in growing
+  // windows: a source found in one has its last visit there (nothing later is left unread), and
+  // only those not found yet are looked for further back; never-seen ones read it all once.
+  const before = new Map<string, number>();
+  const lastVisit = db.prepare('SELECT src, max(ts) AS ts FROM events WHERE ts >= ? AND ts < ? AND src IN (SELECT value FROM json_each(?)) GROUP BY src');
+  let end = startUtc;
+  for (const days of [1, 3, 12, Infinity]) {
+    const wanted = top.map((id) => p.ips[id]).filter((ip) => !before.has(ip));
+    if (!wanted.length) break;
+    const from = days === Infinity ? Number.MIN_SAFE_INTEGER : end - days * 86_400_000;
+    for (const r of lastVisit.all(from, end, JSON.stringify(wanted)) as { src: string; ts: number }[]) before.set(r.src, r.ts);
+    end = from;
+  }
   return top.map((id) => {
     const ip = p.ips[id];
     const prev = before.get(ip);

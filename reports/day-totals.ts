@@ -87,6 +87,9 @@ class DayCount {
   }
 }
 
+/** Events read per step of `countAhead`: one hour's. */
+const AHEAD_SLICE_MS = 3_600_000;
+
 /** Days kept in memory: the live one and a few the user looked at. */
 const KEEP_DAYS = 4;
 
@@ -102,6 +105,8 @@ export class DayTotalsCache {
    * `countAhead`, is not read again.
    */
   private readonly kept = new Map<number, { totals: DayTotals; mark: PastMark }>();
+  /** The day being counted ahead, an hour of its events per step (a step never delays a question long). */
+  private ahead: { c: DayCount; mark: PastMark; next: number; to: number } | undefined;
   /** Full counts made (tests and figures: how often a day was read whole). */
   fullCounts = 0;
 
@@ -121,12 +126,29 @@ export class DayTotalsCache {
   }
 
   /**
-   * Counts `day` now unless its totals are kept (the dashboard's read thread, when idle, for the
-   * days before the latest); true when it counted.
+   * One step of counting `day` (an hour of its events) unless its totals are kept (the
+   * dashboard's read thread, when idle, for the days before the latest); true when it read.
    */
   countAhead(day: number): boolean {
-    if (this.days.has(`${day}`) || this.keptTotals(day)) return false;
-    this.get(day);
+    if (this.ahead && this.ahead.c.day !== day) this.ahead = undefined;
+    if (!this.ahead && (this.days.has(`${day}`) || this.keptTotals(day))) return false;
+    if (!this.ahead) {
+      const [from, to] = this.range(day);
+      // The mark first: its id ceiling bounds every slice, and whatever changes meanwhile
+      // (a trust change between two slices) fails the mark's first check, never shown.
+      const mark = markPast(this.db, to, -1, from)!;
+      this.ahead = { c: new DayCount(day, this.trustStamp()), mark, next: from, to };
+    }
+    const a = this.ahead;
+    const end = Math.min(a.next + AHEAD_SLICE_MS, a.to);
+    this.read(a.c, 'ts >= ? AND ts < ? AND id <= ?', a.next, end, a.mark.seenId);
+    a.next = end;
+    if (end >= a.to) {
+      a.c.lastId = Math.max(a.c.lastId, a.mark.seenId);
+      this.kept.set(day, { totals: a.c.totals(), mark: a.mark });
+      this.ahead = undefined;
+      this.fullCounts++;
+    }
     return true;
   }
 

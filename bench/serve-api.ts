@@ -1,14 +1,21 @@
 /**
  * Dashboard response times on a database (the figures for a 10-million-event one):
  *
- *   node dist/bench/serve-api.js DBFILE [--runs 7]
+ *   node dist/bench/serve-api.js DBFILE [--runs 7] [--base OTHER/dist] [--ahead 120]
  *
  * starts `serve` on it (loopback, a free port), times each API question cold (its first call:
  * caches empty) and warm (median of the following runs), then, with Debian's chromium when it
  * is installed, the time until each page shows its data. The database is only read.
+ *
+ * `--base` also starts the `serve` of another build (its dist folder, e.g. a checkout of main)
+ * on the same file and asks it every question too, each question of the two in turn, so both
+ * see the same load: before and after in one run. The second table asks questions nobody asked
+ * yet (other days, another address, another port) after `--ahead` seconds of idle time, when
+ * the read thread has done its work ahead (recent days' totals, the event locator).
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { startServe } from '../src/serve/server';
 import { openReadOnly } from '../src/store/db';
 import { dayLabel } from '../src/store/rollups/buckets';
@@ -27,21 +34,60 @@ async function time(url: string): Promise<{ ms: number; status: number; bytes: n
   return { ms: performance.now() - t0, status: r.status, bytes: body.byteLength };
 }
 
+type Serve = { url: string; close(): Promise<void> };
+type Start = typeof startServe;
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
+/** Cold and warm times of each question, on each server in turn. */
+async function table(servers: { name: string; s: Serve }[], questions: [string, string][], runs: number, say: (l: string) => void): Promise<void> {
+  const cols = servers.map((x) => (servers.length > 1 ? ` ${x.name}` : ''));
+  say(`| API question |${cols.map((c) => ` cold ms${c} | warm ms${c} (median) |`).join('')} bytes |`);
+  say(`|---|${cols.map(() => '---:|---:|').join('')}---:|`);
+  for (const [label, p] of questions) {
+    const cold: number[] = [];
+    const warm: number[][] = servers.map(() => []);
+    let bytes = 0;
+    for (const { s } of servers) {
+      const c = await time(new URL(p, s.url).href);
+      if (c.status !== 200) throw new Error(`${p}: HTTP ${c.status}`);
+      cold.push(c.ms);
+      bytes = c.bytes;
+    }
+    for (let i = 0; i < (p.includes('reports') ? 3 : runs); i++) {
+      for (let k = 0; k < servers.length; k++) warm[k].push((await time(new URL(p, servers[k].s.url).href)).ms);
+    }
+    say(`| ${label} |${servers.map((_, k) => ` ${cold[k].toFixed(0)} | ${median(warm[k]).toFixed(1)} |`).join('')} ${bytes.toLocaleString('en-US')} |`);
+  }
+}
+
 async function main(): Promise<void> {
   const file = process.argv[2];
-  const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 7;
-  if (!file || !fs.existsSync(file)) throw new Error('usage: node dist/bench/serve-api.js DBFILE [--runs N]');
+  const runs = Number(arg('--runs')) || 7;
+  const base = arg('--base');
+  const ahead = Number(arg('--ahead') ?? 120);
+  if (!file || !fs.existsSync(file)) throw new Error('usage: node dist/bench/serve-api.js DBFILE [--runs N] [--base OTHER/dist] [--ahead SECONDS]');
   const db = openReadOnly(file);
   const events = db.prepare('SELECT max(id) FROM events').pluck().get() as number;
   const last = db.prepare('SELECT max(day) FROM port_day').pluck().get() as number;
   const [from, to] = [db.prepare('SELECT min(ts) FROM events').pluck().get() as number, db.prepare('SELECT max(ts) FROM events').pluck().get() as number];
   // The busiest scanner of the latest day's busiest port: the address a user clicks first.
-  const top = db.prepare('SELECT port, proto FROM port_day WHERE day = ? ORDER BY events DESC LIMIT 1').get(last) as { port: number; proto: string };
+  const [top, second] = db.prepare('SELECT port, proto FROM port_day WHERE day = ? ORDER BY events DESC LIMIT 2').all(last) as { port: number; proto: string }[];
   db.close();
   const day = dayLabel(last);
-  const s = await startServe({ dbFile: file, listen: '127.0.0.1:0' });
-  const u = (p: string) => new URL(p, s.url).href;
-  const scanner = ((await (await fetch(u(`/api/events?date=${day}&class=scan&port=${top.port}&proto=${top.proto}&group=src&limit=1`))).json()) as { groups: { value: string }[] }).groups[0].value;
+  const servers: { name: string; s: Serve }[] = [];
+  if (base) {
+    const start = (require(path.resolve(base, 'src/serve/server.js')) as { startServe: Start }).startServe;
+    servers.push({ name: 'base', s: await start({ dbFile: file, listen: '127.0.0.1:0' }) });
+  }
+  servers.push({ name: 'this', s: await startServe({ dbFile: file, listen: '127.0.0.1:0' }) });
+  const mine = servers[servers.length - 1].s;
+  const u = (p: string) => new URL(p, mine.url).href;
+  const scanners = ((await (await fetch(u(`/api/events?date=${day}&class=scan&port=${top.port}&proto=${top.proto}&group=src&limit=5`))).json()) as { groups: { value: string }[] }).groups.map((g) => String(g.value));
+  const scanner = scanners[0];
   const questions: [string, string][] = [
     ['overview, latest day', `/api/overview`],
     ['overview, the day before', `/api/overview?date=${dayLabel(last - 1)}`],
@@ -66,21 +112,33 @@ async function main(): Promise<void> {
     process.stdout.write(l + '\n');
   };
   say(`serve on ${file}: ${events.toLocaleString('en-US')} events, ${new Date(from).toISOString().slice(0, 10)} to ${new Date(to).toISOString().slice(0, 10)}; ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  if (base) say(`base: the serve of ${base}; this: the serve of this build (each question asked of both in turn)`);
   say('');
-  say('| API question | cold ms | warm ms (median) | bytes |');
-  say('|---|---:|---:|---:|');
+  say('Just started:');
+  say('');
   try {
-    for (const [label, p] of questions) {
-      const cold = await time(u(p));
-      if (cold.status !== 200) throw new Error(`${p}: HTTP ${cold.status}`);
-      const warm: number[] = [];
-      for (let i = 0; i < (p.includes('reports') ? 2 : runs); i++) warm.push((await time(u(p))).ms);
-      say(`| ${label} | ${cold.ms.toFixed(0)} | ${median(warm).toFixed(1)} | ${cold.bytes.toLocaleString('en-US')} |`);
+    await table(servers, questions, runs, say);
+    if (ahead > 0) {
+      // Questions nobody asked yet, once the read threads had time to work ahead.
+      await new Promise((r) => setTimeout(r, ahead * 1000));
+      const other = scanners[scanners.length - 1];
+      say('');
+      say(`After ${ahead} s idle, questions not asked before (load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}):`);
+      say('');
+      await table(servers, [
+        ['overview, 3 days before', `/api/overview?date=${dayLabel(last - 3)}`],
+        ['overview, 5 days before', `/api/overview?date=${dayLabel(last - 5)}`],
+        ['another address, one day', `/api/ip/${other}?from=${dayLabel(last - 1)}`],
+        ['another address, 7 days', `/api/ip/${other}?from=${dayLabel(last - 7)}&to=${dayLabel(last - 1)}`],
+        [`port ${second.port}: top sources of the day before`, `/api/port/${second.port}/sources?date=${dayLabel(last - 1)}`],
+        [`explorer: distinct sources of port ${second.port}, the day before`, `/api/events?date=${dayLabel(last - 1)}&class=scan&port=${second.port}&proto=${second.proto}&group=src`],
+        ['daily report of the day before (JSON)', `/api/reports/daily?date=${dayLabel(last - 1)}&format=json`],
+      ], runs, say);
     }
-    if (fs.existsSync(CHROMIUM)) await pages(s.url, day, top.port, scanner, say);
-    else say(`\n(${CHROMIUM} not installed: page load times skipped)`);
+    if (fs.existsSync(CHROMIUM) && !base) await pages(mine.url, day, top.port, scanner, say);
+    else if (!base) say(`\n(${CHROMIUM} not installed: page load times skipped)`);
   } finally {
-    await s.close();
+    for (const { s } of servers) await s.close();
   }
 }
 

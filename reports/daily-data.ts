@@ -198,6 +198,14 @@ const nameOf = (port: number | null, proto: string) => (port === null ? null : (
 
 /** Builds the report for local days from..to (YYYY-MM-DD) in `opts.tz` (default: the database zone). */
 export function buildReport(db: DB, from: string, to: string, opts: ReportOptions = {}): DailyReport {
+  return buildReportParts(db, from, to, opts).report;
+}
+
+/**
+ * The report, and the inputs whose events it counts: what `refreshReport` needs to bring the
+ * parts that change without any event of the period changing (alerts, input coverage) up to date.
+ */
+export function buildReportParts(db: DB, from: string, to: string, opts: ReportOptions = {}): { report: DailyReport; inputs: number[] } {
   const historyZone = loadSettings(db).tz;
   const tz = opts.tz ?? historyZone;
   const first = dayNumber(from);
@@ -209,7 +217,6 @@ export function buildReport(db: DB, from: string, to: string, opts: ReportOption
   const unit = days <= 7 ? 'hour' : 'day';
   const pass = scanPeriod(db, tz, first, last, unit, false);
   const startUtc = dayStartUtc(first, tz);
-  const endUtc = dayStartUtc(last + 1, tz);
   const fmt = (ms: number) => formatInstant(ms, tz);
 
   // Baselines: average events per day with data among the BASELINE_DAYS before the period.
@@ -265,20 +272,16 @@ export function buildReport(db: DB, from: string, to: string, opts: ReportOption
   };
 
   const topSources = worstSources(db, codes, pass, srcPorts, startUtc, fmt);
-  const coverage = coverageOf(db, [...pass.inputs].sort((a, b) => a - b));
-  const skips = coverage.inputs.reduce((a, i) => a + i.skips, 0);
-  const rejects = coverage.inputs.reduce((a, i) => a + i.rejects, 0);
-  const parsed = coverage.inputs.reduce((a, i) => a + i.events, 0);
+  const inputs = [...pass.inputs].sort((a, b) => a - b);
   const c = (k: number) => pass.byClass[k] ?? 0;
 
-  return {
+  const report: DailyReport = {
     report: opts.range ? 'range' : 'daily',
     period: { from: dayLabel(first), to: dayLabel(last), days, tz, historyZone, baselineDays },
     totals: {
       scans: c(CLASS.scan), sources: pass.ips.length, ports: pass.portEvents.size, targets: pass.targets.size,
       late: c(CLASS.late), outbound: c(CLASS.outbound), internal: c(CLASS.internal), external: c(CLASS.external), trusted: c(CLASS.trusted),
-      events: pass.byClass.reduce((a, b) => a + (b ?? 0), 0), rejects, skips,
-      parsedPercent: parsed + rejects ? round((100 * parsed) / (parsed + rejects), 1) : null,
+      events: pass.byClass.reduce((a, b) => a + (b ?? 0), 0), rejects: 0, skips: 0, parsedPercent: null,
     },
     ports,
     overTime: { unit, labels, sources: pass.bucketSources, events: pass.bucketEvents },
@@ -286,11 +289,32 @@ export function buildReport(db: DB, from: string, to: string, opts: ReportOption
     history,
     topSources,
     newPorts: ports.filter((r) => r.new).map((r) => ({ port: r.port, proto: r.proto, name: r.name, events: r.events, sources: r.sources, firstDay: dayLabel(firstDays.get(rollupKey(r.port, r.proto))!) })),
-    alerts: alertsIn(db, startUtc, endUtc, fmt),
+    alerts: [],
     devices: devicesOf(pass, codes),
     trusted: trustedSummary(db, pass.trustedSrc, c(CLASS.trusted), fmt),
-    coverage,
+    coverage: { inputs: [], skipReasons: [], rejectReasons: [], rejectSamples: [] },
     comparison: opts.range ? compare(db, codes, tz, first, last, pass.ips.length, ports) : null,
+  };
+  return { report: refreshReport(db, report, inputs), inputs };
+}
+
+/**
+ * The report with its alerts and input coverage read again: alerts change as episodes go on and
+ * are triaged, an input's counts as it is read further, neither with the period's events.
+ */
+export function refreshReport(db: DB, r: DailyReport, inputs: number[]): DailyReport {
+  const tz = r.period.tz;
+  const coverage = coverageOf(db, inputs);
+  const skips = coverage.inputs.reduce((a, i) => a + i.skips, 0);
+  const rejects = coverage.inputs.reduce((a, i) => a + i.rejects, 0);
+  const parsed = coverage.inputs.reduce((a, i) => a + i.events, 0);
+  const startUtc = dayStartUtc(dayNumber(r.period.from), tz);
+  const endUtc = dayStartUtc(dayNumber(r.period.to) + 1, tz);
+  return {
+    ...r,
+    totals: { ...r.totals, rejects, skips, parsedPercent: parsed + rejects ? round((100 * parsed) / (parsed + rejects), 1) : null },
+    alerts: alertsIn(db, startUtc, endUtc, (ms) => formatInstant(ms, tz)),
+    coverage,
   };
 }
 
@@ -311,12 +335,19 @@ function worstSources(db: DB, codes: Codes, p: Pass, srcPorts: number[], startUt
     .slice(0, TOP_SOURCES);
   const portsOf = new Map<number, Map<number, number>>(top.map((id) => [id, new Map()]));
   for (const [pair, n] of p.pairs) portsOf.get(Math.floor(pair / PAIR))?.set(pair % PAIR, n);
-  // Without an index on src this reads the history before the period once, for all of them.
-  const before = new Map(
-    (db
-      .prepare('SELECT src, max(ts) AS ts FROM events WHERE ts < ? AND src IN (SELECT value FROM json_each(?)) GROUP BY src')
-      .all(startUtc, JSON.stringify(top.map((id) => p.ips[id]))) as { src: string; ts: number }[]).map((r) => [r.src, r.ts]),
-  );
+  // Without an index on src this reads the history before the period, going back in growing
+  // windows: a source found in one has its last visit there (nothing later is left unread), and
+  // only those not found yet are looked for further back; never-seen ones read it all once.
+  const before = new Map<string, number>();
+  const lastVisit = db.prepare('SELECT src, max(ts) AS ts FROM events WHERE ts >= ? AND ts < ? AND src IN (SELECT value FROM json_each(?)) GROUP BY src');
+  let end = startUtc;
+  for (const days of [1, 3, 12, Infinity]) {
+    const wanted = top.map((id) => p.ips[id]).filter((ip) => !before.has(ip));
+    if (!wanted.length) break;
+    const from = days === Infinity ? Number.MIN_SAFE_INTEGER : end - days * 86_400_000;
+    for (const r of lastVisit.all(from, end, JSON.stringify(wanted)) as { src: string; ts: number }[]) before.set(r.src, r.ts);
+    end = from;
+  }
   return top.map((id) => {
     const ip = p.ips[id];
     const prev = before.get(ip);

@@ -17,6 +17,7 @@ import { hourBucketer } from '../src/store/rollups/buckets';
 import { ipv4ToInt } from '../src/classify/networks';
 import { dayStartUtc } from './daily-data';
 import { loadSettings } from '../src/store/settings';
+import { markPast, unchangedSince, type PastMark } from './past-watch';
 
 export interface DayTotals {
   /** Local day number in the database zone. */
@@ -86,6 +87,9 @@ class DayCount {
   }
 }
 
+/** Events read per step of `countAhead`: one hour's. */
+const AHEAD_SLICE_MS = 3_600_000;
+
 /** Days kept in memory: the live one and a few the user looked at. */
 const KEEP_DAYS = 4;
 
@@ -95,19 +99,66 @@ const KEEP_DAYS = 4;
  */
 export class DayTotalsCache {
   private readonly days = new Map<string, DayCount>();
+  /**
+   * The totals alone of every day counted, each kept while no event of its day changed
+   * (past-watch.ts): a few hundred bytes a day, so a day looked at again, or counted ahead by
+   * `countAhead`, is not read again.
+   */
+  private readonly kept = new Map<number, { totals: DayTotals; mark: PastMark }>();
+  /** The day being counted ahead, an hour of its events per step (a step never delays a question long). */
+  private ahead: { c: DayCount; mark: PastMark; next: number; to: number } | undefined;
   /** Full counts made (tests and figures: how often a day was read whole). */
   fullCounts = 0;
 
   constructor(private readonly db: DB, private readonly tz: string) {}
 
-  /** Whether `day` is in memory (then `get` only catches up; else it reads the whole day). */
+  /** Whether `day` is in memory (then `get` only catches up, or reads nothing; else it reads the whole day). */
   has(day: number): boolean {
-    return this.days.has(`${day}`);
+    return this.days.has(`${day}`) || this.keptTotals(day) !== undefined;
+  }
+
+  private keptTotals(day: number): DayTotals | undefined {
+    const k = this.kept.get(day);
+    // lastId as a count made now would have it: the newest id (none since is of this day).
+    if (k && unchangedSince(this.db, k.mark, -1)) return { ...k.totals, lastId: Math.max(k.totals.lastId, k.mark.seenId) };
+    this.kept.delete(day);
+    return undefined;
+  }
+
+  /**
+   * One step of counting `day` (an hour of its events) unless its totals are kept (the
+   * dashboard's read thread, when idle, for the days before the latest); true when it read.
+   */
+  countAhead(day: number): boolean {
+    if (this.ahead && this.ahead.c.day !== day) this.ahead = undefined;
+    if (!this.ahead && (this.days.has(`${day}`) || this.keptTotals(day))) return false;
+    if (!this.ahead) {
+      const [from, to] = this.range(day);
+      // The mark first: its id ceiling bounds every slice, and whatever changes meanwhile
+      // (a trust change between two slices) fails the mark's first check, never shown.
+      const mark = markPast(this.db, to, -1, from)!;
+      this.ahead = { c: new DayCount(day, this.trustStamp()), mark, next: from, to };
+    }
+    const a = this.ahead;
+    const end = Math.min(a.next + AHEAD_SLICE_MS, a.to);
+    this.read(a.c, 'ts >= ? AND ts < ? AND id <= ?', a.next, end, a.mark.seenId);
+    a.next = end;
+    if (end >= a.to) {
+      a.c.lastId = Math.max(a.c.lastId, a.mark.seenId);
+      this.kept.set(day, { totals: a.c.totals(), mark: a.mark });
+      this.ahead = undefined;
+      this.fullCounts++;
+    }
+    return true;
   }
 
   get(day: number): DayTotals {
-    const stamp = this.trustStamp();
     const k = `${day}`;
+    if (!this.days.has(k)) {
+      const t = this.keptTotals(day);
+      if (t) return t;
+    }
+    const stamp = this.trustStamp();
     let c = this.days.get(k);
     if (c && c.trustStamp !== stamp) c = undefined;
     if (c) {
@@ -115,10 +166,14 @@ export class DayTotalsCache {
       if (!this.agrees(c)) c = undefined;
     }
     if (!c) {
-      c = this.countDay(day, stamp);
+      const [from, to] = this.range(day);
+      // One snapshot: the count and the mark that keeps its totals.
+      const counted = this.db.transaction(() => ({ mark: markPast(this.db, to, -1, from)!, count: this.countDay(day, stamp) }))();
+      c = counted.count;
       this.days.delete(k);
       this.days.set(k, c);
       while (this.days.size > KEEP_DAYS) this.days.delete(this.days.keys().next().value!);
+      this.kept.set(day, { totals: c.totals(), mark: counted.mark });
     }
     return c.totals();
   }

@@ -16,6 +16,7 @@ import { loadSettings } from '../src/store/settings';
 import { dayStartUtc } from './daily-data';
 import { canonicalAddress } from './ip-history';
 import { formatInstant } from './time';
+import type { EventLocator, LocatorKey } from './event-locator';
 
 export interface FeedEvent {
   id: number;
@@ -95,7 +96,11 @@ export interface ExploreResult {
 const GROUP_SQL: Record<ExploreGroup, string> = { src: 'src', dst: 'dst', port: 'transport * 65536 + coalesce(dport, icmp_type, 0)' };
 
 /** Events matching a filter over a range of local days, or their distinct sources, targets or ports. */
-export function exploreEvents(db: DB, f: ExploreFilter, opts: { group?: ExploreGroup; limit?: number; before?: [number, number]; offset?: number } = {}): ExploreResult {
+export function exploreEvents(
+  db: DB,
+  f: ExploreFilter,
+  opts: { group?: ExploreGroup; limit?: number; before?: [number, number]; offset?: number; locator?: EventLocator } = {},
+): ExploreResult {
   const zone = loadSettings(db).tz;
   const latest = db.prepare('SELECT max(day) FROM port_day').pluck().get() as number | null;
   const first = f.from ? dayNumber(f.from) : (latest ?? dayNumber(new Date().toISOString().slice(0, 10)));
@@ -125,13 +130,18 @@ export function exploreEvents(db: DB, f: ExploreFilter, opts: { group?: ExploreG
     from = Math.max(from, at(f.hour));
     to = f.hour === 23 ? to : Math.min(to, at(f.hour + 1));
   }
-  const where = `ts >= @from AND ts < @to
+  // With an address or a port in the filter and the dashboard's locator ready, only the rows it
+  // names (and the newest, not yet indexed) are read, by rowid; the filter below stays whole.
+  const key: LocatorKey | null = src ?? dst ?? addr ? { addr: (src ?? dst ?? addr)! } : f.port !== undefined ? { port: f.port } : null;
+  const found = key && opts.locator ? opts.locator.find(key, from, to) : null;
+  const span = found ? '(id IN (SELECT value FROM json_each(@ids)) OR id >= @tail) AND +ts >= @from AND +ts < @to' : 'ts >= @from AND ts < @to';
+  const where = `${span}
     AND (@cls IS NULL OR class = @cls) AND (@proto IS NULL OR transport = @proto)
     AND (@port IS NULL OR (coalesce(dport, icmp_type, 0) = @port AND (@proto IS NOT NULL OR transport NOT IN (@icmp4, @icmp6))))
     AND (@src IS NULL OR src = @src) AND (@dst IS NULL OR dst = @dst) AND (@addr IS NULL OR src = @addr OR dst = @addr)`;
   // A port without a transport means that port number on TCP, UDP, …: ICMP types are left out.
   const [icmp4, icmp6] = [code('transport', 'icmp'), code('transport', 'ipv6-icmp')];
-  const p = { from, to, cls, proto, port: f.port ?? null, src, dst, addr, icmp4, icmp6 };
+  const p = { from, to, cls, proto, port: f.port ?? null, src, dst, addr, icmp4, icmp6, ...(found ? { ids: JSON.stringify(found.ids), tail: found.tail } : {}) };
   const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
   const base = { zone, from: dayLabel(first), to: dayLabel(last), filter: f, group: opts.group ?? null };
   if (!opts.group) {
@@ -140,7 +150,7 @@ export function exploreEvents(db: DB, f: ExploreFilter, opts: { group?: ExploreG
     const total = opts.before ? -1 : (db.prepare(`SELECT count(*) FROM events WHERE ${where}`).pluck().get(p) as number);
     const [bts, bid] = opts.before ?? [null, null];
     const rows = db
-      .prepare(`SELECT ${COLUMNS} FROM events WHERE ${where} AND (@bts IS NULL OR ts < @bts OR (ts = @bts AND id < @bid)) ORDER BY ts DESC, id DESC LIMIT @limit`)
+      .prepare(`SELECT ${COLUMNS} FROM events WHERE ${where} AND (@bts IS NULL OR ts < @bts OR (ts = @bts AND id < @bid)) ORDER BY ${found ? '+ts' : 'ts'} DESC, id DESC LIMIT @limit`)
       .raw()
       .all({ ...p, bts, bid, limit: limit + 1 }) as Raw[];
     const page = rows.slice(0, limit);

@@ -26,6 +26,7 @@ import { formatInstant } from './time';
 import { terminalSafe } from '../src/util/terminal-text';
 import { PORT_NOT_LOGGED_TEXT, render, type Column, type OutputFormat, type TableStyle } from './render';
 import { reportPort, rollupPortSql } from '../src/store/rollups/aggregate';
+import type { EventLocator } from './event-locator';
 
 export interface ClassCount { class: string; events: number }
 /** `port` is null for TCP / UDP without a logged destination port. */
@@ -80,20 +81,30 @@ export function canonicalAddress(text: string): string {
 /**
  * Copies the address's events into temp.ip_hits: the one scan of `events`, the whole table or,
  * with `range` (UTC ms, end exclusive), only that time range through the `events_ts` index.
+ * With a ready `locator` (the dashboard's), only the rows it names and the newest ones not yet
+ * indexed are read; the filter is the same, so the copy is the same.
  */
-function collect(db: DB, ip: string, range?: [number, number]): void {
+function collect(db: DB, ip: string, range?: [number, number], locator?: EventLocator): void {
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS ip_hits (
     role INTEGER NOT NULL, ts INTEGER NOT NULL, class INTEGER NOT NULL, transport INTEGER NOT NULL,
     port INTEGER NOT NULL, peer TEXT NOT NULL, count INTEGER NOT NULL)`);
   db.prepare('DELETE FROM temp.ip_hits').run();
   // ICMP counts under its type, TCP / UDP without a logged port under PORT_NOT_LOGGED, portless
   // protocols under 0, as in the port reports.
-  db.prepare(
-    `INSERT INTO temp.ip_hits (role, ts, class, transport, port, peer, count)
+  const insert = `INSERT INTO temp.ip_hits (role, ts, class, transport, port, peer, count)
      SELECT CASE WHEN src = @ip THEN ${SRC} ELSE ${DST} END, ts, class, transport, ${rollupPortSql(new Codes(db))},
             CASE WHEN src = @ip THEN dst ELSE src END, count
-     FROM events WHERE ${range ? 'ts >= @from AND ts < @to AND ' : ''}(src = @ip OR dst = @ip)`,
-  ).run(range ? { ip, from: range[0], to: range[1] } : { ip });
+     FROM events WHERE`;
+  const params = range ? { ip, from: range[0], to: range[1] } : { ip };
+  const found = locator?.find({ addr: ip }, range?.[0], range?.[1]);
+  if (found) {
+    // `+ts`: rowids drive these reads, never the time index.
+    const time = range ? '+ts >= @from AND +ts < @to AND ' : '';
+    db.prepare(`${insert} id IN (SELECT value FROM json_each(@ids)) AND ${time}(src = @ip OR dst = @ip)`).run({ ...params, ids: JSON.stringify(found.ids) });
+    db.prepare(`${insert} id >= @tail AND ${time}(src = @ip OR dst = @ip)`).run({ ...params, tail: found.tail });
+    return;
+  }
+  db.prepare(`${insert} ${range ? 'ts >= @from AND ts < @to AND ' : ''}(src = @ip OR dst = @ip)`).run(params);
 }
 
 function role(db: DB, r: number, tz: string, codes: Codes, top: number): RoleHistory {
@@ -137,13 +148,13 @@ function role(db: DB, r: number, tz: string, codes: Codes, top: number): RoleHis
  * (UTC ms, end exclusive) reads only that period's events, a bounded lookup on a big database
  * (there is no index on addresses: it would cost ingest on every row).
  */
-export function ipHistory(db: DB, address: string, opts: { tz?: string; top?: number; range?: [number, number] } = {}): IpHistory {
+export function ipHistory(db: DB, address: string, opts: { tz?: string; top?: number; range?: [number, number]; locator?: EventLocator } = {}): IpHistory {
   const ip = canonicalAddress(address);
   const settings = loadSettings(db);
   const tz = checkZone(opts.tz ?? settings.tz);
   const top = opts.top ?? 20;
   const codes = new Codes(db);
-  collect(db, ip, opts.range);
+  collect(db, ip, opts.range, opts.locator);
   try {
     const asSource = role(db, SRC, tz, codes, top);
     const asDestination = role(db, DST, tz, codes, top);

@@ -12,6 +12,7 @@ import { loadSettings } from '../src/store/settings';
 import { ianaServices, portEntry, portName, type IanaService, type PortEntry } from './port-info';
 import { exploreEvents } from './events-feed';
 import { latestDay } from './overview';
+import type { EventLocator } from './event-locator';
 
 export interface PortPage {
   port: number;
@@ -133,11 +134,11 @@ export function portPage(db: DB, port: number, opts: PortPageOptions = {}): Port
  * grouping over that day's events (a port without a transport leaves ICMP types out, as above).
  * It reads the day's events, so the dashboard asks for it separately from the page.
  */
-export function portSources(db: DB, port: number, opts: { proto?: string; date?: string; top?: number } = {}): PortSources {
+export function portSources(db: DB, port: number, opts: { proto?: string; date?: string; top?: number; locator?: EventLocator } = {}): PortSources {
   const proto = opts.proto?.toLowerCase();
   const latest = latestDay(db);
   const date = opts.date ?? (latest === null ? undefined : dayLabel(latest));
   if (!date) return { port, proto: proto ?? null, date: '', sources: 0, top: [] };
-  const r = exploreEvents(db, { from: date, class: 'scan', port, proto }, { group: 'src', limit: opts.top ?? 15 });
+  const r = exploreEvents(db, { from: date, class: 'scan', port, proto }, { group: 'src', limit: opts.top ?? 15, locator: opts.locator });
   return { port, proto: proto ?? null, date, sources: r.total, top: (r.groups ?? []).map((g) => ({ src: String(g.value), events: g.events, first: g.first, last: g.last })) };
 }

@@ -110,9 +110,9 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
   try {
     db = openReadOnly(o.dbFile);
     started.push({ close: () => void db.close() });
-    reader = new DbWorker('read', init);
+    reader = new DbWorker('read', { ...init, ahead: 'questions' });
     started.push(reader);
-    reports = new DbWorker('read', init);
+    reports = new DbWorker('read', { ...init, ahead: 'reports' });
     started.push(reports);
     await Promise.all([reader.ready, reports.ready]);
   } catch (e) {

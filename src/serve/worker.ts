@@ -17,17 +17,25 @@ import { triageAlert, type Actor, type TriageAction } from '../store/alert-triag
 import { exploreEvents, type ExploreFilter, type ExploreGroup } from '../../reports/events-feed';
 import { geoLookup, ipHistory, reverseLookup, systemResolver } from '../../reports/ip-history';
 import { portSources } from '../../reports/port-page';
-import { overview, type OverviewOptions } from '../../reports/overview';
+import { latestDay, overview, type OverviewOptions } from '../../reports/overview';
 import { dayTotalsFor } from '../../reports/day-totals';
 import { buildReport } from '../../reports/daily-data';
 import { renderDailyHtml } from '../../reports/daily-html';
 import { renderDailyCsv } from '../../reports/daily-md';
 import { loadSettings } from '../store/settings';
 import { dayStartUtc } from '../../reports/daily-data';
-import { dayNumber } from '../store/rollups/buckets';
+import { dayLabel, dayNumber } from '../store/rollups/buckets';
+import { EventLocator } from '../../reports/event-locator';
+import { DailyReportCache } from '../../reports/report-cache';
+import { KeptAnswers } from '../../reports/kept-answers';
+import type { DailyReport } from '../../reports/daily-shape';
 
 export type Role = 'read' | 'write';
-export interface WorkerInit { role: Role; file: string; geoip: string[]; resolve: boolean }
+/**
+ * `ahead`: what this read thread does when idle — `questions`: recent days' totals, then the
+ * event locator (reports/event-locator.ts); `reports`: the report of the day before the latest.
+ */
+export interface WorkerInit { role: Role; file: string; geoip: string[]; resolve: boolean; ahead?: 'questions' | 'reports' }
 
 type Handler = (db: DB, args: never) => unknown;
 
@@ -35,30 +43,50 @@ const DNS_TIMEOUT_MS = 2000;
 
 /** This thread's day totals (its own connection, its own memory). */
 let dayTotals: ReturnType<typeof dayTotalsFor> | undefined;
+/** This thread's daily reports of finished days (reports/report-cache.ts). */
+let reports: DailyReportCache | undefined;
+/** This thread's index of events by address and port, when it keeps one. */
+let locator: EventLocator | undefined;
+
+/** This thread's answers about given days, kept while those days stay as they are. */
+let answers: KeptAnswers | undefined;
+
+/** An answer about local days first..last (given: the latest day's is not a fixed question), kept. */
+function kept<T>(db: DB, op: string, args: unknown, first: string | undefined, last: string | undefined, compute: () => T): T {
+  if (!first) return compute();
+  const tz = loadSettings(db).tz;
+  const from = dayStartUtc(dayNumber(first), tz);
+  const until = dayStartUtc(dayNumber(last ?? first) + 1, tz);
+  return (answers ??= new KeptAnswers(db)).get(`${op} ${JSON.stringify(args)}`, from, until, compute);
+}
 
 const read: Record<string, Handler> = {
   explore: (db, a: { filter: ExploreFilter; group?: ExploreGroup; limit?: number; offset?: number; before?: [number, number] }) =>
-    exploreEvents(db, a.filter, { group: a.group, limit: a.limit, offset: a.offset, before: a.before }),
-  portSources: (db, a: { port: number; proto?: string; date?: string }) => portSources(db, a.port, a),
+    kept(db, 'explore', a, a.filter.from, a.filter.to, () => exploreEvents(db, a.filter, { group: a.group, limit: a.limit, offset: a.offset, before: a.before, locator })),
+  portSources: (db, a: { port: number; proto?: string; date?: string }) => kept(db, 'portSources', a, a.date, a.date, () => portSources(db, a.port, { ...a, locator })),
   // A day not yet in the main thread's memory is counted here, off the event loop.
   overview: (db, a: OverviewOptions) => overview(db, (dayTotals ??= dayTotalsFor(db))(), a),
   ip: async (db, a: { address: string; from?: string; to?: string }) => {
     const init = workerData as WorkerInit;
     const tz = loadSettings(db).tz;
     const range: [number, number] | undefined = a.from ? [dayStartUtc(dayNumber(a.from), tz), dayStartUtc(dayNumber(a.to ?? a.from) + 1, tz)] : undefined;
-    const h = ipHistory(db, a.address, { range, top: 15 });
+    const h = ipHistory(db, a.address, { range, top: 15, locator });
     if (init.resolve) h.reverseDns = await reverseLookup(h.address, systemResolver(DNS_TIMEOUT_MS), DNS_TIMEOUT_MS);
     if (init.geoip.length) h.geoip = await geoLookup(h.address, init.geoip);
     return h;
   },
   report: (db, a: { from: string; to: string; range: boolean; format: 'html' | 'json' | 'csv'; part?: string }) => {
-    const r = buildReport(db, a.from, a.to, { range: a.range });
-    if (a.format === 'html') return { text: renderDailyHtml(r) };
-    if (a.format === 'json') return { text: JSON.stringify(r, null, 2) + '\n' };
-    const parts = renderDailyCsv(r);
-    const part = parts.find((p) => p.suffix === (a.part ? `-${a.part}` : ''));
-    if (!part) throw new Error(`part is one of: ${parts.map((p) => p.suffix.slice(1) || 'ports').join(', ')}`);
-    return { text: part.text };
+    const render = (r: DailyReport): string => {
+      if (a.format === 'html') return renderDailyHtml(r);
+      if (a.format === 'json') return JSON.stringify(r, null, 2) + '\n';
+      const parts = renderDailyCsv(r);
+      const part = parts.find((p) => p.suffix === (a.part ? `-${a.part}` : ''));
+      if (!part) throw new Error(`part is one of: ${parts.map((p) => p.suffix.slice(1) || 'ports').join(', ')}`);
+      return part.text;
+    };
+    // A day's report (and its text) is kept while its day and the past before it stay as they are.
+    if (!a.range && a.from === a.to) return { text: (reports ??= new DailyReportCache(db)).rendered(a.from, `${a.format} ${a.part ?? ''}`, render) };
+    return { text: render(buildReport(db, a.from, a.to, { range: a.range })) };
   },
 };
 
@@ -71,7 +99,38 @@ const write: Record<string, Handler> = {
 
 function open(init: WorkerInit): DB {
   // The writer migrates the file if this build's schema is newer, as every writing command does.
-  return init.role === 'write' ? openDb(init.file, { mustExist: true }) : openReadOnly(init.file);
+  if (init.role === 'write') return openDb(init.file, { mustExist: true });
+  const db = openReadOnly(init.file);
+  // Temporary tables (an address's events) in memory, and room for the pages a question re-reads.
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -65536');
+  return db;
+}
+
+/**
+ * Work ahead starts after this long without a question (a step, 0.1 to 1 s, delays a question
+ * that comes meanwhile: none while someone is clicking through pages), then goes on step after
+ * step until done, and looks again for new work every IDLE_RECHECK_MS.
+ */
+const IDLE_QUIET_MS = 3000;
+const IDLE_STEP_MS = 0;
+const IDLE_RECHECK_MS = 5000;
+/** Days before the latest whose totals are counted ahead (the Overview's day picker). */
+const AHEAD_DAYS = 7;
+
+/**
+ * One step ahead; false when nothing is left. Questions: the totals of a recent day not counted
+ * yet, else a chunk of the locator. Reports: the last finished day's report (the one a user
+ * opens the morning after), kept until its day or the past before it changes.
+ */
+function stepAhead(db: DB, what: 'questions' | 'reports'): boolean {
+  const latest = latestDay(db);
+  if (what === 'reports') return latest !== null && (reports ??= new DailyReportCache(db)).keepAhead(dayLabel(latest - 1));
+  if (latest !== null) {
+    const totals = (dayTotals ??= dayTotalsFor(db))();
+    for (let d = latest - 1; d >= latest - AHEAD_DAYS; d--) if (totals.countAhead(d)) return true;
+  }
+  return locator?.step() ?? false;
 }
 
 if (parentPort) {
@@ -87,8 +146,29 @@ if (parentPort) {
   }
   const handlers = init.role === 'write' ? write : read;
   let queue = Promise.resolve();
+  let pending = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const idle = (ms: number) => {
+    if (init.role !== 'read' || !init.ahead) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (pending) return;
+      let more = false;
+      try {
+        more = stepAhead(db, init.ahead!);
+      } catch {
+        // A busy or changing database: try again later; questions read the events meanwhile.
+      }
+      idle(more ? IDLE_STEP_MS : IDLE_RECHECK_MS);
+    }, ms);
+    timer.unref();
+  };
+  if (init.role === 'read' && init.ahead === 'questions') locator = new EventLocator(db);
+  idle(IDLE_QUIET_MS);
   port.on('message', (m: { id: number; op: string; args: unknown } | { close: true }) => {
     if ('close' in m) {
+      clearTimeout(timer);
+      locator = undefined;
       queue = queue.then(() => {
         if (init.role === 'write') closeDb(db);
         else db.close();
@@ -96,6 +176,7 @@ if (parentPort) {
       });
       return;
     }
+    pending++;
     queue = queue.then(async () => {
       try {
         const h = handlers[m.op];
@@ -103,6 +184,8 @@ if (parentPort) {
         port.postMessage({ id: m.id, ok: true, result: await h(db, m.args as never) });
       } catch (e) {
         port.postMessage({ id: m.id, ok: false, error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code });
+      } finally {
+        if (--pending === 0) idle(IDLE_QUIET_MS);
       }
     });
   });

@@ -137,6 +137,20 @@ async function run(mode: Mode, rate: number, count: number, clients: number): Pr
     let senderDone = false;
     void sender.then(() => (senderDone = true), () => (senderDone = true));
     let n = 0;
+    // Looks for the markers not found yet until `until`, noting when each was stored.
+    const lookForMarkers = async (until: number) => {
+      while (performance.now() < until) {
+        for (const m of markers) {
+          if (m.id !== undefined) continue;
+          const id = findMarker.get(m.floor, m.ip) as number | undefined;
+          if (id !== undefined) {
+            m.id = id;
+            m.storedAt = performance.now();
+          }
+        }
+        await sleep(20);
+      }
+    };
     while (!senderDone && performance.now() - started < 600_000) {
       const ip = `203.0.113.${1 + (n % 250)}`;
       const stamp = 'Jun 10 12:00:00';
@@ -145,18 +159,7 @@ async function run(mode: Mode, rate: number, count: number, clients: number): Pr
       markers.push({ ip, sentAt: performance.now(), floor: maxId.get() as number });
       sock.send(line, udp, '127.0.0.1');
       n++;
-      const until = performance.now() + 1000;
-      while (performance.now() < until) {
-        for (const m of markers) {
-          if (m.id !== undefined) continue;
-          const id = findMarker.get(m.floor, m.ip) as number | undefined;
-          if (id !== undefined) {
-            m.id = id;
-            m.storedAt = performance.now();
-          }
-        }
-        await sleep(20);
-      }
+      await lookForMarkers(performance.now() + 1000);
     }
     const sent = await sender;
     // listen may still be storing what its queue absorbed: done when the count has not moved for
@@ -165,18 +168,7 @@ async function run(mode: Mode, rate: number, count: number, clients: number): Pr
     const sentAt = performance.now();
     let drainedAt = sentAt;
     for (let last = -1, now = eventCount.get() as number; now !== last && performance.now() - sentAt < 300_000; ) {
-      const until = performance.now() + 3000;
-      while (performance.now() < until) {
-        for (const m of markers) {
-          if (m.id !== undefined) continue;
-          const id = findMarker.get(m.floor, m.ip) as number | undefined;
-          if (id !== undefined) {
-            m.id = id;
-            m.storedAt = performance.now();
-          }
-        }
-        await sleep(20);
-      }
+      await lookForMarkers(performance.now() + 3000);
       last = now;
       now = eventCount.get() as number;
       if (now !== last) drainedAt = performance.now();

@@ -5,8 +5,6 @@
  * (the `events_ts` index); history (baselines, the 30-day chart, first-seen ports, the previous
  * period's events) comes from the `port_day` rollup. Every query is parameterized.
  */
-import { reasonText } from '../parsers/lib/reasons';
-import { alertFacts } from '../src/contract/alert-view';
 import type { DB } from '../src/store/db';
 import { CLASS, Codes } from '../src/store/codes';
 import { dayLabel, dayNumber, dayStartUtc, hourBucketer, hourLabel } from '../src/store/rollups/buckets';
@@ -14,6 +12,7 @@ import { loadSettings } from '../src/store/settings';
 import { listTrusted } from '../src/store/trust-store';
 import { CidrSet } from '../src/classify/networks';
 import { formatInstant } from './time';
+import { alertsIn, coverageOf } from './daily-fresh';
 import { portName } from './port-info';
 import { portLabel } from './render';
 import { PORT_NOT_LOGGED, rollupPortSql } from '../src/store/rollups/aggregate';
@@ -22,15 +21,11 @@ import {
   TOP_SOURCES,
   TOP_CHART_PORTS,
   TOP_HEAT_PORTS,
-  REJECT_SAMPLES,
   MAX_RANGE_DAYS,
   PortRow,
   SourceRow,
-  AlertItem,
   DeviceRow,
   TrustedSummary,
-  ReasonCount,
-  Coverage,
   ComparisonRow,
   Comparison,
   DailyReport,
@@ -387,22 +382,6 @@ function compare(db: DB, codes: Codes, tz: string, first: number, last: number, 
   };
 }
 
-function alertsIn(db: DB, startUtc: number, endUtc: number, fmt: (ms: number) => string): AlertItem[] {
-  const rows = db
-    .prepare(
-      `SELECT id, kind, host, port, proto, first, last, destinations, events, peak, threshold, window_s, evidence, level, status
-       FROM alerts WHERE first < ? AND last >= ? ORDER BY first, id`,
-    )
-    .all(endUtc, startUtc) as {
-    id: number; kind: string; host: string; port: number; proto: string; first: number; last: number; destinations: number; events: number; peak: number;
-    threshold: number; window_s: number; evidence: string; level: number | null; status: string | null;
-  }[];
-  return rows.map(({ window_s, evidence: text, level, status, ...r }) => {
-    const evidence = JSON.parse(text) as AlertItem['evidence'];
-    return { ...r, ...alertFacts({ ...r, level, windowS: window_s, state: status, evidence }), first: fmt(r.first), last: fmt(r.last), windowS: window_s, evidence };
-  });
-}
-
 function devicesOf(p: Pass, codes: Codes): DeviceRow[] {
   const rows: DeviceRow[] = [];
   for (const [hostCode, rules] of p.devices) {
@@ -435,28 +414,5 @@ function trustedSummary(db: DB, m: Map<string, SrcStat>, events: number, fmt: (m
       .sort((a, b) => b[1].events - a[1].events || a[0].localeCompare(b[0]))
       .slice(0, 10)
       .map(([ip, s]) => ({ ip, events: s.events, ports: s.ports.size, first: fmt(s.first), last: fmt(s.last) })),
-  };
-}
-
-/** Parse coverage of the inputs that contributed events to the period (their whole content). */
-function coverageOf(db: DB, ids: number[]): Coverage {
-  const list = JSON.stringify(ids);
-  const inSet = 'IN (SELECT value FROM json_each(?))';
-  const tail = `WHERE source_id ${inSet} GROUP BY reason, detail ORDER BY count DESC, reason, detail`;
-  const counts = (table: string): ReasonCount[] =>
-    (db.prepare(`SELECT reason, detail, sum(count) AS count FROM ${table} ${tail}`).all(list) as Omit<ReasonCount, 'text'>[]).map((r) => ({
-      reason: r.reason,
-      detail: r.detail,
-      text: reasonText(r.reason, r.detail),
-      count: r.count,
-    }));
-  const samples = db
-    .prepare(`SELECT s.name AS input, r.line, r.reason, r.detail, r.sample FROM rejects r JOIN sources s ON s.id = r.source_id WHERE r.source_id ${inSet} ORDER BY r.source_id, r.line LIMIT ?`)
-    .all(list, REJECT_SAMPLES) as Omit<Coverage['rejectSamples'][number], 'text'>[];
-  return {
-    inputs: db.prepare(`SELECT id, name, lines, events, skips, rejects FROM sources WHERE id ${inSet} ORDER BY id`).all(list) as Coverage['inputs'],
-    skipReasons: counts('skip_counts'),
-    rejectReasons: counts('reject_counts'),
-    rejectSamples: samples.map((x) => ({ input: x.input, line: x.line, reason: x.reason, detail: x.detail, text: reasonText(x.reason, x.detail), sample: x.sample })),
   };
 }

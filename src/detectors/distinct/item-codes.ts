@@ -77,7 +77,8 @@ export class ItemCodes {
     return code;
   }
 
-  private lastTarget = '';
+  // Undefined until the first target: no text, not even '', may reuse a code it was not given.
+  private lastTarget: string | undefined = undefined;
   private lastTargetCode = 0;
 
   private targetOf(address: string): number {

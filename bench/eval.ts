@@ -21,6 +21,7 @@ import { addTrusted } from '../src/store/trust-store';
 import { applyPreset } from '../src/config/presets';
 import { alertsReport } from '../reports/alerts';
 import { hosts, logText, portScan, range, type Packet } from './scan-lines';
+import { mulberry32 } from './generate';
 
 type Kind = 'vertical-scan' | 'horizontal-scan' | 'worm';
 
@@ -45,18 +46,7 @@ const T0 = Date.UTC(2026, 10, 2, 0, 0, 0);
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-/** A small seeded generator (mulberry32), so every run writes the same log. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(20261202);
+const rand = mulberry32(20261202);
 const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
 const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 

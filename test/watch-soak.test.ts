@@ -18,22 +18,11 @@ import {
   dbPath, eventCount, exactness, haveCli, killStarted, killWatch, LogWriter, Pump, runCli, Seq, sleep, startWatch, stopWatch, summary, untilStored, watchReady,
   type WatchProcess,
 } from './helpers/live-log';
+import { mulberry32 } from '../bench/generate';
 
 const maybe = haveCli ? describe : describe.skip;
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const RATE = 3000;
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rollup rows of a database, settled, in a stable order. */
 function rollups(file: string): { day: unknown[]; hour: unknown[] } {
@@ -55,7 +44,7 @@ maybe('watch soak', () => {
 
   test(`${SECONDS} s at ${RATE} lines/s through every rotation, kill -9 restarts and ingests beside: every line once`, async () => {
     const seed = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000);
-    const random = prng(seed);
+    const random = mulberry32(seed); // seeded, so a failing run can be replayed with its seed
     const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
     const dir = tempDir();
     const log = path.join(dir, 'fw.log');

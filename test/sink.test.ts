@@ -10,6 +10,8 @@ import { CidrSet, DEFAULT_HOME } from '../src/classify/networks';
 import { rollupSession } from '../src/store/rollups';
 import { createSource } from '../src/store/sources';
 import { count, freshDb, inboundLine } from './helpers/db';
+import { ScanDetector } from '../src/detectors/scan';
+import type { Alert } from '../src/contract/alert';
 
 test('rows without an evidence line still reach the rollups', () => {
   const { db } = freshDb();
@@ -29,4 +31,54 @@ test('rows without an evidence line still reach the rollups', () => {
     { port: 23, events: 2, sources: 2 },
   ]);
   expect(count(db, 'SELECT count(*) FROM events')).toBe(3);
+});
+
+describe('open alerts: updates written at most once per interval, never lost', () => {
+  /** One batch of `n` probes of new ports of 192.0.2.1 by one source, a minute after `from`. */
+  function setup(alertUpdateMs: number) {
+    const { db } = freshDb();
+    const computer = new BatchComputer({ home: new CidrSet(DEFAULT_HOME), wanIf: new Set(), trusted: new CidrSet([]) }, 445);
+    const cursor = { clock: createClock('UTC', { fixedYear: 2024, reference: () => Date.UTC(2024, 11, 31) }), samples: new Map<string, number>() };
+    const rollups = rollupSession(db, 'UTC', { live: false });
+    const scan = new ScanDetector();
+    const published: Alert[][] = [];
+    const sink = new BatchSink(db, rollups.counter, rollups.writer, [scan], (a) => published.push(a.map((x) => ({ ...x }))), undefined, alertUpdateMs);
+    const src = createSource(db, 'test', Buffer.from('x'), Date.now());
+    let line = 0;
+    let offset = 0;
+    const batch = (ports: number[]) => {
+      for (const p of ports) computer.process({ text: inboundLine(`Jun 14 10:00:${String(line % 60).padStart(2, '0')}`, '198.51.100.7', p), line: ++line }, cursor);
+      const b = computer.take(offset, line);
+      sink.commit(b, { sourceId: src.id, from: offset, tailHash: null }, new Tally());
+      offset = b.endOffset;
+    };
+    const stored = () => db.prepare('SELECT id, destinations, events FROM alerts').all() as { id: number; destinations: number; events: number }[];
+    return { sink, batch, stored, published };
+  }
+  const ports = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+
+  test('a new alert is written at once; its updates wait for the interval, then flushAlerts writes the newest state', () => {
+    const { sink, batch, stored, published } = setup(60_000);
+    batch(ports(1000, 20)); // past the 15-port threshold: the alert opens
+    expect(stored()).toEqual([expect.objectContaining({ events: 20 })]);
+    batch(ports(2000, 5));
+    batch(ports(3000, 5));
+    expect(stored()[0].events).toBe(20); // the interval has not passed
+    expect(published).toHaveLength(1);
+    sink.flushAlerts(true); // not due yet
+    expect(stored()[0].events).toBe(20);
+    sink.flushAlerts();
+    expect(stored()[0].events).toBe(30);
+    expect(published).toHaveLength(2);
+    expect(published[1]).toEqual([expect.objectContaining({ events: 30, state: 'open' })]);
+    sink.flushAlerts(); // nothing waits: nothing published
+    expect(published).toHaveLength(2);
+  });
+
+  test('with no interval every batch writes its updates', () => {
+    const { batch, stored } = setup(0);
+    batch(ports(1000, 20));
+    batch(ports(2000, 5));
+    expect(stored()[0].events).toBe(25);
+  });
 });

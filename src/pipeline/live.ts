@@ -154,6 +154,8 @@ export class LivePipeline {
     this.applyRetention();
     this.computer.notBefore = prunedBefore(this.db) ?? -Infinity;
     this.refreshTrust();
+    // Updates of open alerts wait for a batch (sink.ts ALERT_UPDATE_MS); a quiet input's too.
+    this.session.sink.flushAlerts(true);
     if (Date.now() - this.lastSave >= 60_000) {
       this.session.save();
       this.lastSave = Date.now();

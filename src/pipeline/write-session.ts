@@ -78,8 +78,12 @@ export class WriteSession {
     this.classifier = storedClassifierSettings(db);
   }
 
-  /** What lives only in memory between commits, saved: the detectors' memory; sessions idle past their lifetime are forgotten. */
+  /**
+   * What lives only in memory between commits, saved: alert updates not written yet, then the
+   * detectors' memory (which names those alerts); sessions idle past their lifetime are forgotten.
+   */
   save(now = Date.now()): void {
+    this.sink.flushAlerts();
     this.detectors.save();
     forgetIdleSessions(this.db, now, SESSION_LIFETIME_MS);
   }

@@ -6,6 +6,7 @@
 import type { DB } from '../src/store/db';
 import { loadSettings } from '../src/store/settings';
 import { formatInstant } from './time';
+import { alertFacts } from '../src/contract/alert-view';
 
 export type AlertStatus = 'open' | 'closed';
 
@@ -28,6 +29,15 @@ export interface InboxAlert {
   closedAt: string | null;
   /** The detector updated the episode after it was closed: worth a second look. */
   updatedSinceClosed: boolean;
+  /** The probe kinds with their nmap options (`SYN (-sS)`); '' for a worm burst. */
+  scanType: string;
+  /** Distinct targets and ports the episode reached (a vertical scan: its ports; the others: one port). */
+  targets: number;
+  ports: number;
+  /** `long`: seen over the 24-hour window only (a slow scan). */
+  window: 'fast' | 'long';
+  /** When it was raised (the event that met the threshold), in the database's zone; null if not recorded. */
+  raised: string | null;
 }
 
 export interface TriageNote { id: number; at: string; action: string; by: string; via: string; note: string | null }
@@ -59,16 +69,31 @@ export interface Inbox {
 interface AlertRowDb {
   id: number; kind: string; host: string; port: number; proto: string; level: number | null; destinations: number; events: number;
   peak: number; threshold: number; window_s: number; first: number; last: number; status: AlertStatus; closed_at: number | null; updated: number;
+  evidence: string;
 }
 
-const COLS = 'id, kind, host, port, proto, level, destinations, events, peak, threshold, window_s, first, last, status, closed_at, updated';
+const COLS = 'id, kind, host, port, proto, level, destinations, events, peak, threshold, window_s, first, last, status, closed_at, updated, evidence';
 
-function toInbox(r: AlertRowDb, tz: string): InboxAlert {
+function parseEvidence(text: string): AlertDetail['evidence'] {
+  try {
+    const e = JSON.parse(text) as unknown;
+    return e !== null && typeof e === 'object' ? (e as AlertDetail['evidence']) : { unreadable: text };
+  } catch {
+    return { unreadable: text };
+  }
+}
+
+function toInbox(r: AlertRowDb, tz: string, evidence = parseEvidence(r.evidence)): InboxAlert {
+  // The facts every other alert output shows (contract/alert-view.ts), so the inbox says the same.
+  const f = alertFacts({ kind: r.kind, host: r.host, port: r.port, proto: r.proto, level: r.level, destinations: r.destinations, windowS: r.window_s, evidence });
+  const raisedAt = typeof evidence.raisedAt === 'number' ? evidence.raisedAt : undefined;
   return {
     id: r.id, kind: r.kind, host: r.host, port: r.port, proto: r.proto, level: r.level, destinations: r.destinations, events: r.events,
     peak: r.peak, threshold: r.threshold, windowS: r.window_s, first: formatInstant(r.first, tz), last: formatInstant(r.last, tz),
     status: r.status, closedAt: r.closed_at === null ? null : formatInstant(r.closed_at, tz),
     updatedSinceClosed: r.status === 'closed' && r.closed_at !== null && r.updated > r.closed_at,
+    scanType: f.scan_type, targets: f.targets, ports: f.ports, window: f.window,
+    raised: raisedAt === undefined || !Number.isFinite(raisedAt) ? null : formatInstant(raisedAt, tz),
   };
 }
 
@@ -98,17 +123,12 @@ export function alertsInbox(db: DB, f: InboxFilter = {}): Inbox {
 /** One alert with its evidence and triage history; undefined when there is no such alert. */
 export function alertDetail(db: DB, id: number): AlertDetail | undefined {
   const tz = loadSettings(db).tz;
-  const r = db.prepare(`SELECT ${COLS}, evidence FROM alerts WHERE id = ?`).get(id) as (AlertRowDb & { evidence: string }) | undefined;
+  const r = db.prepare(`SELECT ${COLS} FROM alerts WHERE id = ?`).get(id) as AlertRowDb | undefined;
   if (!r) return undefined;
   const notes = (db.prepare('SELECT id, at, action, by, via, note FROM alert_notes WHERE alert_id = ? ORDER BY id').all(id) as (Omit<TriageNote, 'at'> & { at: number })[])
     .map((n) => ({ ...n, at: formatInstant(n.at, tz) }));
-  let evidence: AlertDetail['evidence'];
-  try {
-    evidence = JSON.parse(r.evidence) as AlertDetail['evidence'];
-  } catch {
-    evidence = { unreadable: r.evidence };
-  }
-  return { ...toInbox(r, tz), evidence, notes };
+  const evidence = parseEvidence(r.evidence);
+  return { ...toInbox(r, tz, evidence), evidence, notes };
 }
 
 /** Alerts changed (opened, updated by a detector) after `since` (UTC ms), newest first: the live feed. */

@@ -119,3 +119,17 @@ describe('day totals in memory', () => {
     expect(cache.fullCounts).toBe(3);
   });
 });
+
+describe('alerts inbox: what every other alert output says', () => {
+  test('a FIN scan shows its scan type with the nmap option, targets and ports counted, and when it was raised, in the database zone', async () => {
+    const { db, dir } = freshDb();
+    const file = path.join(dir, 'fin.log');
+    const lines = Array.from({ length: 20 }, (_, i) => inboundLine(`Jun 14 10:00:${String(10 + i).padStart(2, '0')}`, '198.51.100.9', 1000 + i, 'FIN'));
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    await ingest(db, [file], { tz: 'Europe/Berlin', year: 2024 });
+    const [row] = alertsInbox(db).rows;
+    // 15 distinct ports meet the vertical threshold: raised on the 15th probe, at 10:00:24 Berlin time.
+    expect(row).toMatchObject({ kind: 'vertical-scan', host: '198.51.100.9', scanType: 'FIN (-sF)', targets: 1, ports: 20, window: 'fast', raised: '2024-06-14T10:00:24+02:00' });
+    expect(alertDetail(db, row.id)).toMatchObject({ scanType: 'FIN (-sF)', ports: 20, raised: '2024-06-14T10:00:24+02:00' });
+  });
+});

@@ -6,6 +6,7 @@ import { onLive } from '../live';
 interface Alert {
   id: number; kind: string; host: string; port: number; proto: string; level: number | null; destinations: number; events: number; peak: number;
   threshold: number; windowS: number; first: string; last: string; status: 'open' | 'closed'; closedAt: string | null; updatedSinceClosed: boolean;
+  scanType: string; targets: number; ports: number; window: 'fast' | 'long'; raised: string | null;
 }
 interface Inbox { zone: string; counts: { open: number; closed: number }; kinds: string[]; total: number; rows: Alert[] }
 interface Detail extends Alert {
@@ -20,12 +21,18 @@ function portCell(a: Alert): HTMLElement | string {
   return a.kind === 'vertical-scan' ? 'many ports' : link(routes.port(a.port, a.proto), `${a.port}/${a.proto}`);
 }
 
+/** The kind, with the probes' kind (SYN, FIN, …, with the nmap option) where it is a scan. */
+function kindCell(a: Alert): (HTMLElement | string)[] {
+  return [link(routes.alert(a.id), a.kind), a.scanType ? h('div', { className: 'muted' }, a.scanType) : '', a.window === 'long' ? badge('slow', 'muted') : ''];
+}
+
 /** What the alert says, in a sentence per kind. */
 function story(a: Alert): string {
-  const span = `${num(a.events)} attempts from ${time(a.first)} to ${time(a.last)}`;
+  const span = `${num(a.events)} attempts from ${time(a.first)} to ${time(a.last)}${a.raised ? `, raised ${time(a.raised)}` : ''}`;
   const rule = `threshold ${num(a.threshold)} within ${num(a.windowS)} s; the busiest window held ${num(a.peak)}`;
-  if (a.kind === 'vertical-scan') return `${a.host} probed ${num(a.destinations)} distinct ports (${rule}); ${span}.`;
-  if (a.kind === 'horizontal-scan') return `${a.host} swept ${a.port}/${a.proto} on ${num(a.destinations)} distinct addresses (${rule}); ${span}.`;
+  const probes = a.scanType ? `${a.scanType} probes: ` : '';
+  if (a.kind === 'vertical-scan') return `${probes}${a.host} probed ${num(a.ports)} distinct ports of ${num(a.targets)} ${a.targets === 1 ? 'target' : 'targets'} (${rule}); ${span}.`;
+  if (a.kind === 'horizontal-scan') return `${probes}${a.host} swept ${a.port}/${a.proto} on ${num(a.targets)} distinct addresses (${rule}); ${span}.`;
   return `${a.host} reached ${num(a.destinations)} distinct hosts on ${a.port}/${a.proto} (${rule}); ${span}.`;
 }
 
@@ -48,15 +55,15 @@ export function alertsPage(main: HTMLElement): void {
     const form = h('form', { className: 'inline filters', method: 'get', action: '/alerts' }, h('input', { type: 'hidden', name: 'status', value: f.status }), kind, lvl, host, h('button', null, 'Filter'));
     const rows = r.rows.map((a) =>
       h('tr', { className: a.status === 'closed' ? 'closed' : null },
-        td(level(a.level)), td(link(routes.alert(a.id), a.kind)), td(link(routes.ip(a.host), a.host)), td(portCell(a)),
-        tdn(num(a.destinations)), tdn(num(a.events)), td(time(a.first)), td(time(a.last)),
+        td(level(a.level)), td(kindCell(a)), td(link(routes.ip(a.host), a.host)), td(portCell(a)),
+        tdn(num(a.targets)), tdn(num(a.ports)), tdn(num(a.events)), td(time(a.first)), td(time(a.last)),
         td(a.status === 'closed' ? [badge('closed', 'muted'), a.updatedSinceClosed ? badge('updated since', 'warn') : null] : badge('open', 'open'))),
     );
     fill(
       main,
       h('div', { className: 'pagehead' }, h('h1', null, 'Alerts'), h('p', { className: 'tabs' }, tab('open', `Open (${num(r.counts.open)})`), ' ', tab('closed', `Closed (${num(r.counts.closed)})`), ' ', tab('all', 'All'))),
       form,
-      table(['level', 'kind', 'host', 'port', ['destinations', 'n'], ['events', 'n'], 'first', 'last', 'status'], rows, f.status === 'open' ? 'No open alert.' : 'No alert.'),
+      table(['level', 'kind', 'host', 'port', ['targets', 'n'], ['ports', 'n'], ['events', 'n'], 'first', 'last', 'status'], rows, f.status === 'open' ? 'No open alert.' : 'No alert.'),
       r.total > r.rows.length ? h('p', { className: 'muted' }, `${num(r.total - r.rows.length)} more: narrow the filter.`) : null,
     );
   }

@@ -89,29 +89,50 @@ function addSrc(m: Map<string, SrcStat>, ip: string, pk: number, ts: number, n: 
 }
 
 /**
- * One pass over the events of local days first..last in `tz`, read by time range. Port keys
- * (PORT_SPAN above) are computed in SQL, and addresses
- * are only fetched for the classes that need them. `light` (the previous period) keeps per-port
- * events and sources only.
+ * A pass under way: what `addPeriodRows` needs to add more rows of the same period (the
+ * dashboard brings a kept day's pass up to date with the rows stored since, reports/report-cache.ts).
  */
-function scanPeriod(db: DB, tz: string, first: number, last: number, unit: 'hour' | 'day', light: boolean): Pass {
+export interface PeriodPass extends Pass {
+  tz: string;
+  first: number;
+  last: number;
+  unit: 'hour' | 'day';
+  light: boolean;
+  /** Per source, a bit per bucket it scanned in (words per source). */
+  mask: Uint32Array;
+  words: number;
+}
+
+function newPass(tz: string, first: number, last: number, unit: 'hour' | 'day', light: boolean): PeriodPass {
   const nb = unit === 'hour' ? (last - first + 1) * 24 : last - first + 1;
   const words = Math.ceil(nb / 32);
-  let mask = new Uint32Array(4096 * words);
-  const p: Pass = {
+  return {
     byClass: [], ids: new Map(), ips: [], srcEvents: [], srcFirst: [], srcLast: [], pairs: new Map(),
     portEvents: new Map(), portTargets: new Map(), targets: new Map(), portBuckets: new Map(),
     bucketSources: new Array<number>(nb).fill(0), bucketEvents: new Array<number>(nb).fill(0), trustedSrc: new Map(), inputs: new Set(), devices: new Map(),
+    tz, first, last, unit, light, mask: new Uint32Array(4096 * words), words,
   };
+}
+
+/**
+ * The period's rows read by `where` (the time range and more: `@from`/`@to` are the period's
+ * bounds with an hour's margin for the zone's buckets) added to the pass. Port keys (PORT_SPAN
+ * above) are computed in SQL, and addresses are only fetched for the classes that need them.
+ */
+export function addPeriodRows(db: DB, p: PeriodPass, where: string, params: Record<string, number> = {}): void {
+  const { tz, first, last, unit, light, words } = p;
+  const nb = p.bucketEvents.length;
   const bucket = hourBucketer(tz);
   const rows = db
     .prepare(
       `SELECT ts, class, transport * ${PORT_SPAN} + ${rollupPortSql(new Codes(db), NOT_LOGGED_KEY)},
-         CASE WHEN class IN (?, ?) THEN src END, CASE WHEN class = ? THEN dst END, count, source_id, host, rule
-       FROM events WHERE ts >= ? AND ts < ?`,
+         CASE WHEN class IN (@scan, @trusted) THEN src END, CASE WHEN class = @scan THEN dst END, count, source_id, host, rule
+       FROM events WHERE ${where}`,
     )
     .raw()
-    .iterate(CLASS.scan, CLASS.trusted, CLASS.scan, dayStartUtc(first, tz) - HOUR, dayStartUtc(last + 1, tz) + HOUR) as Iterable<[number, number, number, string | null, string | null, number, number, number | null, number | null]>;
+    .iterate({ ...params, scan: CLASS.scan, trusted: CLASS.trusted, from: dayStartUtc(first, tz) - HOUR, to: dayStartUtc(last + 1, tz) + HOUR }) as Iterable<
+    [number, number, number, string | null, string | null, number, number, number | null, number | null]
+  >;
   for (const [ts, cls, pk, src, dst, n, input, host, rule] of rows) {
     const hour = bucket(ts);
     const day = Math.floor(hour / 24);
@@ -152,15 +173,15 @@ function scanPeriod(db: DB, tz: string, first: number, last: number, unit: 'hour
     if (!t) p.portTargets.set(pk, (t = new Set()));
     t.add(did);
     const b = unit === 'hour' ? hour - first * 24 : day - first;
-    if ((id + 1) * words > mask.length) {
-      const grown = new Uint32Array(mask.length * 2);
-      grown.set(mask);
-      mask = grown;
+    if ((id + 1) * words > p.mask.length) {
+      const grown = new Uint32Array(p.mask.length * 2);
+      grown.set(p.mask);
+      p.mask = grown;
     }
     const w = id * words + (b >> 5);
     const bit = 1 << (b & 31);
-    if (!(mask[w] & bit)) {
-      mask[w] |= bit;
+    if (!(p.mask[w] & bit)) {
+      p.mask[w] |= bit;
       p.bucketSources[b]++;
     }
     p.bucketEvents[b] += n;
@@ -168,7 +189,19 @@ function scanPeriod(db: DB, tz: string, first: number, last: number, unit: 'hour
     p.portBuckets.set(key, (p.portBuckets.get(key) ?? 0) + n);
   }
   // One map update less per event: port totals are the sums of their buckets.
-  if (!light) for (const [key, n] of p.portBuckets) p.portEvents.set(Math.floor(key / nb), (p.portEvents.get(Math.floor(key / nb)) ?? 0) + n);
+  if (!light) {
+    p.portEvents.clear();
+    for (const [key, n] of p.portBuckets) p.portEvents.set(Math.floor(key / nb), (p.portEvents.get(Math.floor(key / nb)) ?? 0) + n);
+  }
+}
+
+/**
+ * One pass over the events of local days first..last in `tz`, read by time range. `light` (the
+ * previous period) keeps per-port events and sources only.
+ */
+function scanPeriod(db: DB, tz: string, first: number, last: number, unit: 'hour' | 'day', light: boolean): PeriodPass {
+  const p = newPass(tz, first, last, unit, light);
+  addPeriodRows(db, p, 'ts >= @from AND ts < @to');
   return p;
 }
 
@@ -200,7 +233,7 @@ export function buildReport(db: DB, from: string, to: string, opts: ReportOption
  * The report, and the inputs whose events it counts: what `refreshReport` needs to bring the
  * parts that change without any event of the period changing (alerts, input coverage) up to date.
  */
-export function buildReportParts(db: DB, from: string, to: string, opts: ReportOptions = {}): { report: DailyReport; inputs: number[] } {
+export function buildReportParts(db: DB, from: string, to: string, opts: ReportOptions = {}, counted?: PeriodPass): { report: DailyReport; inputs: number[]; pass: PeriodPass } {
   const historyZone = loadSettings(db).tz;
   const tz = opts.tz ?? historyZone;
   const first = dayNumber(from);
@@ -210,7 +243,8 @@ export function buildReportParts(db: DB, from: string, to: string, opts: ReportO
   if (days > MAX_RANGE_DAYS) throw new Error(`a report covers at most ${MAX_RANGE_DAYS} days`);
   const codes = new Codes(db);
   const unit = days <= 7 ? 'hour' : 'day';
-  const pass = scanPeriod(db, tz, first, last, unit, false);
+  // `counted`: this period's pass, kept and brought up to date by the caller.
+  const pass = counted && counted.tz === tz && counted.first === first && counted.last === last && counted.unit === unit && !counted.light ? counted : scanPeriod(db, tz, first, last, unit, false);
   const startUtc = dayStartUtc(first, tz);
   const fmt = (ms: number) => formatInstant(ms, tz);
 
@@ -279,7 +313,7 @@ export function buildReportParts(db: DB, from: string, to: string, opts: ReportO
       events: pass.byClass.reduce((a, b) => a + (b ?? 0), 0), rejects: 0, skips: 0, parsedPercent: null,
     },
     ports,
-    overTime: { unit, labels, sources: pass.bucketSources, events: pass.bucketEvents },
+    overTime: { unit, labels, sources: [...pass.bucketSources], events: [...pass.bucketEvents] },
     topPortsOverTime,
     history,
     topSources,
@@ -290,7 +324,7 @@ export function buildReportParts(db: DB, from: string, to: string, opts: ReportO
     coverage: { inputs: [], skipReasons: [], rejectReasons: [], rejectSamples: [] },
     comparison: opts.range ? compare(db, codes, tz, first, last, pass.ips.length, ports) : null,
   };
-  return { report: refreshReport(db, report, inputs), inputs };
+  return { report: refreshReport(db, report, inputs), inputs, pass };
 }
 
 /**

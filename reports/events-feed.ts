@@ -17,6 +17,7 @@ import { dayStartUtc } from './daily-data';
 import { canonicalAddress } from './ip-history';
 import { formatInstant } from './time';
 import type { EventLocator, LocatorKey } from './event-locator';
+import type { DaySources } from './day-sources';
 
 export interface FeedEvent {
   id: number;
@@ -99,7 +100,7 @@ const GROUP_SQL: Record<ExploreGroup, string> = { src: 'src', dst: 'dst', port: 
 export function exploreEvents(
   db: DB,
   f: ExploreFilter,
-  opts: { group?: ExploreGroup; limit?: number; before?: [number, number]; offset?: number; locator?: EventLocator } = {},
+  opts: { group?: ExploreGroup; limit?: number; before?: [number, number]; offset?: number; locator?: EventLocator; daySources?: DaySources } = {},
 ): ExploreResult {
   const zone = loadSettings(db).tz;
   const latest = db.prepare('SELECT max(day) FROM port_day').pluck().get() as number | null;
@@ -157,8 +158,20 @@ export function exploreEvents(
     const lastRow = page.at(-1);
     return { ...base, total, events: page.map(namer(db, zone)), more: rows.length > limit, next: rows.length > limit && lastRow ? [lastRow[1], lastRow[0]] : null };
   }
-  const g = GROUP_SQL[opts.group];
   const offset = Math.max(opts.offset ?? 0, 0);
+  // The distinct sources of one port's scans on one day: from the read thread's day counts.
+  if (opts.daySources && opts.group === 'src' && cls === CLASS.scan && f.port !== undefined && first === last && f.hour === undefined && !src && !dst && !addr) {
+    const all = opts.daySources.sources(first, f.port, proto !== null ? { transport: proto } : { except: [icmp4, icmp6].filter((c): c is number => c !== null) });
+    const page = all.slice(offset, offset + limit);
+    return {
+      ...base,
+      total: page.length ? all.length : offset ? -1 : 0,
+      groups: page.map((r) => ({ value: r.src, events: r.events, packets: r.packets, first: formatInstant(r.first, zone), last: formatInstant(r.last, zone) })),
+      more: all.length > offset + limit,
+      next: null,
+    };
+  }
+  const g = GROUP_SQL[opts.group];
   // One pass: the groups, and their number as a window count over them.
   const rows = db
     .prepare(

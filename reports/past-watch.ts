@@ -70,3 +70,15 @@ export function unchangedSince(db: DB, mark: PastMark, hourLimit: number): boole
   }
   return true;
 }
+
+/**
+ * The highest event id now, when every change since `mark` is rows appended (ids above
+ * `mark.seenId`: read them to bring a count up to date); null when anything else changed (the
+ * stamp, or rows deleted), and the count must be made again. Recounts pending are not looked
+ * at: this is for counts read from the events themselves.
+ */
+export function appendedSince(db: DB, mark: Pick<PastMark, 'stamp' | 'seenId'>): number | null {
+  if (storeStamp(db) !== mark.stamp) return null;
+  const top = maxId(db);
+  return top < mark.seenId ? null : top;
+}

@@ -13,6 +13,7 @@ import { ianaServices, portEntry, portName, type IanaService, type PortEntry } f
 import { exploreEvents } from './events-feed';
 import { latestDay } from './overview';
 import type { EventLocator } from './event-locator';
+import type { DaySources } from './day-sources';
 
 export interface PortPage {
   port: number;
@@ -134,11 +135,11 @@ export function portPage(db: DB, port: number, opts: PortPageOptions = {}): Port
  * grouping over that day's events (a port without a transport leaves ICMP types out, as above).
  * It reads the day's events, so the dashboard asks for it separately from the page.
  */
-export function portSources(db: DB, port: number, opts: { proto?: string; date?: string; top?: number; locator?: EventLocator } = {}): PortSources {
+export function portSources(db: DB, port: number, opts: { proto?: string; date?: string; top?: number; locator?: EventLocator; daySources?: DaySources } = {}): PortSources {
   const proto = opts.proto?.toLowerCase();
   const latest = latestDay(db);
   const date = opts.date ?? (latest === null ? undefined : dayLabel(latest));
   if (!date) return { port, proto: proto ?? null, date: '', sources: 0, top: [] };
-  const r = exploreEvents(db, { from: date, class: 'scan', port, proto }, { group: 'src', limit: opts.top ?? 15, locator: opts.locator });
+  const r = exploreEvents(db, { from: date, class: 'scan', port, proto }, { group: 'src', limit: opts.top ?? 15, locator: opts.locator, daySources: opts.daySources });
   return { port, proto: proto ?? null, date, sources: r.total, top: (r.groups ?? []).map((g) => ({ src: String(g.value), events: g.events, first: g.first, last: g.last })) };
 }

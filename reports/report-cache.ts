@@ -8,20 +8,32 @@
 import type { DB } from '../src/store/db';
 import { dayNumber, dayStartUtc } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
-import { buildReportParts, refreshReport } from './daily-data';
+import { addPeriodRows, buildReportParts, refreshReport, type PeriodPass } from './daily-data';
 import type { DailyReport } from './daily-shape';
-import { markPast, recountPending, unchangedSince, type PastMark } from './past-watch';
+import { appendedSince, markPast, recountPending, storeStamp, unchangedSince, type PastMark } from './past-watch';
 
 /** Reports kept (each holds every port and source list of its day: a few megabytes). */
 const KEEP = 4;
 
-/** `texts`: renderings of it, each with the alerts and coverage it was rendered with. */
-interface Kept { report: DailyReport; inputs: number[]; mark: PastMark; hourLimit: number; texts: Map<string, { digest: string; text: string }> }
+/**
+ * `texts`: renderings of it, each with the alerts and coverage it was rendered with. `counted`:
+ * the pass over its day's events, with the store's stamp and the highest id it has read.
+ */
+interface Kept {
+  report: DailyReport;
+  inputs: number[];
+  mark: PastMark;
+  hourLimit: number;
+  texts: Map<string, { digest: string; text: string }>;
+  counted: { pass: PeriodPass; stamp: string; seenId: number };
+}
 
 export class DailyReportCache {
   private readonly kept = new Map<string, Kept>();
   /** Reports built (tests and figures). */
   builds = 0;
+  /** Reports whose day's events were read whole (the others added the rows stored since to a kept count). */
+  fullReads = 0;
 
   constructor(private readonly db: DB) {}
 
@@ -43,10 +55,25 @@ export class DailyReportCache {
     const hourLimit = this.hourLimit(date);
     const until = Math.max(dayStartUtc(day + 1, zone), dayStartUtc(day + 1, loadSettings(this.db).tz));
     // One snapshot: the mark and the report see the same store.
-    const built = this.db.transaction(() => ({ mark: markPast(this.db, until, hourLimit), ...buildReportParts(this.db, date, date, { tz: zone }) }))();
+    const built = this.db.transaction(() => {
+      const mark = markPast(this.db, until, hourLimit);
+      const stamp = storeStamp(this.db);
+      const seenId = (this.db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck().get() as number) ?? 0;
+      // Only rows added since the day's events were counted (the live day, a late line): those
+      // rows are added to the count; the rest of the report (rollups, history) is read again.
+      let pass: PeriodPass | undefined;
+      const top = kept ? appendedSince(this.db, kept.counted) : null;
+      if (kept && top !== null) {
+        pass = kept.counted.pass;
+        // `+ts`: the new rows by rowid, never the time index.
+        addPeriodRows(this.db, pass, 'id > @seen AND id <= @top AND +ts >= @from AND +ts < @to', { seen: kept.counted.seenId, top });
+      } else this.fullReads++;
+      return { mark, stamp, seenId, ...buildReportParts(this.db, date, date, { tz: zone }, pass) };
+    })();
     this.builds++;
     if (built.mark) {
-      this.kept.set(k, { report: built.report, inputs: built.inputs, mark: built.mark, hourLimit, texts: new Map() });
+      const counted = { pass: built.pass, stamp: built.stamp, seenId: built.seenId };
+      this.kept.set(k, { report: built.report, inputs: built.inputs, mark: built.mark, hourLimit, texts: new Map(), counted });
       while (this.kept.size > KEEP) this.kept.delete(this.kept.keys().next().value!);
     }
     return built.report;
@@ -56,14 +83,19 @@ export class DailyReportCache {
     return dayNumber(date) * 24 + 23;
   }
 
-  /** Builds the report of `date` unless it is kept and still right; true when it built. */
+  /**
+   * Builds the report of `date` unless it is kept and still right; true when it read the day's
+   * events whole (a kept report brought up to date with the rows stored since is cheap: the
+   * idle loop does not go on at once for it).
+   */
   keepAhead(date: string): boolean {
     const kept = this.kept.get(`${date} ${loadSettings(this.db).tz}`);
     if (kept && unchangedSince(this.db, kept.mark, kept.hourLimit)) return false;
     // While a recount is pending it could not be kept: built when asked for only.
     if (recountPending(this.db, this.hourLimit(date))) return false;
+    const reads = this.fullReads;
     this.get(date);
-    return true;
+    return this.fullReads > reads;
   }
 
   /**

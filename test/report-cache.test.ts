@@ -49,6 +49,7 @@ describe('kept daily reports', () => {
     await ingest(db, [late], { year: 2024, tz: 'UTC' });
     same();
     expect(cache.builds).toBe(2);
+    expect(cache.fullReads).toBe(1); // the new row added to the kept count, the day not read again
     expect(cache.get(DAY).totals).toMatchObject({ scans: 81, sources: 41 });
 
     // An event before the day changes "seen before" of its sources: built again.

@@ -26,6 +26,7 @@ import { loadSettings } from '../store/settings';
 import { dayStartUtc } from '../../reports/daily-data';
 import { dayLabel, dayNumber } from '../store/rollups/buckets';
 import { EventLocator } from '../../reports/event-locator';
+import { DaySources } from '../../reports/day-sources';
 import { DailyReportCache } from '../../reports/report-cache';
 import { KeptAnswers } from '../../reports/kept-answers';
 import type { DailyReport } from '../../reports/daily-shape';
@@ -48,6 +49,9 @@ let reports: DailyReportCache | undefined;
 /** This thread's index of events by address and port, when it keeps one. */
 let locator: EventLocator | undefined;
 
+/** This thread's scanning sources per port of the days asked about, when it keeps them. */
+let daySources: DaySources | undefined;
+
 /** This thread's answers about given days, kept while those days stay as they are. */
 let answers: KeptAnswers | undefined;
 
@@ -62,8 +66,8 @@ function kept<T>(db: DB, op: string, args: unknown, first: string | undefined, l
 
 const read: Record<string, Handler> = {
   explore: (db, a: { filter: ExploreFilter; group?: ExploreGroup; limit?: number; offset?: number; before?: [number, number] }) =>
-    kept(db, 'explore', a, a.filter.from, a.filter.to, () => exploreEvents(db, a.filter, { group: a.group, limit: a.limit, offset: a.offset, before: a.before, locator })),
-  portSources: (db, a: { port: number; proto?: string; date?: string }) => kept(db, 'portSources', a, a.date, a.date, () => portSources(db, a.port, { ...a, locator })),
+    kept(db, 'explore', a, a.filter.from, a.filter.to, () => exploreEvents(db, a.filter, { group: a.group, limit: a.limit, offset: a.offset, before: a.before, locator, daySources })),
+  portSources: (db, a: { port: number; proto?: string; date?: string }) => kept(db, 'portSources', a, a.date, a.date, () => portSources(db, a.port, { ...a, locator, daySources })),
   // A day not yet in the main thread's memory is counted here, off the event loop.
   overview: (db, a: OverviewOptions) => overview(db, (dayTotals ??= dayTotalsFor(db))(), a),
   ip: async (db, a: { address: string; from?: string; to?: string }) => {
@@ -125,12 +129,28 @@ const AHEAD_DAYS = 7;
  */
 function stepAhead(db: DB, what: 'questions' | 'reports'): boolean {
   const latest = latestDay(db);
-  if (what === 'reports') return latest !== null && (reports ??= new DailyReportCache(db)).keepAhead(dayLabel(latest - 1));
+  if (what === 'reports') {
+    if (latest === null) return false;
+    const cache = (reports ??= new DailyReportCache(db));
+    return cache.keepAhead(dayLabel(latest)) || cache.keepAhead(dayLabel(latest - 1));
+  }
   if (latest !== null) {
+    if (daySources?.countAhead(latest)) return true;
     const totals = (dayTotals ??= dayTotalsFor(db))();
     for (let d = latest - 1; d >= latest - AHEAD_DAYS; d--) if (totals.countAhead(d)) return true;
   }
   return locator?.step() ?? false;
+}
+
+/**
+ * At start, the latest day (what every page opens on) at once, as the main thread does with its
+ * totals: its sources per port here, its report on the reports thread.
+ */
+function warm(db: DB, what: 'questions' | 'reports'): void {
+  const latest = latestDay(db);
+  if (latest === null) return;
+  if (what === 'reports') (reports ??= new DailyReportCache(db)).keepAhead(dayLabel(latest));
+  else daySources?.countAhead(latest);
 }
 
 if (parentPort) {
@@ -163,7 +183,23 @@ if (parentPort) {
     }, ms);
     timer.unref();
   };
-  if (init.role === 'read' && init.ahead === 'questions') locator = new EventLocator(db);
+  if (init.role === 'read' && init.ahead === 'questions') {
+    locator = new EventLocator(db);
+    daySources = new DaySources(db);
+  }
+  if (init.role === 'read' && init.ahead) {
+    // Through the queue: a question that comes meanwhile is answered right after.
+    pending++;
+    queue = queue.then(() => {
+      try {
+        warm(db, init.ahead!);
+      } catch {
+        // Counted when asked instead.
+      } finally {
+        if (--pending === 0) idle(IDLE_QUIET_MS);
+      }
+    });
+  }
   idle(IDLE_QUIET_MS);
   port.on('message', (m: { id: number; op: string; args: unknown } | { close: true }) => {
     if ('close' in m) {

@@ -36,7 +36,16 @@ class Day {
   readonly ports = new Map<number, Map<string, SourceCount>>();
   /** Sorted answers per port-key set, dropped when rows are added. */
   readonly sorted = new Map<string, SourceCount[]>();
-  constructor(readonly day: number, readonly zone: string, readonly from: number, readonly to: number, readonly stamp: string, public seenId: number) {}
+  /** Counted up to this time (UTC ms): the day is complete once it reaches `to`. */
+  next: number;
+  busiest?: { key: string; ips: string[] };
+  constructor(readonly day: number, readonly zone: string, readonly from: number, readonly to: number, readonly stamp: string, public seenId: number) {
+    this.next = from;
+  }
+
+  get complete(): boolean {
+    return this.next >= this.to;
+  }
 
   add(key: number, src: string, n: number, ts: number): void {
     let m = this.ports.get(key);
@@ -52,21 +61,49 @@ class Day {
   }
 }
 
+/** Time read per step of work ahead: an hour of the day's scans (a question waits one step at most). */
+const AHEAD_SLICE_MS = 3_600_000;
+
 const maxId = (db: DB): number => (db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck().get() as number) ?? 0;
 
 /** Sources by events, most first, then by address as SQLite orders text (byte order: addresses are ASCII). */
 const order = (a: SourceCount, b: SourceCount): number => b.events - a.events || (a.src < b.src ? -1 : a.src > b.src ? 1 : 0);
 
+/** The first `n` of `items` in `cmp` order, without sorting them all. */
+function topOf<T>(items: Iterable<T>, n: number, cmp: (a: T, b: T) => number): T[] {
+  const top: T[] = [];
+  if (n <= 0) return top;
+  for (const x of items) {
+    if (top.length === n && cmp(x, top[n - 1]) >= 0) continue;
+    let i = top.length === n ? n - 1 : top.length;
+    while (i > 0 && cmp(x, top[i - 1]) < 0) {
+      if (i < n) top[i] = top[i - 1];
+      i--;
+    }
+    if (i < n) top[i] = x;
+  }
+  return top;
+}
+
 export class DaySources {
   private readonly days = new Map<string, Day>();
+  /** The day being counted ahead, a slice per step. */
+  private ahead: Day | undefined;
   /** Whole days read (tests and figures). */
   fullCounts = 0;
 
   constructor(private readonly db: DB) {}
 
-  /** Whether `day` is counted and up to date without reading more than the rows stored since. */
+  /** Whether `day` is counted and current but for rows stored since (the explorer asks it first: a day not counted is read the plain way). */
   has(day: number): boolean {
-    return this.days.has(`${day} ${loadSettings(this.db).tz}`);
+    const d = this.days.get(`${day} ${loadSettings(this.db).tz}`);
+    return d !== undefined && d.stamp === storeStamp(this.db) && maxId(this.db) >= d.seenId;
+  }
+
+  private keep(k: string, d: Day): void {
+    this.days.delete(k);
+    this.days.set(k, d);
+    while (this.days.size > KEEP_DAYS) this.days.delete(this.days.keys().next().value!);
   }
 
   /** The day's counts, counted now or brought up to date; one snapshot of the store. */
@@ -76,30 +113,78 @@ export class DaySources {
       const k = `${day} ${zone}`;
       const d = this.days.get(k);
       if (d && this.catchUp(d)) {
-        this.days.delete(k);
-        this.days.set(k, d);
+        this.keep(k, d);
         return d;
       }
-      const fresh = this.count(day, zone);
-      this.days.delete(k);
-      this.days.set(k, fresh);
-      while (this.days.size > KEEP_DAYS) this.days.delete(this.days.keys().next().value!);
+      const fresh = this.start(day, zone);
+      this.read(fresh, 'ts >= @from AND ts < @to AND id <= @top', { top: fresh.seenId });
+      fresh.next = fresh.to;
+      this.fullCounts++;
+      this.keep(k, fresh);
       return fresh;
     })();
   }
 
-  /** Counts `day`, or brings it up to date; true when it read the whole day (work ahead). */
-  countAhead(day: number): boolean {
-    const before = this.fullCounts;
-    this.get(day);
-    return this.fullCounts > before;
+  private start(day: number, zone: string): Day {
+    return new Day(day, zone, dayStartUtc(day, zone), dayStartUtc(day + 1, zone), storeStamp(this.db), maxId(this.db));
   }
 
-  private count(day: number, zone: string): Day {
-    const d = new Day(day, zone, dayStartUtc(day, zone), dayStartUtc(day + 1, zone), storeStamp(this.db), maxId(this.db));
-    this.read(d, 'ts >= @from AND ts < @to AND id <= @top', { top: d.seenId });
-    this.fullCounts++;
-    return d;
+  /**
+   * One step of counting `day` (an hour of its scans), or bringing it up to date when it is
+   * counted; true when it read a slice (work ahead: call again until false).
+   */
+  countAhead(day: number): boolean {
+    return this.db.transaction(() => {
+      const zone = loadSettings(this.db).tz;
+      const k = `${day} ${zone}`;
+      const d = this.days.get(k);
+      if (d && this.catchUp(d)) return false;
+      let a = this.ahead;
+      // Anything but appended rows since the first slice: start again. (The slices read only
+      // ids up to the first one's ceiling; the rows after it are caught up once complete.)
+      if (a && (a.day !== day || a.zone !== zone || a.stamp !== storeStamp(this.db) || maxId(this.db) < a.seenId)) a = undefined;
+      a ??= this.start(day, zone);
+      this.ahead = a;
+      const end = Math.min(a.next + AHEAD_SLICE_MS, a.to);
+      this.read(a, 'ts >= @next AND ts < @end AND id <= @top', { next: a.next, end, top: a.seenId });
+      a.next = end;
+      if (a.complete) {
+        this.ahead = undefined;
+        this.fullCounts++;
+        this.catchUp(a);
+        this.keep(k, a);
+      }
+      return true;
+    })();
+  }
+
+  /**
+   * The busiest sources of a counted day: the `n` with most scans, and the `perPort` top ones of
+   * its `ports` busiest ports (the addresses the pages list first). Empty when not counted.
+   */
+  busiest(day: number, n: number, ports: number, perPort: number): string[] {
+    const d = this.days.get(`${day} ${loadSettings(this.db).tz}`);
+    if (!d) return [];
+    // Kept with the day: a guide to what to read ahead, not an answer (rows added since may
+    // change the order a little; a recount starts a new day object).
+    const k = `${n} ${ports} ${perPort}`;
+    if (d.busiest?.key === k) return d.busiest.ips;
+    const total = new Map<string, number>();
+    const portTotals: [number, number][] = [];
+    for (const [key, m] of d.ports) {
+      let sum = 0;
+      for (const s of m.values()) {
+        total.set(s.src, (total.get(s.src) ?? 0) + s.events);
+        sum += s.events;
+      }
+      portTotals.push([key, sum]);
+    }
+    const out = new Set(topOf(total.entries(), n, (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([ip]) => ip));
+    for (const [key] of portTotals.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, ports)) {
+      for (const s of topOf(d.ports.get(key)!.values(), perPort, order)) out.add(s.src);
+    }
+    d.busiest = { key: k, ips: [...out] };
+    return d.busiest.ips;
   }
 
   /** Adds the day's rows stored since it was read; false when something else changed. */

@@ -159,8 +159,9 @@ export function exploreEvents(
     return { ...base, total, events: page.map(namer(db, zone)), more: rows.length > limit, next: rows.length > limit && lastRow ? [lastRow[1], lastRow[0]] : null };
   }
   const offset = Math.max(opts.offset ?? 0, 0);
-  // The distinct sources of one port's scans on one day: from the read thread's day counts.
-  if (opts.daySources && opts.group === 'src' && cls === CLASS.scan && f.port !== undefined && first === last && f.hour === undefined && !src && !dst && !addr) {
+  // The distinct sources of one port's scans on one day: from the read thread's day counts,
+  // when it has counted that day (the latest, ahead; else reading the day would cost more).
+  if (opts.group === 'src' && cls === CLASS.scan && f.port !== undefined && first === last && f.hour === undefined && !src && !dst && !addr && opts.daySources?.has(first)) {
     const all = opts.daySources.sources(first, f.port, proto !== null ? { transport: proto } : { except: [icmp4, icmp6].filter((c): c is number => c !== null) });
     const page = all.slice(offset, offset + limit);
     return {

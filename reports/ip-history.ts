@@ -27,6 +27,7 @@ import { terminalSafe } from '../src/util/terminal-text';
 import { PORT_NOT_LOGGED_TEXT, render, type Column, type OutputFormat, type TableStyle } from './render';
 import { reportPort, rollupPortSql } from '../src/store/rollups/aggregate';
 import type { EventLocator } from './event-locator';
+import type { AddressDays } from './address-days';
 
 export interface ClassCount { class: string; events: number }
 /** `port` is null for TCP / UDP without a logged destination port. */
@@ -148,33 +149,55 @@ function role(db: DB, r: number, tz: string, codes: Codes, top: number): RoleHis
  * (UTC ms, end exclusive) reads only that period's events, a bounded lookup on a big database
  * (there is no index on addresses: it would cost ingest on every row).
  */
-export function ipHistory(db: DB, address: string, opts: { tz?: string; top?: number; range?: [number, number]; locator?: EventLocator } = {}): IpHistory {
+export function ipHistory(
+  db: DB,
+  address: string,
+  opts: { tz?: string; top?: number; range?: [number, number]; locator?: EventLocator; addressDays?: AddressDays } = {},
+): IpHistory {
   const ip = canonicalAddress(address);
   const settings = loadSettings(db);
   const tz = checkZone(opts.tz ?? settings.tz);
   const top = opts.top ?? 20;
   const codes = new Codes(db);
+  // The dashboard's days kept in memory: ranges are whole local days of the database's zone.
+  if (opts.addressDays && tz === settings.tz) {
+    const h = opts.addressDays.history(ip, tz, top, opts.range);
+    return { ...about(db, ip, settings.home, tz), first: h.first === null ? null : formatInstant(h.first, tz), last: h.last === null ? null : formatInstant(h.last, tz), asSource: h.roles[SRC], asDestination: h.roles[DST], alerts: alertsOf(db, ip, tz) };
+  }
   collect(db, ip, opts.range, opts.locator);
   try {
     const asSource = role(db, SRC, tz, codes, top);
     const asDestination = role(db, DST, tz, codes, top);
     const span = db.prepare('SELECT min(ts) AS first, max(ts) AS last FROM temp.ip_hits').get() as { first: number | null; last: number | null };
-    const alerts = (db.prepare('SELECT id, kind, port, proto, destinations, events, first, last FROM alerts WHERE host = ? ORDER BY first, id').all(ip) as (Omit<IpAlert, 'first' | 'last'> & { first: number; last: number })[])
-      .map((a) => ({ ...a, first: formatInstant(a.first, tz), last: formatInstant(a.last, tz) }));
     return {
-      address: ip,
-      home: new CidrSet([...DEFAULT_HOME, ...settings.home]).has(ip),
-      trusted: listTrusted(db).filter((t) => new CidrSet([t.cidr]).has(ip)).map((t) => ({ cidr: t.cidr, note: t.note, expires: t.expires === null ? null : formatInstant(t.expires, tz) })),
-      tz,
+      ...about(db, ip, settings.home, tz),
       first: span.first === null ? null : formatInstant(span.first, tz),
       last: span.last === null ? null : formatInstant(span.last, tz),
       asSource,
       asDestination,
-      alerts,
+      alerts: alertsOf(db, ip, tz),
     };
   } finally {
     db.prepare('DELETE FROM temp.ip_hits').run();
   }
+}
+
+/** Whether the address is at home, and the trusted entries covering it. */
+function about(db: DB, ip: string, home: string[], tz: string): Pick<IpHistory, 'address' | 'home' | 'trusted' | 'tz'> {
+  return {
+    address: ip,
+    home: new CidrSet([...DEFAULT_HOME, ...home]).has(ip),
+    trusted: listTrusted(db).filter((t) => new CidrSet([t.cidr]).has(ip)).map((t) => ({ cidr: t.cidr, note: t.note, expires: t.expires === null ? null : formatInstant(t.expires, tz) })),
+    tz,
+  };
+}
+
+function alertsOf(db: DB, ip: string, tz: string): IpAlert[] {
+  return (db.prepare('SELECT id, kind, port, proto, destinations, events, first, last FROM alerts WHERE host = ? ORDER BY first, id').all(ip) as (Omit<IpAlert, 'first' | 'last'> & { first: number; last: number })[]).map((a) => ({
+    ...a,
+    first: formatInstant(a.first, tz),
+    last: formatInstant(a.last, tz),
+  }));
 }
 
 /** Whoever controls an address controls its PTR record: no control characters get through. */

@@ -27,6 +27,7 @@ import { dayStartUtc } from '../../reports/daily-data';
 import { dayLabel, dayNumber } from '../store/rollups/buckets';
 import { EventLocator } from '../../reports/event-locator';
 import { DaySources } from '../../reports/day-sources';
+import { AddressDays, AHEAD_ADDRESSES, AHEAD_DAYS as ADDRESS_DAYS } from '../../reports/address-days';
 import { DailyReportCache } from '../../reports/report-cache';
 import { KeptAnswers } from '../../reports/kept-answers';
 import type { DailyReport } from '../../reports/daily-shape';
@@ -52,6 +53,9 @@ let locator: EventLocator | undefined;
 /** This thread's scanning sources per port of the days asked about, when it keeps them. */
 let daySources: DaySources | undefined;
 
+/** This thread's addresses' days (the address page), when it keeps them. */
+let addressDays: AddressDays | undefined;
+
 /** This thread's answers about given days, kept while those days stay as they are. */
 let answers: KeptAnswers | undefined;
 
@@ -74,7 +78,7 @@ const read: Record<string, Handler> = {
     const init = workerData as WorkerInit;
     const tz = loadSettings(db).tz;
     const range: [number, number] | undefined = a.from ? [dayStartUtc(dayNumber(a.from), tz), dayStartUtc(dayNumber(a.to ?? a.from) + 1, tz)] : undefined;
-    const h = ipHistory(db, a.address, { range, top: 15, locator });
+    const h = ipHistory(db, a.address, { range, top: 15, locator, addressDays });
     if (init.resolve) h.reverseDns = await reverseLookup(h.address, systemResolver(DNS_TIMEOUT_MS), DNS_TIMEOUT_MS);
     if (init.geoip.length) h.geoip = await geoLookup(h.address, init.geoip);
     return h;
@@ -135,22 +139,30 @@ function stepAhead(db: DB, what: 'questions' | 'reports'): boolean {
     return cache.keepAhead(dayLabel(latest)) || cache.keepAhead(dayLabel(latest - 1));
   }
   if (latest !== null) {
-    if (daySources?.countAhead(latest)) return true;
+    if (warmStep(db, latest)) return true;
+    if (daySources?.countAhead(latest - 1)) return true;
     const totals = (dayTotals ??= dayTotalsFor(db))();
     for (let d = latest - 1; d >= latest - AHEAD_DAYS; d--) if (totals.countAhead(d)) return true;
   }
   return locator?.step() ?? false;
 }
 
+/** Busiest sources of the latest day whose days are read ahead: the top ones overall, and of its busiest ports (the port page's list). */
+const AHEAD_PORTS = 3;
+const AHEAD_PER_PORT = 15;
+
 /**
- * At start, the latest day (what every page opens on) at once, as the main thread does with its
- * totals: its sources per port here, its report on the reports thread.
+ * What the first pages ask about, done ahead from the start (a slice per step, each question
+ * answered between two): the latest day's sources per port (an hour of its scans per step), then
+ * the last seven days of its busiest sources (a day of them per step, all in one pass).
  */
-function warm(db: DB, what: 'questions' | 'reports'): void {
-  const latest = latestDay(db);
-  if (latest === null) return;
-  if (what === 'reports') (reports ??= new DailyReportCache(db)).keepAhead(dayLabel(latest));
-  else daySources?.countAhead(latest);
+function warmStep(db: DB, latest: number): boolean {
+  if (!daySources || !addressDays) return false;
+  if (daySources.countAhead(latest)) return true;
+  const ips = daySources.busiest(latest, AHEAD_ADDRESSES, AHEAD_PORTS, AHEAD_PER_PORT);
+  const tz = loadSettings(db).tz;
+  for (let d = latest; d > latest - ADDRESS_DAYS; d--) if (ips.length && addressDays.readAhead(ips, d, tz)) return true;
+  return false;
 }
 
 if (parentPort) {
@@ -186,20 +198,31 @@ if (parentPort) {
   if (init.role === 'read' && init.ahead === 'questions') {
     locator = new EventLocator(db);
     daySources = new DaySources(db);
+    addressDays = new AddressDays(db, locator);
   }
-  if (init.role === 'read' && init.ahead) {
-    // Through the queue: a question that comes meanwhile is answered right after.
+  // At start, what the first pages ask about, without waiting for a quiet moment: the latest
+  // day's report on the reports thread; its sources per port and its busiest sources' days
+  // here, a step at a time through the queue (a question that comes meanwhile waits one step).
+  const warm = () => {
     pending++;
     queue = queue.then(() => {
+      let more = false;
       try {
-        warm(db, init.ahead!);
+        const latest = latestDay(db);
+        if (latest !== null) {
+          if (init.ahead === 'reports') (reports ??= new DailyReportCache(db)).keepAhead(dayLabel(latest));
+          else more = warmStep(db, latest);
+        }
       } catch {
-        // Counted when asked instead.
+        // Done when asked instead.
       } finally {
         if (--pending === 0) idle(IDLE_QUIET_MS);
       }
+      // After the questions that came meanwhile (setImmediate runs after the messages waiting).
+      if (more) setImmediate(warm);
     });
-  }
+  };
+  if (init.role === 'read' && init.ahead) warm();
   idle(IDLE_QUIET_MS);
   port.on('message', (m: { id: number; op: string; args: unknown } | { close: true }) => {
     if ('close' in m) {

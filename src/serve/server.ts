@@ -20,6 +20,9 @@ import { dayTotalsFor } from '../../reports/day-totals';
 import { loopbackHosts } from './security';
 import { latestDay } from '../../reports/overview';
 
+/** The read threads' start-up work (reports/day-sources.ts, address-days.ts, the latest report): seconds, minutes under load. */
+const WARM_TIMEOUT_MS = 600_000;
+
 export const DEFAULT_SERVE = '127.0.0.1:8514';
 
 export interface ServeOptions {
@@ -153,7 +156,10 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
   expiry?.unref();
   if (writer) void writer.run('expire').catch(() => {});
   // The latest day's totals are counted once now, so the first Overview and the live feed find
-  // them in memory (about a second on a busy day of a 10-million-event database).
+  // them in memory (about a second on a busy day of a 10-million-event database); then the read
+  // thread does what the first pages ask about (the latest day's sources per port, its busiest
+  // sources' days), then the reports thread builds its report: one after the other, so that
+  // only one of them competes with the first questions for the CPU.
   const warm = setTimeout(() => {
     try {
       const day = latestDay(db);
@@ -161,6 +167,11 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
     } catch (e) {
       log(`warming the day totals: ${e instanceof Error ? e.message : String(e)}`);
     }
+    reader
+      .run('warm', {}, WARM_TIMEOUT_MS)
+      .catch(() => {})
+      .then(() => reports.run('warm', {}, WARM_TIMEOUT_MS))
+      .catch(() => {});
   }, 0);
   const port = (server.address() as net.AddressInfo).port;
   // Known only now when port 0 (any free port) was asked for.

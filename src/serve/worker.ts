@@ -203,7 +203,11 @@ if (parentPort) {
   // At start, what the first pages ask about, without waiting for a quiet moment: the latest
   // day's report on the reports thread; its sources per port and its busiest sources' days
   // here, a step at a time through the queue (a question that comes meanwhile waits one step).
-  const warm = () => {
+  // The server asks for it (op 'warm') once the thread before it in the start-up sequence is
+  // done, so the threads do not all compete for the CPU with the first questions.
+  let closed = false;
+  const warm = (done: () => void) => {
+    if (closed) return;
     pending++;
     queue = queue.then(() => {
       let more = false;
@@ -219,13 +223,14 @@ if (parentPort) {
         if (--pending === 0) idle(IDLE_QUIET_MS);
       }
       // After the questions that came meanwhile (setImmediate runs after the messages waiting).
-      if (more) setImmediate(warm);
+      if (more) setImmediate(() => warm(done));
+      else done();
     });
   };
-  if (init.role === 'read' && init.ahead) warm();
   idle(IDLE_QUIET_MS);
   port.on('message', (m: { id: number; op: string; args: unknown } | { close: true }) => {
     if ('close' in m) {
+      closed = true;
       clearTimeout(timer);
       locator = undefined;
       queue = queue.then(() => {
@@ -233,6 +238,10 @@ if (parentPort) {
         else db.close();
         port.close();
       });
+      return;
+    }
+    if (m.op === 'warm' && init.role === 'read' && init.ahead) {
+      warm(() => port.postMessage({ id: m.id, ok: true, result: null }));
       return;
     }
     pending++;

@@ -233,7 +233,27 @@ export function buildReport(db: DB, from: string, to: string, opts: ReportOption
  * The report, and the inputs whose events it counts: what `refreshReport` needs to bring the
  * parts that change without any event of the period changing (alerts, input coverage) up to date.
  */
-export function buildReportParts(db: DB, from: string, to: string, opts: ReportOptions = {}, counted?: PeriodPass): { report: DailyReport; inputs: number[]; pass: PeriodPass } {
+/**
+ * What a report reads of the past before its period (rollups of the days before, the last visit
+ * of its worst sources), kept by a caller that knows the past has not changed (report-cache.ts).
+ */
+export interface PastParts {
+  baselineDays?: number;
+  baseSums?: Map<string, number>;
+  /** `port/proto` of the rollups with a row before the period. */
+  portsBefore?: Set<string>;
+  /** Last visit before the period per source looked for (null: never seen). */
+  lastVisit?: Map<string, number | null>;
+}
+
+export function buildReportParts(
+  db: DB,
+  from: string,
+  to: string,
+  opts: ReportOptions = {},
+  counted?: PeriodPass,
+  past?: PastParts,
+): { report: DailyReport; inputs: number[]; pass: PeriodPass } {
   const historyZone = loadSettings(db).tz;
   const tz = opts.tz ?? historyZone;
   const first = dayNumber(from);
@@ -250,18 +270,25 @@ export function buildReportParts(db: DB, from: string, to: string, opts: ReportO
 
   // Baselines: average events per day with data among the BASELINE_DAYS before the period.
   const bFrom = first - BASELINE_DAYS;
-  const baselineDays = db.prepare('SELECT count(DISTINCT day) FROM port_day WHERE day BETWEEN ? AND ?').pluck().get(bFrom, first - 1) as number;
-  const baseSums = new Map<string, number>();
-  for (const r of db.prepare('SELECT port, proto, sum(events) AS events FROM port_day WHERE day BETWEEN ? AND ? GROUP BY port, proto').all(bFrom, first - 1) as { port: number; proto: string; events: number }[]) {
-    baseSums.set(`${r.port}/${r.proto}`, r.events);
-  }
+  const pp = past ?? {};
+  const baselineDays = (pp.baselineDays ??= db.prepare('SELECT count(DISTINCT day) FROM port_day WHERE day BETWEEN ? AND ?').pluck().get(bFrom, first - 1) as number);
+  const baseSums = (pp.baseSums ??= new Map((db.prepare('SELECT port, proto, sum(events) AS events FROM port_day WHERE day BETWEEN ? AND ? GROUP BY port, proto').all(bFrom, first - 1) as { port: number; proto: string; events: number }[]).map((r) => [`${r.port}/${r.proto}`, r.events])));
   const baselineOf = (port: number | null, proto: string) => (baselineDays ? round((baseSums.get(rollupKey(port, proto)) ?? 0) / baselineDays) : null);
 
   const firstDays = new Map<string, number>();
-  for (const r of db
-    .prepare('SELECT port, proto, min(day) AS d FROM port_day WHERE day <= ? GROUP BY port, proto HAVING min(day) >= ?')
-    .all(last, first) as { port: number; proto: string; d: number }[]) {
-    firstDays.set(`${r.port}/${r.proto}`, r.d);
+  if (past) {
+    // Ports with a row in the period and none before it: the rows before it are kept (they
+    // change only with the past), the period's are few.
+    const seen = (past.portsBefore ??= new Set((db.prepare('SELECT DISTINCT port, proto FROM port_day WHERE day < ?').all(first) as { port: number; proto: string }[]).map((r) => `${r.port}/${r.proto}`)));
+    for (const r of db.prepare('SELECT port, proto, min(day) AS d FROM port_day WHERE day BETWEEN ? AND ? GROUP BY port, proto').all(first, last) as { port: number; proto: string; d: number }[]) {
+      if (!seen.has(`${r.port}/${r.proto}`)) firstDays.set(`${r.port}/${r.proto}`, r.d);
+    }
+  } else {
+    for (const r of db
+      .prepare('SELECT port, proto, min(day) AS d FROM port_day WHERE day <= ? GROUP BY port, proto HAVING min(day) >= ?')
+      .all(last, first) as { port: number; proto: string; d: number }[]) {
+      firstDays.set(`${r.port}/${r.proto}`, r.d);
+    }
   }
 
   const { portSources, srcPorts } = pairCounts(pass);
@@ -290,17 +317,19 @@ export function buildReportParts(db: DB, from: string, to: string, opts: ReportO
   }));
 
   const hFrom = first - BASELINE_DAYS;
-  const dayQ = db.prepare('SELECT day, events FROM port_day WHERE day BETWEEN ? AND ? AND port = ? AND proto = ?');
+  // Day by day: (day, port) is a key prefix, where a range of days would read all their ports.
+  const dayQ = db.prepare('SELECT r.day, r.events FROM json_each(?) d JOIN port_day r ON r.day = d.value AND r.port = ? AND r.proto = ?');
+  const historyDays = JSON.stringify(Array.from({ length: last - hFrom + 1 }, (_, i) => hFrom + i));
   const history = {
     labels: Array.from({ length: last - hFrom + 1 }, (_, i) => dayLabel(hFrom + i)),
     series: top.map((r) => {
       const values = new Array<number>(last - hFrom + 1).fill(0);
-      for (const d of dayQ.all(hFrom, last, r.port ?? PORT_NOT_LOGGED, r.proto) as { day: number; events: number }[]) values[d.day - hFrom] = d.events;
+      for (const d of dayQ.all(historyDays, r.port ?? PORT_NOT_LOGGED, r.proto) as { day: number; events: number }[]) values[d.day - hFrom] = d.events;
       return { port: r.port, proto: r.proto, name: r.name, values, baseline: r.baseline };
     }),
   };
 
-  const topSources = worstSources(db, codes, pass, srcPorts, startUtc, fmt);
+  const topSources = worstSources(db, codes, pass, srcPorts, startUtc, fmt, (pp.lastVisit ??= new Map()));
   const inputs = [...pass.inputs].sort((a, b) => a - b);
   const c = (k: number) => pass.byClass[k] ?? 0;
 
@@ -357,29 +386,44 @@ function portList(codes: Codes, ports: Map<number, number>, n: number): string[]
     });
 }
 
-function worstSources(db: DB, codes: Codes, p: Pass, srcPorts: number[], startUtc: number, fmt: (ms: number) => string): SourceRow[] {
-  const top = p.ips
-    .map((_, id) => id)
-    .sort((a, b) => p.srcEvents[b] - p.srcEvents[a] || (p.ips[a] < p.ips[b] ? -1 : 1))
-    .slice(0, TOP_SOURCES);
+function worstSources(db: DB, codes: Codes, p: Pass, srcPorts: number[], startUtc: number, fmt: (ms: number) => string, known: Map<string, number | null>): SourceRow[] {
+  // The first TOP_SOURCES in this order, without sorting every source (a busy day has 100,000).
+  const cmp = (a: number, b: number) => p.srcEvents[b] - p.srcEvents[a] || (p.ips[a] < p.ips[b] ? -1 : 1);
+  const top: number[] = [];
+  for (let id = 0; id < p.ips.length; id++) {
+    if (top.length === TOP_SOURCES && cmp(id, top[TOP_SOURCES - 1]) >= 0) continue;
+    let i = Math.min(top.length, TOP_SOURCES - 1);
+    while (i > 0 && cmp(id, top[i - 1]) < 0) {
+      top[i] = top[i - 1];
+      i--;
+    }
+    top[i] = id;
+  }
   const portsOf = new Map<number, Map<number, number>>(top.map((id) => [id, new Map()]));
   for (const [pair, n] of p.pairs) portsOf.get(Math.floor(pair / PAIR))?.set(pair % PAIR, n);
   // Without an index on src this reads the history before the period, going back in growing
   // windows: a source found in one has its last visit there (nothing later is left unread), and
   // only those not found yet are looked for further back; never-seen ones read it all once.
-  const before = new Map<string, number>();
+  // `known`: last visits found before (null: none), kept by the caller while the past stays.
+  const before = new Map<string, number | null>();
+  for (const id of top) {
+    const v = known.get(p.ips[id]);
+    if (v !== undefined) before.set(p.ips[id], v);
+  }
   const lastVisit = db.prepare('SELECT src, max(ts) AS ts FROM events WHERE ts >= ? AND ts < ? AND src IN (SELECT value FROM json_each(?)) GROUP BY src');
+  const sought = top.map((id) => p.ips[id]).filter((ip) => !before.has(ip));
   let end = startUtc;
   for (const days of [1, 3, 12, Infinity]) {
-    const wanted = top.map((id) => p.ips[id]).filter((ip) => !before.has(ip));
+    const wanted = sought.filter((ip) => !before.has(ip));
     if (!wanted.length) break;
     const from = days === Infinity ? Number.MIN_SAFE_INTEGER : end - days * 86_400_000;
     for (const r of lastVisit.all(from, end, JSON.stringify(wanted)) as { src: string; ts: number }[]) before.set(r.src, r.ts);
     end = from;
   }
+  for (const ip of sought) known.set(ip, before.get(ip) ?? null);
   return top.map((id) => {
     const ip = p.ips[id];
-    const prev = before.get(ip);
+    const prev = before.get(ip) ?? undefined;
     return {
       ip, events: p.srcEvents[id], ports: srcPorts[id], topPorts: portList(codes, portsOf.get(id)!, 5),
       first: fmt(p.srcFirst[id]), last: fmt(p.srcLast[id]), seenBefore: prev === undefined ? null : fmt(prev), new: prev === undefined,

@@ -8,7 +8,7 @@
 import type { DB } from '../src/store/db';
 import { dayNumber, dayStartUtc } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
-import { addPeriodRows, buildReportParts, refreshReport, type PeriodPass } from './daily-data';
+import { addPeriodRows, buildReportParts, refreshReport, type PastParts, type PeriodPass } from './daily-data';
 import type { DailyReport } from './daily-shape';
 import { appendedSince, markPast, recountPending, storeStamp, unchangedSince, type PastMark } from './past-watch';
 
@@ -25,7 +25,8 @@ interface Kept {
   mark: PastMark;
   hourLimit: number;
   texts: Map<string, { digest: string; text: string }>;
-  counted: { pass: PeriodPass; stamp: string; seenId: number };
+  /** Kept for the latest day only (the one events are still added to): a pass holds every source of its day, tens of megabytes. */
+  counted?: { pass: PeriodPass; stamp: string; seenId: number; past?: { parts: PastParts; mark: PastMark; hourLimit: number } };
 }
 
 export class DailyReportCache {
@@ -62,17 +63,27 @@ export class DailyReportCache {
       // Only rows added since the day's events were counted (the live day, a late line): those
       // rows are added to the count; the rest of the report (rollups, history) is read again.
       let pass: PeriodPass | undefined;
-      const top = kept ? appendedSince(this.db, kept.counted) : null;
-      if (kept && top !== null) {
+      let past = kept?.counted?.past;
+      const top = kept?.counted ? appendedSince(this.db, kept.counted) : null;
+      if (kept?.counted && top !== null) {
         pass = kept.counted.pass;
         // `+ts`: the new rows by rowid, never the time index.
         addPeriodRows(this.db, pass, 'id > @seen AND id <= @top AND +ts >= @from AND +ts < @to', { seen: kept.counted.seenId, top });
       } else this.fullReads++;
-      return { mark, stamp, seenId, ...buildReportParts(this.db, date, date, { tz: zone }, pass) };
+      // What it reads of the days before (baselines, ports seen before, last visits): kept while
+      // nothing before the day changed — the events before its start, their rollups, the stamp.
+      const pastHours = day * 24 - 1;
+      if (past && !unchangedSince(this.db, past.mark, pastHours)) past = undefined;
+      if (!past) {
+        const pastMark = markPast(this.db, Math.max(dayStartUtc(day, zone), dayStartUtc(day, loadSettings(this.db).tz)), pastHours);
+        past = pastMark ? { parts: {}, mark: pastMark, hourLimit: pastHours } : undefined;
+      }
+      return { mark, stamp, seenId, past, ...buildReportParts(this.db, date, date, { tz: zone }, pass, past?.parts) };
     })();
     this.builds++;
     if (built.mark) {
-      const counted = { pass: built.pass, stamp: built.stamp, seenId: built.seenId };
+      const latest = this.db.prepare('SELECT max(day) FROM port_day').pluck().get() as number | null;
+      const counted = latest === null || day >= latest ? { pass: built.pass, stamp: built.stamp, seenId: built.seenId, past: built.past } : undefined;
       this.kept.set(k, { report: built.report, inputs: built.inputs, mark: built.mark, hourLimit, texts: new Map(), counted });
       while (this.kept.size > KEEP) this.kept.delete(this.kept.keys().next().value!);
     }
@@ -84,13 +95,14 @@ export class DailyReportCache {
   }
 
   /**
-   * Builds the report of `date` unless it is kept and still right; true when it read the day's
-   * events whole (a kept report brought up to date with the rows stored since is cheap: the
-   * idle loop does not go on at once for it).
+   * Builds the report of `date` unless it is kept and still right, or kept and only behind by
+   * rows added since (brought up to date when asked); true when it built.
    */
   keepAhead(date: string): boolean {
     const kept = this.kept.get(`${date} ${loadSettings(this.db).tz}`);
     if (kept && unchangedSince(this.db, kept.mark, kept.hourLimit)) return false;
+    // Only rows added since (the live day): cheap when asked, not rebuilt every few seconds meanwhile.
+    if (kept?.counted && appendedSince(this.db, kept.counted) !== null) return false;
     // While a recount is pending it could not be kept: built when asked for only.
     if (recountPending(this.db, this.hourLimit(date))) return false;
     const reads = this.fullReads;

@@ -49,7 +49,7 @@ describe('kept daily reports', () => {
     await ingest(db, [late], { year: 2024, tz: 'UTC' });
     same();
     expect(cache.builds).toBe(2);
-    expect(cache.fullReads).toBe(1); // the new row added to the kept count, the day not read again
+    expect(cache.fullReads).toBe(1); // its pass, kept while it was the latest day, took the new row
     expect(cache.get(DAY).totals).toMatchObject({ scans: 81, sources: 41 });
 
     // An event before the day changes "seen before" of its sources: built again.
@@ -79,6 +79,40 @@ describe('kept daily reports', () => {
     expect(cache.keepAhead('2024-06-14')).toBe(true);
     expect(cache.keepAhead('2024-06-14')).toBe(false);
     expect(cache.builds).toBe(7);
+  });
+
+  test('the latest day: rows added since are added to the kept count, the report the same as built now', async () => {
+    const { db, dir } = freshDb();
+    const file = path.join(dir, 'fw.log');
+    fs.writeFileSync(file, [...day(14, 50), ...day(15, 80)].join('\n') + '\n');
+    await ingest(db, [file], { year: 2024, tz: 'UTC' });
+    const cache = new DailyReportCache(db);
+    const same = () => expect(cache.get(DAY)).toEqual(buildReport(db, DAY, DAY));
+    same();
+    // The live day goes on (the same input read further, then another input, new sources and ports).
+    fs.appendFileSync(file, day(15, 30, (i) => `203.0.113.${i % 7}`).join('\n') + '\n');
+    await ingest(db, [file], { year: 2024, tz: 'UTC' });
+    expect(cache.keepAhead(DAY)).toBe(false); // only behind by rows: brought up to date when asked
+    same();
+    const other = path.join(dir, 'other.log');
+    // New ports: 8080 first seen this day, 5060 this day and the day before (not new).
+    const ports = ['Jun 15 20:00:00', 'Jun 15 20:01:00'].flatMap((t) => [inboundLine(t, '192.0.2.80', 8080), inboundLine(t, '192.0.2.80', 5060)]);
+    fs.writeFileSync(other, [...day(15, 9, () => '192.0.2.77'), ...ports].join('\n') + '\n');
+    await ingest(db, [other], { year: 2024, tz: 'UTC' });
+    same();
+    expect(cache.get(DAY).newPorts.map((p) => p.port)).toEqual([5060, 8080]);
+    const older = path.join(dir, 'older.log');
+    fs.writeFileSync(older, [inboundLine('Jun 14 09:00:00', '203.0.113.3', 5060)].join('\n') + '\n');
+    await ingest(db, [older], { year: 2024, tz: 'UTC' });
+    same();
+    expect(cache.get(DAY).newPorts.map((p) => p.port)).toEqual([8080]);
+    expect(cache.builds).toBe(4);
+    expect(cache.fullReads).toBe(1);
+    expect(cache.get(DAY).totals).toMatchObject({ scans: 123 });
+    // A trust change: read whole again.
+    addTrusted(db, '198.51.100.0/28', 'monitoring');
+    same();
+    expect(cache.fullReads).toBe(2);
   });
 
   test('a day waiting for its recount is not kept', async () => {

@@ -8,7 +8,8 @@
 import type { DB } from '../src/store/db';
 import { dayNumber, dayStartUtc } from '../src/store/rollups/buckets';
 import { loadSettings } from '../src/store/settings';
-import { addPeriodRows, buildReportParts, refreshReport, type PastParts, type PeriodPass } from './daily-data';
+import { buildReportParts, refreshReport, type PastParts } from './daily-data';
+import { addPeriodRows, type PeriodPass } from './period-pass';
 import type { DailyReport } from './daily-shape';
 import { appendedSince, markPast, recountPending, storeStamp, unchangedSince, type PastMark } from './past-watch';
 

@@ -184,6 +184,8 @@ export class SyslogIntake {
       if (!this.failure || Date.now() >= end) break;
       await new Promise((r) => setTimeout(r, 250));
     }
+    // Stopped: a batch the worker answers after this is not committed (the database closes next).
+    this.live = undefined;
     return this.pending;
   }
 

@@ -61,6 +61,8 @@ export interface LiveRunOptions {
    * store's 5 s). `listen` keeps it short: while SQLite waits, no datagram is read.
    */
   busyTimeoutMs?: number;
+  /** Parse and classify in a worker thread (`listen`; `watch` keeps it in-process, its text comes a line at a time). */
+  parseThread?: boolean;
 }
 
 /** Informational stderr lines of a live run (bound addresses, …): on unless --quiet or --json. */
@@ -127,6 +129,8 @@ export function startLive(f: LiveFlags, title: string, opts: LiveRunOptions = {}
       },
       everyLine: f.json && f.original,
       slowScans: f.slowScans,
+      parseThread: opts.parseThread,
+      onParseThreadFailure: (e) => liveWarn(`${e.message}: parsing goes on in the storing thread`),
     });
   } catch (e) {
     closeDb(db);

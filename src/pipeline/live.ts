@@ -20,6 +20,7 @@ import { CidrSet } from '../classify/networks';
 import { Tally } from './tally';
 import { loadOpenSessions } from '../store/session-keys';
 import { matchSource, WriteSession } from './write-session';
+import { LiveParseThread } from './live-compute';
 
 export interface LiveOptions {
   tz: string;
@@ -33,6 +34,12 @@ export interface LiveOptions {
   everyLine?: boolean;
   /** Remember scans over 24 hours (slow scans), across runs; false keeps the 5-minute window only (default on). */
   slowScans?: boolean;
+  /**
+   * Parse and classify in a worker thread (`listen`: see parseThread), where there is a build;
+   * `onParseThreadFailure` is told if it stops (batches are then computed in this thread).
+   */
+  parseThread?: boolean;
+  onParseThreadFailure?: (e: Error) => void;
 }
 
 /** What fileSource needs to know of a file's text. */
@@ -59,12 +66,28 @@ export class LivePipeline {
   private readonly classify;
   private trustSeen: string;
   readonly tally = new Tally();
+  /**
+   * Where the messages of `listen` are parsed and classified, off this thread (which detects
+   * and commits): the same BatchComputer, in a worker. Undefined: in this thread (`watch`, a
+   * run without a build, or after the worker failed).
+   */
+  readonly parseThread?: LiveParseThread;
 
   constructor(private readonly db: DB, private readonly opts: LiveOptions) {
     this.session = new WriteSession(db, { tz: opts.tz, live: true, slowScans: opts.slowScans ?? true, onAlerts: opts.onAlerts });
     this.classify = this.session.classifier;
     this.trustSeen = this.classify.trusted.cidrs.join(',');
-    this.computer = new BatchComputer(this.classify, WORM_PORT, opts.format ? parserById(opts.format) : undefined, prunedBefore(db), opts.everyLine);
+    const notBefore = prunedBefore(db);
+    this.computer = new BatchComputer(this.classify, WORM_PORT, opts.format ? parserById(opts.format) : undefined, notBefore, opts.everyLine);
+    if (opts.parseThread) {
+      this.parseThread = LiveParseThread.start(
+        {
+          tz: opts.tz, year: opts.year, format: opts.format, everyLine: opts.everyLine, wormPort: WORM_PORT, notBefore,
+          home: this.classify.home.cidrs, wanIf: [...this.classify.wanIf], trusted: this.classify.trusted.cidrs,
+        },
+        (e) => opts.onParseThreadFailure?.(e),
+      );
+    }
   }
 
   /**
@@ -78,6 +101,7 @@ export class LivePipeline {
     if (seen === this.trustSeen) return;
     this.trustSeen = seen;
     this.classify.trusted = new CidrSet(now);
+    this.parseThread?.settings(this.classify.trusted.cidrs, this.computer.notBefore);
   }
 
   /**
@@ -126,11 +150,9 @@ export class LivePipeline {
    * gets them back through RollupCounter.failed).
    */
   process(src: LiveSource, batch: RecordBatch, tailHash: string | null = null, head?: Buffer): void {
-    for (const r of batch.records) this.computer.process(r, src.cursor);
-    const computed = this.computer.take(batch.endOffset, batch.lines, src.cursor);
-    const longer = head && head.length > src.row.fp_len ? head : undefined;
+    const computed = this.compute(src, batch);
     try {
-      this.session.sink.commit(computed, { sourceId: src.row.id, from: src.row.offset, tailHash, head: longer }, src.tally);
+      this.commit(src, computed, tailHash, head);
     } catch (e) {
       // Nothing of the batch is stored and its records will be read again: the session memory
       // goes back to what the store holds, or their start records would pass for known sessions.
@@ -138,8 +160,24 @@ export class LivePipeline {
       src.cursor.openSessions = loadOpenSessions(this.db, src.row.id);
       throw e;
     }
-    src.row.offset = batch.endOffset;
-    src.row.lines = batch.lines;
+  }
+
+  /** The compute half of `process`, in this thread: records parsed, classified, encoded. */
+  compute(src: LiveSource, batch: RecordBatch): ComputedBatch {
+    for (const r of batch.records) this.computer.process(r, src.cursor);
+    return this.computer.take(batch.endOffset, batch.lines, src.cursor);
+  }
+
+  /**
+   * The commit half of `process`, for a batch computed here or in the parse worker. A batch
+   * refused by the database (it throws, nothing stored) may be offered again as it is: the
+   * detectors and rollups see its rows only once the write lock is held (see BatchSink.commit).
+   */
+  commit(src: LiveSource, computed: ComputedBatch, tailHash: string | null = null, head?: Buffer): void {
+    const longer = head && head.length > src.row.fp_len ? head : undefined;
+    this.session.sink.commit(computed, { sourceId: src.row.id, from: src.row.offset, tailHash, head: longer }, src.tally);
+    src.row.offset = computed.endOffset;
+    src.row.lines = computed.lines;
     if (tailHash) src.row.tail_hash = tailHash;
     if (longer) src.row.fp_len = longer.length;
     this.tally.add(src.tally);
@@ -152,7 +190,11 @@ export class LivePipeline {
     // A small step each tick: a big day's recount never holds the write lock for long.
     const r = settleRollups(this.db, { budgetMs: 500 });
     this.applyRetention();
-    this.computer.notBefore = prunedBefore(this.db) ?? -Infinity;
+    const notBefore = prunedBefore(this.db) ?? -Infinity;
+    if (notBefore !== this.computer.notBefore) {
+      this.computer.notBefore = notBefore;
+      this.parseThread?.settings(this.classify.trusted.cidrs, notBefore);
+    }
     this.refreshTrust();
     // Updates of open alerts wait for a batch (sink.ts ALERT_UPDATE_MS); a quiet input's too.
     this.session.sink.flushAlerts(true);
@@ -180,8 +222,9 @@ export class LivePipeline {
     this.nextPrune = r.done ? now + 86_400_000 : now;
   }
 
-  /** Final recount and save; the database stays open for the caller to close. */
+  /** Final recount and save; the database stays open for the caller to close. The parse worker ends. */
   close(): void {
+    void this.parseThread?.close();
     this.session.finish();
   }
 

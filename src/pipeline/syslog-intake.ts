@@ -17,9 +17,19 @@ import { storeUnavailable } from '../store/db';
 import { addReasonCounts } from '../store/sources';
 import type { RawRecord } from '../sources/records';
 import type { LivePipeline, LiveSource } from './live';
+import type { ComputedBatch } from './batch';
 
 const FLUSH_MS = 100;
 const FLUSH_RECORDS = 2000;
+/**
+ * With a parse worker: messages of one sender go to it in batches of at most this many, and at
+ * most IN_FLIGHT of its batches are there or waiting to be committed (more would not be stored
+ * sooner; they wait here, as text, within the same bound).
+ */
+const PARSE_BATCH = 4000;
+const IN_FLIGHT = 4;
+/** Committing computed batches yields to the event loop after this long (timers, the dashboard). */
+const COMMIT_SLICE_MS = 50;
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
 /** Senders kept in memory with nothing pending are forgotten after this long (their row stays). */
 const FORGET_IDLE_MS = 10 * 60_000;
@@ -60,6 +70,20 @@ interface Queue {
   records: RawRecord[];
   bytes: number;
   touched: number;
+  /** With a parse worker: batches sent to it, in order, until committed. */
+  parsing: Parsing[];
+  /** The line number the next batch sent starts at (undefined: from the source's stored count). */
+  nextLine?: number;
+}
+
+/** A batch of one sender's messages at the parse worker, then waiting to be committed. */
+interface Parsing {
+  texts: string[];
+  firstLine: number;
+  bytes: number;
+  computed?: ComputedBatch;
+  /** The worker did not compute it (it failed, or its parser threw): computed in this thread. */
+  refused?: boolean;
 }
 
 export class SyslogIntake {
@@ -80,6 +104,9 @@ export class SyslogIntake {
   /** Why storing fails now; `held`: messages that have had to wait since it started. */
   private failure?: { reason: string; since: number; attempts: number; held: number };
   private retryAt = 0;
+  private committing = false;
+  /** A batch was committed in the current store step (the store works again, whatever still waits). */
+  private committed = false;
   /** Messages handed to the pipeline so far. */
   received = 0;
 
@@ -109,6 +136,12 @@ export class SyslogIntake {
     if (q.records.length >= FLUSH_RECORDS && this.live && Date.now() >= this.retryAt) this.guarded(() => this.store(q));
   }
 
+  /** The parse worker, while it works. */
+  private get parser() {
+    const p = this.live?.parseThread;
+    return p?.alive ? p : undefined;
+  }
+
   /**
    * Messages or a connection the receiver refused (`count` of them): the listener's count (not
    * allowed; store behind, the UDP receive queue full), or the allowed sender's.
@@ -127,7 +160,7 @@ export class SyslogIntake {
     if (!this.live || Date.now() < this.retryAt) return;
     this.readKernelDrops();
     this.guarded(() => {
-      for (const byAddress of this.queues.values()) for (const q of byAddress.values()) if (q.records.length) this.store(q);
+      for (const byAddress of this.queues.values()) for (const q of byAddress.values()) if (q.records.length || q.parsing.length) this.store(q);
       this.storeCounts();
       this.forgetIdle();
     });
@@ -143,10 +176,22 @@ export class SyslogIntake {
     for (;;) {
       this.retryAt = 0;
       this.flush();
+      // With a parse worker, what it still computes is committed as it comes back.
+      if (!this.failure && this.pending > 0 && this.parsingNow() && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
       if (!this.failure || Date.now() >= end) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    return this.failure ? this.pending : 0;
+    // Stopped: a batch the worker answers after this is not committed (the database closes next).
+    this.live = undefined;
+    return this.pending;
+  }
+
+  private parsingNow(): boolean {
+    for (const byAddress of this.queues.values()) for (const q of byAddress.values()) if (q.parsing.length) return true;
+    return false;
   }
 
   status(): IntakeStatus {
@@ -173,6 +218,7 @@ export class SyslogIntake {
 
   /** Runs a store step; a refusal of the database starts (or continues) the backoff. */
   private guarded(step: () => void): void {
+    this.committed = false;
     try {
       step();
     } catch (e) {
@@ -181,7 +227,8 @@ export class SyslogIntake {
       this.failed(reason, e);
       return;
     }
-    if (this.failure && this.pending === 0) this.recovered();
+    // With a parse worker, messages may still be on their way to it: a commit that worked is enough.
+    if (this.failure && (this.pending === 0 || (this.committed && this.parser))) this.recovered();
   }
 
   private failed(reason: string, e: unknown): void {
@@ -210,6 +257,7 @@ export class SyslogIntake {
   private store(q: Queue): void {
     const live = this.live!;
     q.src ??= live.namedSource(q.name);
+    if (this.parser || q.parsing.length) return this.storeParsed(q, q.src);
     const base = q.src.row.lines;
     const records = q.records;
     for (let i = 0; i < records.length; i++) records[i].line = base + i + 1;
@@ -220,6 +268,79 @@ export class SyslogIntake {
     this.pendingBytes -= q.bytes;
     this.pending -= records.length;
     q.bytes = 0;
+  }
+
+  /**
+   * With a parse worker: the sender's waiting messages go to it in batches (numbered on from the
+   * last batch sent), and its computed batches are committed in order. Messages count as pending
+   * (within `maxPendingBytes`) until committed; a computed batch the database refuses is kept and
+   * offered again as it is.
+   */
+  private storeParsed(q: Queue, src: LiveSource): void {
+    const parser = this.parser;
+    while (q.records.length > 0 && q.parsing.length < IN_FLIGHT) {
+      const records = q.records.length > PARSE_BATCH ? q.records.splice(0, PARSE_BATCH) : q.records.splice(0);
+      let bytes = 0;
+      const texts = records.map((r) => ((bytes += r.text.length), r.text));
+      q.bytes -= bytes;
+      const fresh = q.nextLine === undefined;
+      const p: Parsing = { texts, firstLine: (q.nextLine ??= src.row.lines + 1), bytes };
+      q.nextLine += texts.length;
+      q.parsing.push(p);
+      if (!parser) continue; // the worker failed meanwhile: computed below, here
+      parser.compute(src.row.id, texts, p.firstLine, fresh ? src.cursor.openSessions ?? [] : undefined).then(
+        (b) => {
+          p.computed = b;
+          p.texts = [];
+          this.commitSoon();
+        },
+        () => {
+          // The worker failed: this thread computes what it had not answered (commitParsed).
+          p.refused = true;
+          this.commitSoon();
+        },
+      );
+    }
+    this.commitParsed(q, src);
+  }
+
+  /** Commits the sender's computed batches, in order, while the database takes them. */
+  private commitParsed(q: Queue, src: LiveSource): void {
+    const parser = this.parser;
+    while (q.parsing.length > 0) {
+      const p = q.parsing[0];
+      if (!p.computed) {
+        if (parser && !p.refused) return; // still at the worker
+        const records = p.texts.map((text, i) => ({ text, line: p.firstLine + i }));
+        p.computed = this.live!.compute(src, { records, endOffset: 0, lines: p.firstLine - 1 + records.length });
+        p.texts = [];
+      }
+      this.live!.commit(src, p.computed);
+      this.committed = true;
+      q.parsing.shift();
+      q.touched = Date.now();
+      this.pendingBytes -= p.bytes;
+      this.pending -= p.computed.lines - p.firstLine + 1;
+    }
+  }
+
+  /** Computed batches came back: committed in a turn of the event loop of their own, a slice at a time. */
+  private commitSoon(): void {
+    if (this.committing) return;
+    this.committing = true;
+    setImmediate(() => {
+      this.committing = false;
+      if (!this.live || Date.now() < this.retryAt) return;
+      const until = performance.now() + COMMIT_SLICE_MS;
+      this.guarded(() => {
+        for (const byAddress of this.queues.values()) {
+          for (const q of byAddress.values()) {
+            if (q.parsing[0]?.computed && q.src) this.commitParsed(q, q.src);
+            if (performance.now() >= until) return this.commitSoon();
+          }
+        }
+      });
+    });
   }
 
   /** The listener's and the senders' drop counts, in one short transaction. */
@@ -247,7 +368,7 @@ export class SyslogIntake {
     let byAddress = this.queues.get(transport);
     if (!byAddress) this.queues.set(transport, (byAddress = new Map()));
     let q = byAddress.get(address);
-    if (!q) byAddress.set(address, (q = { name: `syslog ${transport} ${address}`, records: [], bytes: 0, touched: 0 }));
+    if (!q) byAddress.set(address, (q = { name: `syslog ${transport} ${address}`, records: [], bytes: 0, touched: 0, parsing: [] }));
     return q;
   }
 
@@ -257,7 +378,10 @@ export class SyslogIntake {
     for (const byAddress of this.queues.values()) {
       if (byAddress.size <= FORGET_ABOVE) continue;
       for (const [address, q] of byAddress) {
-        if (q.records.length === 0 && now - q.touched > FORGET_IDLE_MS) byAddress.delete(address);
+        if (q.records.length === 0 && q.parsing.length === 0 && now - q.touched > FORGET_IDLE_MS) {
+          byAddress.delete(address);
+          if (q.src) this.live?.parseThread?.forget(q.src.row.id);
+        }
       }
     }
   }

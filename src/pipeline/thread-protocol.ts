@@ -1,10 +1,11 @@
 /**
  * The messages between an ingest's threads, in one place: the parse worker (reads and computes
- * batches) and the write thread (stores them). Every message is an object tagged by `kind`, so
+ * batches) and the write thread (stores them); and between `listen` and its parse worker. Every message is an object tagged by `kind`, so
  * each side switches on it and the compiler checks both ends.
  */
 import type { ComputedBatch } from './batch';
 import type { Tally } from './tally';
+import type { OpenSession } from '../store/session-keys';
 
 /**
  * What an ingest found an input to be: `new`, `continued` (part of it was ingested before),
@@ -53,3 +54,32 @@ export type FromWriteThread =
   | { kind: 'done'; file: string; status: SourceStatus; tally: Tally; sourceId?: number }
   | { kind: 'finished' }
   | { kind: 'failed'; message: string };
+
+/** What `listen`'s parse worker (live-parse-worker.ts) starts with: the classifier's settings and the reading zone. */
+export interface LiveParseSpec {
+  tz: string;
+  year?: number;
+  format?: string;
+  home: string[];
+  wanIf: string[];
+  trusted: string[];
+  wormPort: number;
+  notBefore?: number;
+  everyLine?: boolean;
+}
+
+/**
+ * Listen → its parse worker: messages of one source to compute (numbered from `firstLine`;
+ * `openSessions` starts the source's cursor afresh), settings changed meanwhile (trust, the
+ * retention cutoff), a source forgotten, the end.
+ */
+export type ToLiveParse =
+  | { kind: 'compute'; id: number; source: number; texts: string[]; firstLine: number; openSessions?: OpenSession[] }
+  | { kind: 'settings'; trusted: string[]; notBefore?: number }
+  | { kind: 'forget'; source: number }
+  | { kind: 'close' };
+
+/** Its answers: the batch computed (buffers transferred), or why not. */
+export type FromLiveParse =
+  | { kind: 'computed'; id: number; batch: ComputedBatch }
+  | { kind: 'failed'; id: number; message: string };

@@ -111,7 +111,7 @@ export function register(program: Command): void {
       if (server.stats().udp?.thread) yieldToReceiver();
       let run;
       try {
-        run = startLive(f, 'listen', { busyTimeoutMs: BUSY_TIMEOUT_MS });
+        run = startLive(f, 'listen', { busyTimeoutMs: BUSY_TIMEOUT_MS, parseThread: true });
       } catch (e) {
         await server.close();
         throw e;

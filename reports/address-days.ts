@@ -22,6 +22,7 @@ import { reportPort, rollupPortSql } from '../src/store/rollups/aggregate';
 import { formatInstant } from './time';
 import { storeStamp } from './past-watch';
 import type { EventLocator } from './event-locator';
+import type { RoleHistory } from './ip-shape';
 
 interface PortAgg { transport: number; port: number; events: number; packets: number; first: number; last: number }
 
@@ -82,19 +83,8 @@ const AHEAD_SLICE_MS = 3_600_000;
 
 const maxId = (db: DB): number => (db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck().get() as number) ?? 0;
 
-/** What one role of a range adds up to, in the shape of ip-history's RoleHistory. */
-export interface RoleSum {
-  events: number;
-  packets: number;
-  first: string | null;
-  last: string | null;
-  peers: number;
-  ports: number;
-  classes: { class: string; events: number }[];
-  topPorts: { port: number | null; proto: string; events: number; packets: number; first: string; last: string }[];
-  days: { date: string; events: number }[];
-  topPeers: { address: string; events: number }[];
-}
+/** What one role of a range adds up to: ip-history's RoleHistory, summed from days. */
+export type RoleSum = RoleHistory;
 
 export class AddressDays {
   private readonly kept = new Map<string, AddressDay>();

@@ -29,25 +29,8 @@ import { reportPort, rollupPortSql } from '../src/store/rollups/aggregate';
 import type { EventLocator } from './event-locator';
 import type { AddressDays } from './address-days';
 
-export interface ClassCount { class: string; events: number }
-/** `port` is null for TCP / UDP without a logged destination port. */
-export interface PortCount { port: number | null; proto: string; events: number; packets: number; first: string; last: string }
-export interface DayCount { date: string; events: number }
-export interface PeerCount { address: string; events: number }
-
-/** The address in one role: as the source of events, or as their destination. */
-export interface RoleHistory {
-  events: number;
-  packets: number;
-  first: string | null;
-  last: string | null;
-  peers: number;
-  ports: number;
-  classes: ClassCount[];
-  topPorts: PortCount[];
-  days: DayCount[];
-  topPeers: PeerCount[];
-}
+export type { ClassCount, PortCount, DayCount, PeerCount, RoleHistory } from './ip-shape';
+import type { ClassCount, PortCount, DayCount, PeerCount, RoleHistory } from './ip-shape';
 
 export interface IpAlert { id: number; kind: string; port: number; proto: string; destinations: number; events: number; first: string; last: string }
 

@@ -9,6 +9,7 @@ import type { Input } from '../sources/inputs';
 import { RecordSplitter } from '../sources/records';
 import { BatchComputer, type ComputedBatch, type SourceCursor } from './batch';
 import type { OpenSession } from '../store/session-keys';
+import type { ClassifySpec } from './thread-protocol';
 
 // 16,000 records per batch were measured twice against 4,000 (whole-process CPU 1.00–1.02 in one
 // session; a write-half harness that holds every batch in memory suggested less in another, its
@@ -16,16 +17,7 @@ import type { OpenSession } from '../store/session-keys';
 export const COMMIT_RECORDS = 4000;
 
 /** Everything the compute half needs, as plain data (it crosses into a worker). */
-export interface ComputeSpec {
-  tz: string;
-  year?: number;
-  format?: string;
-  home: string[];
-  wanIf: string[];
-  trusted: string[];
-  wormPort: number;
-  /** Events before this instant are not stored (the retention cutoff). */
-  notBefore?: number;
+export interface ComputeSpec extends ClassifySpec {
   /** Sessions the source left open (store/session-keys). */
   openSessions?: OpenSession[];
   /** Where to start: the saved read position of the source. */

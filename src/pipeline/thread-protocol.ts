@@ -55,8 +55,12 @@ export type FromWriteThread =
   | { kind: 'finished' }
   | { kind: 'failed'; message: string };
 
-/** What `listen`'s parse worker (live-parse-worker.ts) starts with: the classifier's settings and the reading zone. */
-export interface LiveParseSpec {
+/**
+ * How a computing thread reads and classifies, as plain data: the reading zone (and year, format
+ * when given), the classifier's settings, and the retention cutoff (events before it are not
+ * stored). Bulk ingest's parse worker (compute-loop.ts ComputeSpec) and `listen`'s both start with it.
+ */
+export interface ClassifySpec {
   tz: string;
   year?: number;
   format?: string;
@@ -65,6 +69,10 @@ export interface LiveParseSpec {
   trusted: string[];
   wormPort: number;
   notBefore?: number;
+}
+
+/** What `listen`'s parse worker (live-parse-worker.ts) starts with. */
+export interface LiveParseSpec extends ClassifySpec {
   everyLine?: boolean;
 }
 

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { freshDb, inboundLine, ingest, outboundLine } from './helpers/db';
+import { freshDb, inboundLine, ingest, outboundLine, bsdStampUtc } from './helpers/db';
 import { AddressDays } from '../reports/address-days';
 import { EventLocator } from '../reports/event-locator';
 import { ipHistory } from '../reports/ip-history';
@@ -20,11 +20,7 @@ const PORTS = [23, 445, 22, 3389];
 const DAY = 86_400_000;
 const BASE = Date.UTC(2024, 5, 14);
 
-function stamp(ms: number): string {
-  const d = new Date(ms);
-  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
-  return `${mon} ${String(d.getUTCDate()).padStart(2, ' ')} ${d.toISOString().slice(11, 19)}`;
-}
+const stamp = bsdStampUtc;
 
 /** `n` events over three days: a few busy scanners, an inside host reaching out, many others. */
 function lines(n: number, seed: number, offsetMs = 0): string[] {

@@ -14,16 +14,12 @@ import { openInput } from '../src/sources/inputs';
 import { CidrSet } from '../src/classify/networks';
 import { portsReport } from '../reports/queries';
 import { CORPUS_ROOT, describeCorpus } from './helpers/corpus';
-import { freshDb, inboundLine, ingest } from './helpers/db';
+import { freshDb, inboundLine, ingest, bsdStampUtc } from './helpers/db';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const iso = (t: number) => new Date(t).toISOString();
 
 /** `Dec 20 10:00:00` for UTC instant `t`. */
-function stamp(t: number): string {
-  const d = new Date(t);
-  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${d.toISOString().slice(11, 19)}`;
-}
+const stamp = bsdStampUtc;
 
 /** A log file with one inbound line per stamp, last modified at `mtime`. */
 function logFile(dir: string, stamps: string[], mtime: number): string {

@@ -41,6 +41,14 @@ export function count(db: DB, sql: string, ...params: unknown[]): number {
 }
 
 /** A netfilter line as an ASUS router writes it, inbound to the WAN address 203.0.113.10. */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The syslog (BSD) stamp of UTC instant `ms`: `Jun  4 10:00:00`. */
+export function bsdStampUtc(ms: number): string {
+  const d = new Date(ms);
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${d.toISOString().slice(11, 19)}`;
+}
+
 export function inboundLine(stamp: string, src: string, dpt: number, flags = 'SYN', proto = 'TCP'): string {
   const l4 = proto === 'TCP' ? `PROTO=TCP SPT=40000 DPT=${dpt} WINDOW=1024 RES=0x00 ${flags} URGP=0` : `PROTO=UDP SPT=40000 DPT=${dpt} LEN=20`;
   return `${stamp} gw kernel: DROP IN=eth0 OUT= MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00 SRC=${src} DST=203.0.113.10 LEN=44 TOS=0x00 PREC=0x00 TTL=50 ID=1 ${l4}`;

@@ -14,7 +14,7 @@ import { storedClassifierSettings } from '../store/reclassify';
 import type { ClassifierSettings } from '../classify/classifier';
 import { WORM_PORT } from './detectors';
 import type { Input } from '../sources/inputs';
-import { threadScript } from './threads';
+import { PARSE_HEAP, threadScript } from './threads';
 import type { ComputedBatch } from './batch';
 import { computeBatches, type ComputeSpec } from './compute-loop';
 import { Tally } from './tally';
@@ -61,7 +61,7 @@ export const classifierSettings: (db: DB) => ClassifierSettings = storedClassifi
 
 /** Batches computed in a worker thread, acknowledged one by one as they are written. */
 async function* workerBatches(input: Input, spec: ComputeSpec, script: string, progress: (bytes: number, text: number) => void): AsyncGenerator<ComputedBatch> {
-  const worker = new Worker(script, { workerData: { name: input.name, spec } });
+  const worker = new Worker(script, { workerData: { name: input.name, spec }, resourceLimits: PARSE_HEAP });
   const queue: FromParseWorker[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;

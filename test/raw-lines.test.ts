@@ -5,7 +5,9 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { RawLineTable, RawLineWriter, type RawLines } from '../src/contract/batch/raw-lines';
-import { columnBuffers, Utf8ColumnWriter } from '../src/contract/batch/utf8-column';
+import { columnBuffers, Utf8ColumnReader, Utf8ColumnWriter } from '../src/contract/batch/utf8-column';
+import { COL, NUMS, RowEncoder, RowReader } from '../src/contract/batch/codec';
+import type { FirewallEvent } from '../parsers/types';
 import { ScanDetector } from '../src/detectors/scan';
 import { WormDetector } from '../src/detectors/worm';
 import type { LineRef } from '../src/detectors/lines';
@@ -51,6 +53,37 @@ describe('raw line batches', () => {
     expect(raws.lines.bytes.byteLength).toBe(0); // moved, not copied
     const t = new RawLineTable(back);
     expect(lines.map((_, i) => t.text(i))).toEqual(lines);
+  });
+
+  test('a batch hands over buffers of exactly its bytes, its own: the writer reuses its buffer for the next', () => {
+    const w = new Utf8ColumnWriter(8);
+    const big = ['x'.repeat(3000), 'é'.repeat(100), '203.0.113.9'];
+    big.forEach((t) => w.add(t));
+    const first = w.take();
+    const bytes = Buffer.byteLength(big.join(''));
+    // The whole ArrayBuffer is what a transfer moves: no slack from the writer's growth.
+    expect([first.bytes.byteOffset, first.bytes.buffer.byteLength, first.ends.buffer.byteLength]).toEqual([0, bytes, 3 * 4]);
+    w.add('198.51.100.1');
+    const second = w.take();
+    expect(new Utf8ColumnReader(first).all()).toEqual(big); // not overwritten by the next batch
+    expect(new Utf8ColumnReader(second).all()).toEqual(['198.51.100.1']);
+    expect(second.bytes.buffer.byteLength).toBe(12);
+  });
+
+  test('encoded rows: the numbers of exactly the batch rows, not overwritten by the next batch', () => {
+    const enc = new RowEncoder();
+    const event = (src: string, dstPort: number): FirewallEvent => ({ ts: T0, format: 'netfilter', action: 'deny', transport: 'tcp', srcIp: src, dstIp: '198.51.100.7', dstPort, raw: '' }) as FirewallEvent;
+    const cls = { direction: 'inbound', class: 'scan', reason: 'dropped' };
+    for (let i = 0; i < 1500; i++) enc.add(event(`203.0.113.${i % 200}`, i), cls, i + 1); // past the first growth
+    const first = enc.take();
+    expect(first.nums.length).toBe(1500 * NUMS);
+    enc.add(event('192.0.2.1', 9999), cls, 1);
+    const second = enc.take();
+    expect(second.nums.length).toBe(NUMS);
+    const a = new RowReader(first);
+    expect([a.count, a.num(1499, COL.dport), a.src(1499), a.num(0, COL.dport), a.src(0)]).toEqual([1500, 1499, '203.0.113.99', 0, '203.0.113.0']);
+    const b = new RowReader(second);
+    expect([b.count, b.num(0, COL.dport), b.src(0), b.dst(0)]).toEqual([1, 9999, '192.0.2.1', '198.51.100.7']);
   });
 });
 

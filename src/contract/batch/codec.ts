@@ -101,9 +101,10 @@ export class RowEncoder {
   }
 
   take(): EncodedRows {
-    // The numbers are handed over whole (a worker transfers them) and a fresh array is started.
-    const out = { count: this.count, nums: this.nums, strs: this.strs.take(), vocab: this.vocab };
-    this.nums = new Float64Array(Math.max(NUMS * 1024, this.n + (this.n >> 2)));
+    // A copy of exactly the rows (a worker transfers it); the array is kept for the next batch
+    // (utf8-column.ts `take`: the slack of a grown array crossed with every batch).
+    const out = { count: this.count, nums: this.nums.slice(0, this.n), strs: this.strs.take(), vocab: this.vocab };
+    if (this.nums.length > 4 * Math.max(NUMS * 1024, this.n)) this.nums = new Float64Array(Math.max(NUMS * 1024, 2 * this.n));
     this.n = 0;
     // Fresh per batch: bounded whatever the log holds, and no string of this batch kept.
     this.addrIndex = new Map();

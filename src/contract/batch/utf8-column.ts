@@ -44,9 +44,15 @@ export class Utf8ColumnWriter {
   }
 
   take(): Utf8Column {
-    // Own buffers per batch, so the worker can transfer them.
-    const out = { ends: this.ends.slice(0, this.n), bytes: new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.used) };
-    this.buf = Buffer.allocUnsafeSlow(Math.max(this.initialBytes, this.used + (this.used >> 2)));
+    // Own buffers per batch, so the worker can transfer them — copies of exactly the bytes used.
+    // Handing over the growing buffer itself sent up to twice the text's size (it doubles when a
+    // batch outgrows the last), and the write thread holds several batches at once (in flight,
+    // the detectors' evidence ring): copying is cheaper than the slack it held.
+    const bytes = Buffer.allocUnsafeSlow(this.used);
+    this.buf.copy(bytes, 0, 0, this.used);
+    const out = { ends: this.ends.slice(0, this.n), bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, this.used) };
+    // The buffer is kept for the next batch, unless one odd batch (a run of long lines) grew it.
+    if (this.buf.length > 4 * Math.max(this.initialBytes, this.used)) this.buf = Buffer.allocUnsafeSlow(Math.max(this.initialBytes, 2 * this.used));
     this.n = 0;
     this.used = 0;
     return out;

@@ -19,14 +19,20 @@ function day(d: number, n: number, src = (i: number) => `198.51.100.${i % 40}`):
   return Array.from({ length: n }, (_, i) => inboundLine(`Jun ${d} ${String(i % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`, src(i), [23, 445, 22][i % 3]));
 }
 
+/** Two days ingested from one file, a report cache over them, and the check that its report is the one built now. */
+async function twoDaysKept() {
+  const { db, dir } = freshDb();
+  const file = path.join(dir, 'fw.log');
+  fs.writeFileSync(file, [...day(14, 50), ...day(15, 80)].join('\n') + '\n');
+  await ingest(db, [file], { year: 2024, tz: 'UTC' });
+  const cache = new DailyReportCache(db);
+  const same = () => expect(cache.get(DAY)).toEqual(buildReport(db, DAY, DAY));
+  return { db, dir, file, cache, same };
+}
+
 describe('kept daily reports', () => {
   test('kept while the past stays as it is, built again when it changes, always the report built now', async () => {
-    const { db, dir } = freshDb();
-    const file = path.join(dir, 'fw.log');
-    fs.writeFileSync(file, [...day(14, 50), ...day(15, 80)].join('\n') + '\n');
-    await ingest(db, [file], { year: 2024, tz: 'UTC' });
-    const cache = new DailyReportCache(db);
-    const same = () => expect(cache.get(DAY)).toEqual(buildReport(db, DAY, DAY));
+    const { db, dir, file, cache, same } = await twoDaysKept();
 
     same();
     same();
@@ -82,12 +88,7 @@ describe('kept daily reports', () => {
   });
 
   test('the latest day: rows added since are added to the kept count, the report the same as built now', async () => {
-    const { db, dir } = freshDb();
-    const file = path.join(dir, 'fw.log');
-    fs.writeFileSync(file, [...day(14, 50), ...day(15, 80)].join('\n') + '\n');
-    await ingest(db, [file], { year: 2024, tz: 'UTC' });
-    const cache = new DailyReportCache(db);
-    const same = () => expect(cache.get(DAY)).toEqual(buildReport(db, DAY, DAY));
+    const { db, dir, file, cache, same } = await twoDaysKept();
     same();
     // The live day goes on (the same input read further, then another input, new sources and ports).
     fs.appendFileSync(file, day(15, 30, (i) => `203.0.113.${i % 7}`).join('\n') + '\n');

@@ -59,6 +59,8 @@ maybe('listen when the database refuses writes', () => {
     expect(query<{ n: number }>(l.db, 'SELECT count(*) AS n FROM events').n).toBe(sent);
     // The recount failed while the lock was held and is done once it is free.
     expect(await until(() => dirtyHours(l.db) === 0, 40_000)).toBe(true);
+    // Said after the recount's commit and the rest of that tick (the saves it may do), through a pipe.
+    expect(await until(() => count(l.err(), /rollup recount done again/) > 0, 10_000)).toBe(true);
     expect(l.p.exitCode).toBeNull();
     const err = l.err();
     expect(count(err, /cannot store for now \(database busy/)).toBe(1);
